@@ -1,0 +1,37 @@
+"""The pipeline's error hierarchy.
+
+    PipelineError                 base: every error the pipeline raises on purpose
+    ├── InputError                bad input from a user: a file, a URL, an option value
+    ├── ConfigError               settings that cannot be used (unknown site, bad base URL)
+    ├── FetchError                a request that could not be completed
+    └── WarehouseError            the database cannot be opened, migrated or written
+        └── WarehouseLockedError  another run holds the database
+
+Messages say what failed, where, and what to try next.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base class for errors the pipeline raises on purpose."""
+
+
+class InputError(PipelineError):
+    """Input from the user (file, URL, option) that cannot be used."""
+
+
+class ConfigError(PipelineError):
+    """Settings that cannot be used."""
+
+
+class FetchError(PipelineError):
+    """A request that could not be completed."""
+
+
+class WarehouseError(PipelineError):
+    """The warehouse cannot be opened, migrated or written."""
+
+
+class WarehouseLockedError(WarehouseError):
+    """Another process holds the warehouse."""

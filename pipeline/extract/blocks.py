@@ -1,0 +1,74 @@
+"""Label-anchored value blocks: funders and related projects, and the lines that follow a label."""
+
+from __future__ import annotations
+
+from pipeline.extract.labels_match import match_label
+from pipeline.extract.lines import Line
+from pipeline.labels import (
+    CHROME_LINES,
+    CLOSED_NOTICE,
+    CONTACT_HEADINGS,
+    DIVISION_LINK,
+    FUNDER_LINK,
+    LOGO_AFFIX,
+)
+from pipeline.normalize.text import collapse, fold
+from pipeline.urls import absolute
+
+MAX_VALUE_LINES = 12
+
+
+def _stops(line: Line, label: Line) -> bool:
+    text = line.text
+    return (
+        line.kind == "h"
+        or line.aside != label.aside
+        or match_label(text) is not None
+        or bool(DIVISION_LINK.match(text) or CLOSED_NOTICE.match(text) or CHROME_LINES.match(text))
+        or bool(CONTACT_HEADINGS.match(text) and len(text) < 60)
+    )
+
+
+def value_lines(lines: list[Line], taken: list[bool], index: int) -> list[int]:
+    """Indexes of the lines that carry the value of the label line at ``index``.
+
+    They run until a heading, another label, a consumed line, or a sentence of running text.
+    """
+    label = lines[index]
+    found: list[int] = []
+    for j in range(index + 1, min(len(lines), index + 1 + MAX_VALUE_LINES)):
+        line = lines[j]
+        if taken[j] or _stops(line, label):
+            break
+        if line.kind in ("p", "dd", "td", "li") and (
+            len(line.text) > 150 or (line.text.endswith(".") and len(line.text) > 60)
+        ):
+            break
+        found.append(j)
+    return found
+
+
+def funder_name(text: str) -> str | None:
+    """A funder's name from a caption, alt text or link title ("Link zum X" is X)."""
+    text = collapse(text)
+    match = FUNDER_LINK.match(text)
+    if match:
+        text = match["name"]
+    text = LOGO_AFFIX.sub("", text).strip(" :–-")
+    return text or None
+
+
+def add_funder(funders: list[str], name: str | None) -> None:
+    if name and fold(name) not in {fold(f) for f in funders}:
+        funders.append(name)
+
+
+def related_urls(lines: list[Line], page_url: str) -> list[str]:
+    """Absolute URLs of the links in a related-projects block, in order, de-duplicated."""
+    found: list[str] = []
+    for line in lines:
+        for link in line.links:
+            url = absolute(link.href or "", page_url)
+            if url is not None and url not in found:
+                found.append(url)
+    return found

@@ -1,0 +1,330 @@
+"""Flatten a page's main content into lines, the way a reader sees it.
+
+Block elements and ``<br>`` end a line; inline elements join. Each line keeps what the
+extractors need of the structure it came from: heading level, list membership, definition-list
+and table roles, whether it sits in a header, an ``<address>`` or an ``<aside>``, and its links.
+Images become their own lines (their alt text), since logos carry funder names.
+
+Site chrome (navigation, footer, cookie banners, scripts) is removed before flattening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from pipeline.labels import CHROME_ATTR
+from pipeline.normalize.text import collapse
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Elements whose content a reader never sees as text.
+SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "head",
+        "meta",
+        "link",
+        "nav",
+        "form",
+        "dialog",
+        "video",
+        "audio",
+        "canvas",
+        "map",
+        "-comment",
+    }
+)
+# Elements that start and end a line.
+BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "address",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "hgroup",
+        "pre",
+        "fieldset",
+        "details",
+        "summary",
+        "hr",
+        "center",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "legend",
+        "menu",
+        "body",
+        "html",
+    }
+)
+_CELL_KIND = {
+    "li": "li",
+    "dt": "dt",
+    "dd": "dd",
+    "td": "td",
+    "th": "th",
+    "figcaption": "cap",
+    "caption": "cap",
+}
+MAIN_SELECTORS = ("main", "[role=main]")
+CONTENT_IDS = ("#content", "#main", "#main-content", "#maincontent", "#inhalt", "#page-content")
+# Selectors whose elements are chrome wherever they stand.
+CHROME_SELECTORS = (
+    "nav, [role=navigation], [role=contentinfo], [role=search], [hidden], "
+    "[aria-hidden=true], [role=dialog], [role=alertdialog]"
+)
+
+
+@dataclass(slots=True)
+class Link:
+    href: str | None
+    text: str
+    title: str | None = None
+    token: str | None = None  # TYPO3 data-mailto-token
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    kind: str  # h, p, li, dt, dd, th, td, img, cap
+    level: int = 0  # heading level
+    block: int = 0  # id of the block element the line came from
+    list_id: int = -1  # innermost list, -1 outside lists
+    top_list: int = -1  # outermost list, -1 outside lists
+    row: int = -1  # table row, -1 outside tables
+    header: bool = False  # inside <header> or <hgroup>
+    address: bool = False  # inside <address>
+    aside: bool = False  # inside <aside>
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Ctx:
+    kind: str = "p"
+    level: int = 0
+    block: int = 0
+    list_id: int = -1
+    top_list: int = -1
+    row: int = -1
+    header: bool = False
+    address: bool = False
+    aside: bool = False
+
+    def line(
+        self, text: str, links: list[Link], block: int | None = None, kind: str | None = None
+    ) -> Line:
+        return Line(
+            text,
+            kind or self.kind,
+            self.level,
+            self.block if block is None else block,
+            self.list_id,
+            self.top_list,
+            self.row,
+            self.header,
+            self.address,
+            self.aside,
+            links,
+        )
+
+
+class _Flattener:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._buf: list[str] = []
+        self._links: list[Link] = []
+        self._ctx = _Ctx()
+        self._ids = 0
+        self._anchor: Link | None = None
+
+    def _next_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def flush(self) -> None:
+        if self._buf:
+            text = collapse("".join(self._buf))
+            if text:
+                self.lines.append(self._ctx.line(text, self._links))
+                self._links = []
+            self._buf = []
+        elif self._links:
+            self._links = []
+
+    def _child_ctx(self, tag: str) -> _Ctx:
+        c = self._ctx
+        new = _Ctx(
+            c.kind,
+            c.level,
+            self._next_id(),
+            c.list_id,
+            c.top_list,
+            c.row,
+            c.header,
+            c.address,
+            c.aside,
+        )
+        if tag in HEADINGS:
+            new.kind, new.level = "h", HEADINGS[tag]
+        elif tag in _CELL_KIND:
+            new.kind = _CELL_KIND[tag]
+        elif tag in ("ul", "ol", "menu"):
+            new.list_id = new.block
+            if c.top_list == -1:
+                new.top_list = new.block
+        elif tag == "tr":
+            new.row = new.block
+        elif tag in ("header", "hgroup"):
+            new.header = True
+        elif tag == "address":
+            new.address = True
+        elif tag == "aside":
+            new.aside = True
+        elif tag in ("p", "div", "section", "article", "blockquote", "pre") and c.kind == "h":
+            pass  # block inside a heading stays a heading
+        elif tag in ("p", "section", "article", "blockquote", "pre", "address"):
+            new.kind = "p" if c.kind in ("p", "h") else c.kind
+        return new
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self._buf.append(child.text_content or "")
+            elif tag in SKIP:
+                continue
+            elif tag == "br":
+                self.flush()
+            elif tag == "img":
+                self._image(child)
+            elif tag == "a":
+                self._link(child)
+            elif tag in BLOCKS:
+                self.flush()
+                outer = self._ctx
+                self._ctx = self._child_ctx(tag)
+                self.walk(child)
+                self.flush()
+                self._ctx = outer
+            else:
+                self.walk(child)
+
+    def _image(self, node: LexborNode) -> None:
+        attrs = node.attributes
+        alt = collapse(attrs.get("alt") or "")
+        if not alt and self._anchor is not None:
+            alt = collapse(self._anchor.title or "")
+        if not alt:
+            return
+        self.flush()
+        links = [self._anchor] if self._anchor is not None else []
+        self.lines.append(self._ctx.line(alt, links, block=self._next_id(), kind="img"))
+
+    def _link(self, node: LexborNode) -> None:
+        attrs = node.attributes
+        link = Link(
+            href=attrs.get("href"),
+            text=collapse(node.text(deep=True) or ""),
+            title=attrs.get("title"),
+            token=attrs.get("data-mailto-token"),
+        )
+        self._links.append(link)
+        outer, self._anchor = self._anchor, link
+        self.walk(node)
+        self._anchor = outer
+
+
+@dataclass(slots=True)
+class Document:
+    """A page reduced to what the extractors read."""
+
+    lines: list[Line]
+    title_tag: str | None
+    lang: str | None
+    canonical: str | None
+    has_main: bool
+
+
+def _remove_chrome(root: LexborNode) -> None:
+    for node in root.css(CHROME_SELECTORS):
+        node.decompose()
+    for node in root.css("[class], [id]"):
+        attrs = node.attributes
+        marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if CHROME_ATTR.search(marker) and node.tag not in ("body", "html", "main", "article"):
+            node.decompose()
+
+
+def _content_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
+    body = tree.body
+    for selector in MAIN_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None and node.css_first("h1") is not None:
+            return node, True
+    articles = tree.css("article")
+    if len(articles) == 1 and articles[0].css_first("h1") is not None:
+        return articles[0], True
+    for selector in CONTENT_IDS:
+        node = tree.css_first(selector)
+        if node is not None and node.css_first("h1") is not None:
+            return node, True
+    if body is not None:
+        # No main region holds the title: read the body without its page header and footer.
+        for node in body.css("footer, body > header, [role=banner]"):
+            if node.css_first("h1") is None:
+                node.decompose()
+    return body, False
+
+
+def read_document(html: str) -> Document:
+    """Parse HTML and flatten its main content into lines."""
+    tree = LexborHTMLParser(html)
+    html_node = tree.css_first("html")
+    lang = (html_node.attributes.get("lang") if html_node is not None else None) or None
+    title_node = tree.css_first("title")
+    title_tag = collapse(title_node.text() or "") if title_node is not None else None
+    canonical_node = tree.css_first('link[rel="canonical"]')
+    canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
+    root, has_main = _content_root(tree)
+    flattener = _Flattener()
+    if root is not None:
+        _remove_chrome(root)
+        flattener.walk(root)
+        flattener.flush()
+    return Document(flattener.lines, title_tag or None, lang, canonical, has_main)

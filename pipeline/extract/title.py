@@ -1,0 +1,119 @@
+"""The title block: the main heading, its repeats, and a short title or subtitle.
+
+Project pages repeat the title two to four times (hero caption, heading, short title, long
+title); sometimes a subtitle takes a repeat's place. The block is the h1 with the heading-like
+lines around it; whatever stands before the h1 in the content is not body text either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.labels_match import match_label
+from pipeline.extract.lines import Line
+from pipeline.labels import CONTACT_HEADINGS
+from pipeline.normalize.dates import EXPIRY, TITLE_YEARS
+from pipeline.normalize.text import fold
+
+MAX_TITLE_LINES = 6
+MAX_TITLE_LENGTH = 200
+_STOPWORDS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "und",
+        "für",
+        "im",
+        "in",
+        "am",
+        "an",
+        "auf",
+        "aus",
+        "mit",
+        "von",
+        "zum",
+        "zur",
+        "bei",
+        "the",
+        "and",
+        "for",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "a",
+        "an",
+    ]
+)
+_WORD = re.compile(r"\w{3,}")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class TitleBlock:
+    title: str | None
+    short_title: str | None
+    end: int  # index of the first line after the block
+    texts: tuple[str, ...]  # every line of the block, for expiry and title-period signals
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS}
+
+
+def _title_like(line: Line) -> bool:
+    if line.kind in ("li", "dd", "td", "th", "dt"):
+        return False
+    if line.kind in ("h", "img", "cap") or line.header:
+        return len(line.text) <= MAX_TITLE_LENGTH
+    text = line.text
+    return len(text) <= 160 and not text.endswith((".", ":", "!", "?")) and text.count(". ") == 0
+
+
+def _belongs_to_title(line: Line, title: str) -> bool:
+    """Whether a heading-like line after the h1 is a title repeat/subtitle, not a section."""
+    if line.header or fold(line.text) == fold(title):
+        return True
+    if EXPIRY.search(line.text) or TITLE_YEARS.search(line.text):
+        return True
+    return bool(_tokens(line.text) & _tokens(title))
+
+
+def find_title(lines: list[Line], title_tag: str | None) -> TitleBlock:
+    h1 = next((i for i, line in enumerate(lines) if line.kind == "h" and line.level == 1), None)
+    if h1 is None:
+        h1 = next((i for i, line in enumerate(lines) if line.kind == "h"), None)
+    if h1 is None:
+        title = _SITE_SUFFIX.sub("", title_tag).strip() if title_tag else None
+        return TitleBlock(title or None, None, 0, (title,) if title else ())
+    title = lines[h1].text
+    end = h1 + 1
+    while end < len(lines) and end - h1 <= MAX_TITLE_LINES:
+        line = lines[end]
+        if not _title_like(line) or match_label(line.text) or CONTACT_HEADINGS.match(line.text):
+            break
+        end += 1
+    # A heading right before the body that does not echo the title opens the first section.
+    while end > h1 + 1 and not _belongs_to_title(lines[end - 1], title):
+        end -= 1
+    before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]
+    block = [*before, *lines[h1 + 1 : end]]
+    title_key = fold(title)
+    short = next(
+        (
+            line.text
+            for line in block
+            if line.kind not in ("img", "cap")
+            and fold(line.text) != title_key
+            and _belongs_to_title(line, title)
+        ),
+        None,
+    )
+    return TitleBlock(title, short, end, (title, *(line.text for line in block)))

@@ -1,0 +1,1 @@
+"""Small pure normalizers: text, dates and periods, phone numbers, e-mail addresses."""

@@ -1,0 +1,182 @@
+"""German and English dates and project periods.
+
+``parse_date`` reads one date bound (day, month or year precision); ``parse_period`` reads a whole
+period phrase such as ``01.02.2014 bis 31.12.2017``, ``seit 2015``, ``03/2018 – 02/2020`` or
+``ongoing``. Both are pure and return None for text they do not fully understand: a phrase is a
+period only when all of it is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        ("januar", "jänner", "jan", "january"),
+        ("februar", "feb", "february", "feber"),
+        ("märz", "maerz", "mär", "mrz", "march", "mar"),
+        ("april", "apr"),
+        ("mai", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "october", "oct"),
+        ("november", "nov"),
+        ("dezember", "dez", "december", "dec"),
+    ],
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _number
+
+_MONTH = r"(?P<{g}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """One end of a period: the first (start) or last (end) day covered, and its precision."""
+
+    first: date
+    last: date
+    precision: Precision
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodValue:
+    start: date | None
+    end: date | None
+    start_precision: Precision | None
+    end_precision: Precision | None
+    raw: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "start_precision": self.start_precision,
+            "end_precision": self.end_precision,
+            "raw": self.raw,
+        }
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(template, re.IGNORECASE)
+
+
+# Each form is a full match over one bound. Group names: d (day), m (month number), mn (month
+# name), y (year).
+_DATE_FORMS: tuple[re.Pattern[str], ...] = (
+    _pattern(r"(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?" + _YEAR.format(g="y")),  # 01.02.2014
+    _pattern(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),  # 2014-02-01
+    _pattern(r"(?P<d>\d{1,2})\.?\s+" + _MONTH.format(g="mn") + r"\s+" + _YEAR.format(g="y")),
+    _pattern(
+        _MONTH.format(g="mn") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR.format(g="y")
+    ),
+    _pattern(r"(?P<m>\d{1,2})\s?[/.]\s?" + _YEAR.format(g="y")),  # 03/2018, 03.2018
+    _pattern(_MONTH.format(g="mn") + r",?\s+" + _YEAR.format(g="y")),  # März 2018
+    _pattern(_YEAR.format(g="y")),  # 2016
+)
+
+
+def parse_date(text: str) -> Bound | None:
+    """Parse one date bound; None when the whole text is not a date.
+
+    >>> parse_date("März 2018").first.isoformat(), parse_date("März 2018").last.isoformat()
+    ('2018-03-01', '2018-03-31')
+    """
+    text = text.strip().rstrip(".,;").strip()
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        year = int(groups["y"])
+        if groups.get("mn"):
+            month = MONTHS[groups["mn"].lower().rstrip(".")]
+        elif groups.get("m"):
+            month = int(groups["m"])
+        else:
+            return Bound(date(year, 1, 1), date(year, 12, 31), "year")
+        if not 1 <= month <= 12:
+            return None
+        if groups.get("d"):
+            try:
+                day = date(year, month, int(groups["d"]))
+            except ValueError:
+                return None
+            return Bound(day, day, "day")
+        last_day = calendar.monthrange(year, month)[1]
+        return Bound(date(year, month, 1), date(year, month, last_day), "month")
+    return None
+
+
+# Words that mean "no end": the period is open, with no dates.
+OPEN_ENDED = re.compile(
+    r"(?:fortlaufend|laufend|unbefristet|dauerhaft|ongoing|open[- ]ended|continuous|permanent)",
+    re.IGNORECASE,
+)
+_DASH = r"\s*(?:-|–|—|‒|bis(?:\s+(?:zum|einschließlich))?|to|until|till|through)\s*"
+_START_WORDS = (
+    r"(?:seit(?:\s+dem)?|ab(?:\s+dem)?|since|from|starting(?:\s+in)?|beginnend(?:\s+im)?|vom|von)"
+)
+_END_WORDS = r"(?:bis(?:\s+zum)?|until|till|ausgelaufen\s+am|endete\s+am|expired\s+on|ended\s+on)"
+_RANGE = re.compile(r"(?:(?:vom|von|from)\s+)?(?P<a>.+?)" + _DASH + r"(?P<b>.+)", re.IGNORECASE)
+_OPEN_START = re.compile(
+    _START_WORDS + r"\s+(?P<a>.+?)(?:\s*[,(]?\s*" + OPEN_ENDED.pattern + r"\)?)?",
+    re.IGNORECASE,
+)
+_OPEN_END = re.compile(_END_WORDS + r"\s+(?P<b>.+)", re.IGNORECASE)
+
+
+def parse_period(text: str) -> PeriodValue | None:
+    """Parse a labelled period phrase; None when the phrase is not entirely a period.
+
+    >>> parse_period("01.02.2014 bis 31.12.2017").end.isoformat()
+    '2017-12-31'
+    """
+    raw = " ".join(text.split())
+    body = raw.strip().strip(".;,").strip()
+    if not body:
+        return None
+    if OPEN_ENDED.fullmatch(body):
+        return PeriodValue(None, None, None, None, raw)
+    match = _OPEN_START.fullmatch(body)
+    if match:
+        start = parse_date(match["a"])
+        if start is not None:
+            return PeriodValue(start.first, None, start.precision, None, raw)
+    match = _OPEN_END.fullmatch(body)
+    if match:
+        end = parse_date(match["b"])
+        if end is not None:
+            return PeriodValue(None, end.last, None, end.precision, raw)
+    match = _RANGE.fullmatch(body)
+    if match:
+        start, end = parse_date(match["a"]), parse_date(match["b"])
+        if start is not None and end is not None:
+            # A reversed range is returned as written: the record's validation rejects it.
+            return PeriodValue(start.first, end.last, start.precision, end.precision, raw)
+    single = parse_date(body)
+    if single is not None:
+        # A lone date as a period: the project ran within that day, month or year.
+        return PeriodValue(single.first, single.last, single.precision, single.precision, raw)
+    return None
+
+
+# A year range in parentheses at the end of a title or subtitle: "Lernwerkstatt (2007 – 2015)".
+TITLE_YEARS = re.compile(r"\((?P<period>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)\)\s*$")
+# "(ausgelaufen am 30.06.2014)" / "(expired on 30 June 2014)" in a title or subtitle.
+EXPIRY = re.compile(
+    r"\(?\s*(?P<word>ausgelaufen|beendet|abgeschlossen|expired|ended|completed)\s+"
+    r"(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$",
+    re.IGNORECASE,
+)

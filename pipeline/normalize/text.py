@@ -1,0 +1,41 @@
+"""Whitespace and typography helpers that keep the page's wording."""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SOFT = str.maketrans("", "", "\u00ad\u200c\u200d\u2060")
+
+
+def collapse(text: str) -> str:
+    """Collapse all whitespace (including no-break and thin spaces) to single spaces; strip.
+
+    Soft hyphens and zero-width joiners are removed: they are invisible to a reader.
+    """
+    return _SPACE.sub(" ", text.translate(_SOFT)).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: collapsed, case-folded, dashes and quotes unified."""
+    text = collapse(text).casefold()
+    return text.translate(_FOLD)
+
+
+_FOLD = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2012": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u201e": '"',
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00bb": '"',
+        "\u00ab": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+    }
+)

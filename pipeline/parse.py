@@ -1,0 +1,362 @@
+"""parse_page: one page's HTML and URL in, one validated project record (or its problems) out.
+
+Pure: no network, no database, no clock. The steps, each reading the lines that the previous
+ones left: the title block, the contact block, labelled facts (status, period, funders, related
+projects, headed lists), bare lists, then the descriptive sections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from pydantic import ValidationError
+
+from pipeline.decode import decode_html
+from pipeline.extract.blocks import add_funder, funder_name, related_urls, value_lines
+from pipeline.extract.body import list_groups, sections
+from pipeline.extract.contact import find_contact_block, read_contact
+from pipeline.extract.labels_match import LabelHit, match_label, status_of
+from pipeline.extract.lines import Line, read_document
+from pipeline.extract.title import find_title
+from pipeline.labels import (
+    CHROME_LINES,
+    CLOSED_NOTICE,
+    CONTACT_FIELDS,
+    DIVISION_LINK,
+    TEASER_LINK,
+)
+from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
+from pipeline.sites import profile_for_url
+from pipeline.urls import bare_host, canonical_key, canonical_url
+from schemas import ProjectRecord, build_record
+
+MAX_HTML_CHARS = 8_000_000
+Kind = Literal["project", "not_project", "invalid"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a page did not yield a valid record: the field (or ``page``) and what is wrong."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    url: str
+    kind: Kind
+    record: ProjectRecord | None = None
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What the extractors found, before validation."""
+
+    status_raw: str | None = None
+    status_label: bool = False
+    period: PeriodValue | None = None
+    period_raw: str | None = None
+    funders: list[tuple[int, str]] = field(default_factory=list)
+    focus_areas: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    related_label: bool = False
+    division: str | None = None
+    closed_notice: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> ParseResult:
+    """Parse one page. Never raises for bad input: problems come back in the result."""
+    if isinstance(html, bytes):
+        html, _codec = decode_html(html, content_type)
+    if not html.strip():
+        return ParseResult(url, "invalid", problems=(Problem("page", "the document is empty"),))
+    head = html[:2048].lstrip().lower()
+    if "<" not in head:
+        return ParseResult(
+            url,
+            "invalid",
+            problems=(Problem("page", "the document is not HTML (no markup in its first 2 KiB)"),),
+        )
+    warnings: list[str] = []
+    if len(html) > MAX_HTML_CHARS:
+        warnings.append(f"page truncated from {len(html)} to {MAX_HTML_CHARS} characters")
+        html = html[:MAX_HTML_CHARS]
+    try:
+        doc = read_document(html)
+    except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
+        return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
+    return _extract(doc.lines, doc.title_tag, doc.lang, doc.canonical, url, warnings)
+
+
+def _page_url(url: str, canonical: str | None) -> str:
+    """The page's own URL: its ``<link rel=canonical>`` when that stays on the same site."""
+    if canonical:
+        resolved = urljoin(url, canonical.strip())
+        same_host = bare_host(urlsplit(resolved).hostname or "") == bare_host(
+            urlsplit(url).hostname or ""
+        )
+        same_site = profile_for_url(resolved) is not None and profile_for_url(
+            resolved
+        ) == profile_for_url(url)
+        if urlsplit(resolved).scheme in ("http", "https") and (same_host or same_site):
+            return resolved
+    return url
+
+
+def _extract(
+    lines: list[Line],
+    title_tag: str | None,
+    lang_attr: str | None,
+    canonical: str | None,
+    url: str,
+    warnings: list[str],
+) -> ParseResult:
+    page_url = _page_url(url, canonical)
+    profile = profile_for_url(page_url)
+    origin = profile.origin if profile else None
+    taken = [False] * len(lines)
+    facts = _Facts(warnings=warnings)
+
+    title = find_title(lines, title_tag)
+    for i in range(title.end):
+        taken[i] = True
+
+    contact = None
+    block = find_contact_block(lines, taken)
+    if block is not None:
+        start, end = block
+        for i in range(start, end):
+            taken[i] = True
+            if CLOSED_NOTICE.match(lines[i].text):
+                facts.closed_notice = True
+        data = read_contact(lines[start:end])
+        contact = None if data.is_empty() else data
+
+    teasers = _read_labels(lines, taken, facts, page_url, origin, title.end)
+    _read_bare_lists(lines, taken, facts, title.end)
+    body = sections(lines, taken, title.end)
+
+    signals = [
+        facts.status_label,
+        facts.period is not None,
+        contact is not None,
+        bool(facts.funders),
+        facts.division is not None,
+        facts.closed_notice,
+        any(EXPIRY.search(t) for t in title.texts),
+        facts.related_label,
+    ]
+    if title.title is None or teasers >= 2 or not any(signals):
+        reason = (
+            "no title"
+            if title.title is None
+            else (f"{teasers} teaser links: a listing" if teasers >= 2 else "no project facts")
+        )
+        return ParseResult(page_url, "not_project", warnings=(f"not a project page ({reason})",))
+
+    status, status_raw = _status(facts, title.texts)
+    period = facts.period or _title_period(title.texts)
+    if period is None:
+        facts.warnings.append("no period found")
+    if status == "unknown":
+        facts.warnings.append("no status found")
+    if contact is None:
+        facts.warnings.append("no contact block found")
+    division = (contact.division if contact else None) or facts.division
+    funders: list[str] = []
+    for _index, name in sorted(facts.funders, key=lambda item: item[0]):
+        add_funder(funders, name)
+
+    lang = (lang_attr or "").split("-")[0].lower()
+    if lang not in ("de", "en"):
+        lang = profile.lang_for_path(urlsplit(page_url).path) if profile else "de"
+    data: dict[str, object] = {
+        "project_id": canonical_key(page_url),
+        "url": canonical_url(page_url, origin),
+        "site": profile.id
+        if profile
+        else bare_host(urlsplit(page_url).hostname or "") or "unknown",
+        "lang": lang,
+        "title": title.title,
+        "short_title": title.short_title,
+        "status": status,
+        "status_raw": status_raw,
+        "period": period.as_dict() if period else None,
+        "funders": funders,
+        "contact": contact.as_dict() if contact else None,
+        "focus_areas": facts.focus_areas,
+        "services": facts.services,
+        "division": division,
+        "closed_notice": facts.closed_notice,
+        "related": [
+            canonical_url(u, origin if profile_for_url(u) == profile else None)
+            for u in facts.related
+            if canonical_key(u) != canonical_key(page_url)
+        ],
+        "sections": body,
+    }
+    return _validate(page_url, data, facts.warnings)
+
+
+def _validate(page_url: str, data: dict[str, object], warnings: list[str]) -> ParseResult:
+    try:
+        record = build_record(data)
+    except ValidationError as exc:
+        problems = tuple(
+            Problem(".".join(str(p) for p in err["loc"]) or "record", err["msg"])
+            for err in exc.errors()
+        )
+        return ParseResult(page_url, "invalid", problems=problems, warnings=tuple(warnings))
+    return ParseResult(page_url, "project", record=record, warnings=tuple(warnings))
+
+
+def _read_labels(
+    lines: list[Line],
+    taken: list[bool],
+    facts: _Facts,
+    page_url: str,
+    origin: str | None,
+    body_start: int,
+) -> int:
+    """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
+    teasers = 0
+    for i, line in enumerate(lines):
+        for link in line.links:
+            if TEASER_LINK.match(link.text or ""):
+                teasers += 1
+            elif link.title and link.title.lower().startswith("link zu"):
+                facts.funders.append((i, funder_name(link.title) or ""))
+        if taken[i]:
+            continue
+        text = line.text
+        if line.kind == "img" and text.lower().startswith("link zu"):
+            facts.funders.append((i, funder_name(text) or ""))
+            taken[i] = True
+        elif CHROME_LINES.match(text):
+            taken[i] = True
+        elif CLOSED_NOTICE.match(text):
+            facts.closed_notice = taken[i] = True
+        elif match := DIVISION_LINK.match(text):
+            facts.division = (match["name"] or match["en"]).strip()
+            taken[i] = True
+        elif (hit := match_label(text)) is not None and i >= body_start:
+            _read_label(lines, taken, facts, i, hit, page_url)
+    return teasers
+
+
+def _read_label(
+    lines: list[Line], taken: list[bool], facts: _Facts, i: int, hit: LabelHit, page_url: str
+) -> None:
+    field_name = hit.field
+    if field_name in CONTACT_FIELDS:
+        taken[i] = True  # outside the contact block: the site footer, never the record
+        return
+    follow = [] if hit.value else value_lines(lines, taken, i)
+    values = [hit.value] if hit.value else [lines[j].text for j in follow[:1]]
+    if field_name == "status":
+        if hit.inline and status_of(hit.value) is None:
+            return
+        if values and not facts.status_label:
+            facts.status_raw, facts.status_label = values[0], True
+        follow = follow[:1]
+    elif field_name == "period":
+        parsed = parse_period(values[0]) if values else None
+        if hit.inline and parsed is None:
+            return  # "Laufzeit von 2008 bis 2014 war ..." is running text
+        if values and facts.period is None and facts.period_raw is None:
+            facts.period, facts.period_raw = parsed, values[0]
+            if parsed is None:
+                facts.warnings.append(f"period not understood: {values[0]!r}")
+        follow = follow[:1]
+    elif field_name == "funders":
+        if hit.inline and (len(lines[i].text) > 150 or lines[i].text.endswith(".")):
+            return
+        for j in [i, *follow]:
+            name = hit.value if j == i else lines[j].text
+            if name:
+                facts.funders.append((j, funder_name(name) or ""))
+    elif field_name == "related":
+        facts.related_label = True
+        facts.related.extend(related_urls([lines[j] for j in follow], page_url))
+    elif field_name in ("focus_areas", "services"):
+        if not hit.value and follow and lines[follow[0]].kind == "li":
+            top = lines[follow[0]].top_list
+            follow = [
+                j
+                for j in range(follow[0], len(lines))
+                if lines[j].top_list == top and lines[j].kind == "li"
+            ]
+        items = [hit.value] if hit.value else [lines[j].text for j in follow]
+        target = facts.focus_areas if field_name == "focus_areas" else facts.services
+        target.extend(item for item in items if item not in target)
+    taken[i] = True
+    for j in follow:
+        taken[j] = True
+
+
+def _read_bare_lists(lines: list[Line], taken: list[bool], facts: _Facts, body_start: int) -> None:
+    """Bare lists after the contact block: focus areas first, then services."""
+    for group in list_groups(lines, taken, body_start):
+        if not group.bare:
+            continue
+        if not facts.focus_areas:
+            target = facts.focus_areas
+        elif not facts.services:
+            target = facts.services
+        else:
+            break
+        for j in group.indexes:
+            if lines[j].text not in target:
+                target.append(lines[j].text)
+            taken[j] = True
+
+
+def _status(facts: _Facts, title_texts: tuple[str, ...]) -> tuple[str, str | None]:
+    expiry = next((m for t in title_texts if (m := EXPIRY.search(t))), None)
+    if facts.status_label and facts.status_raw is not None:
+        status = status_of(facts.status_raw)
+        if status is None:
+            facts.warnings.append(f"unknown status word: {facts.status_raw!r}")
+            status = "unknown"
+        if facts.closed_notice and status != "completed":
+            facts.warnings.append(
+                f"status {facts.status_raw!r} contradicts the closed notice; taken as completed"
+            )
+            status = "completed"
+        return status, facts.status_raw
+    if facts.closed_notice:
+        return "completed", None
+    if expiry is not None:
+        return "completed", expiry["word"]
+    return "unknown", None
+
+
+def _title_period(title_texts: tuple[str, ...]) -> PeriodValue | None:
+    """A period the title block states: an expiry date, or a year range in parentheses."""
+    for text in title_texts:
+        match = EXPIRY.search(text)
+        if match:
+            period = parse_period(f"{match['word']} am {match['date']}")
+            if period is not None:
+                return PeriodValue(
+                    None, period.end, None, period.end_precision, match.group(0).strip(" ()")
+                )
+    for text in title_texts:
+        match = TITLE_YEARS.search(text)
+        if match:
+            return parse_period(match["period"])
+    return None

@@ -1,0 +1,105 @@
+"""URL canonicalization and the stable project key.
+
+Two URLs name the same page when they differ only in scheme, ``www.``, host case, default port,
+fragment, a trailing slash, a trailing ``index.html``, or parameters that do not select content
+(``cHash`` in any case, tracking parameters). ``canonical_key`` is that identity as a string.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+# Query parameters that never select content (compared case-insensitively).
+IGNORED_PARAMS: frozenset[str] = frozenset(
+    {
+        "chash",
+        "no_cache",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "yclid",
+        "igshid",
+        "ref",
+        "sessionid",
+        "phpsessid",
+        "sid",
+        "jsessionid",
+        "type",
+    }
+)
+IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")
+_INDEX = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters left as they are in a path (RFC 3986 unreserved + sub-delims + ':' '@' '/' '%').
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def _keep_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered not in IGNORED_PARAMS and not lowered.startswith(IGNORED_PREFIXES)
+
+
+def bare_host(host: str) -> str:
+    """Host lowercased, without ``www.`` and without a trailing dot."""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _normal_path(path: str) -> str:
+    path = quote(unquote(path), safe=_PATH_SAFE)
+    path = _INDEX.sub("/", path)
+    path = re.sub(r"/{2,}", "/", path)
+    return path.rstrip("/") or "/"
+
+
+def _normal_query(query: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if _keep_param(k)]
+    return urlencode(sorted(pairs))
+
+
+def canonical_key(url: str) -> str:
+    """The identity of a page: ``host/path?query`` without the variations above.
+
+    >>> canonical_key("http://WWW.Stiftung-SPI.de/projekte/x/index.html?cHash=ab#top")
+    'stiftung-spi.de/projekte/x'
+    """
+    parts = urlsplit(url.strip())
+    host = bare_host(parts.hostname or "")
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    path = _normal_path(parts.path)
+    query = _normal_query(parts.query)
+    key = host + ("" if path == "/" else path)
+    return f"{key}?{query}" if query else key
+
+
+def canonical_url(url: str, origin: str | None = None) -> str:
+    """An absolute canonical URL; with ``origin`` (``https://www.example.org``) as scheme and host.
+
+    Without ``origin`` the URL keeps its scheme and host (lowercased, default port dropped).
+    """
+    parts = urlsplit(url.strip())
+    if origin is not None:
+        base = urlsplit(origin)
+        scheme, netloc = base.scheme, base.netloc
+    else:
+        scheme = parts.scheme.lower() or "https"
+        netloc = (parts.hostname or "").lower().rstrip(".")
+        if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+            netloc = f"{netloc}:{parts.port}"
+    return urlunsplit((scheme, netloc, _normal_path(parts.path), _normal_query(parts.query), ""))
+
+
+def absolute(href: str, base: str) -> str | None:
+    """Resolve a link against its page; None for non-HTTP links (mailto:, javascript:, #...)."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    resolved = urljoin(base, href)
+    return resolved if urlsplit(resolved).scheme in ("http", "https") else None

@@ -1,0 +1,176 @@
+"""The project record: the contract between parsing and loading.
+
+Every record that reaches the warehouse has passed these models. Field names are the JSON names
+the export and every downstream consumer depend on; do not rename them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Status = Literal["active", "completed", "planned", "unknown"]
+Precision = Literal["day", "month", "year"]
+Lang = Literal["de", "en"]
+
+E164 = re.compile(r"^\+[1-9]\d{5,14}$")
+EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}$")
+HASH = re.compile(r"^[0-9a-f]{64}$")
+
+# The fields whose values are the project's facts. ``content_hash`` is computed over these only,
+# so the same facts served from another URL or in another markup give the same hash.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "title",
+    "short_title",
+    "status",
+    "status_raw",
+    "period",
+    "funders",
+    "contact",
+    "focus_areas",
+    "services",
+    "division",
+    "closed_notice",
+    "related",
+    "sections",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Period(_Model):
+    start: date | None = None
+    end: date | None = None
+    start_precision: Precision | None = None
+    end_precision: Precision | None = None
+    raw: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Period:
+        if (self.start is None) != (self.start_precision is None):
+            raise ValueError("start and start_precision must be given together")
+        if (self.end is None) != (self.end_precision is None):
+            raise ValueError("end and end_precision must be given together")
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise ValueError(f"period start {self.start} is after its end {self.end}")
+        return self
+
+
+class Contact(_Model):
+    organization: str | None = None
+    unit: str | None = None
+    division: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    persons: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    fax: str | None = None
+    emails: list[str] = Field(default_factory=list)
+    website: str | None = None
+    locations: list[str] = Field(default_factory=list)
+
+    @field_validator("phones")
+    @classmethod
+    def _phones_e164(cls, value: list[str]) -> list[str]:
+        for phone in value:
+            if not E164.match(phone):
+                raise ValueError(f"phone {phone!r} is not in E.164 form (+4930...)")
+        return value
+
+    @field_validator("fax")
+    @classmethod
+    def _fax_e164(cls, value: str | None) -> str | None:
+        if value is not None and not E164.match(value):
+            raise ValueError(f"fax {value!r} is not in E.164 form (+4930...)")
+        return value
+
+    @field_validator("emails")
+    @classmethod
+    def _emails_plain(cls, value: list[str]) -> list[str]:
+        for email in value:
+            if not EMAIL.match(email):
+                raise ValueError(f"e-mail {email!r} is not a lowercase plain address")
+        return value
+
+    @field_validator("postal_code")
+    @classmethod
+    def _postal_digits(cls, value: str | None) -> str | None:
+        if value is not None and not value.isdigit():
+            raise ValueError(f"postal code {value!r} is not all digits")
+        return value
+
+
+class Section(_Model):
+    heading: str | None = None
+    text: str = Field(min_length=1)
+
+
+class ProjectContent(_Model):
+    """A record before its content hash: what the parser hands to :func:`build_record`."""
+
+    project_id: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://[^/\s]+(/\S*)?$")
+    site: str = Field(min_length=1)
+    lang: Lang
+    title: str = Field(min_length=1)
+    short_title: str | None = None
+    status: Status
+    status_raw: str | None = None
+    period: Period | None = None
+    funders: list[str] = Field(default_factory=list)
+    contact: Contact | None = None
+    focus_areas: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+    division: str | None = None
+    closed_notice: bool = False
+    related: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("related")
+    @classmethod
+    def _related_absolute(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"related URL {url!r} is not absolute")
+        return value
+
+
+class ProjectRecord(ProjectContent):
+    """One project page as a validated record, with the hash of its content fields."""
+
+    content_hash: str = Field(pattern=HASH.pattern)
+
+    @model_validator(mode="after")
+    def _hash_matches(self) -> ProjectRecord:
+        expected = content_hash(self.model_dump(mode="json", include=set(CONTENT_FIELDS)))
+        if self.content_hash != expected:
+            raise ValueError("content_hash does not match the record's content fields")
+        return self
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 over the content fields of a record in JSON form (``model_dump(mode="json")``).
+
+    Keys outside :data:`CONTENT_FIELDS` are ignored, so a whole record dict may be passed.
+    """
+    payload = {key: content.get(key) for key in CONTENT_FIELDS}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_record(data: dict[str, Any]) -> ProjectRecord:
+    """Validate a record's fields, then add the hash of its normalized content.
+
+    Raises pydantic's ValidationError with every problem found.
+    """
+    content = ProjectContent.model_validate(data)
+    dumped = content.model_dump(mode="json")
+    return ProjectRecord.model_validate({**dumped, "content_hash": content_hash(dumped)})
