@@ -103,16 +103,15 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
 
 
 def _page_url(url: str, canonical: str | None) -> str:
-    """The page's own URL: its ``<link rel=canonical>`` when that stays on the same site."""
+    """The page's own URL: its ``<link rel=canonical>`` on the same host or a profiled site."""
     if canonical:
         resolved = urljoin(url, canonical.strip())
         same_host = bare_host(urlsplit(resolved).hostname or "") == bare_host(
             urlsplit(url).hostname or ""
         )
-        same_site = profile_for_url(resolved) is not None and profile_for_url(
-            resolved
-        ) == profile_for_url(url)
-        if urlsplit(resolved).scheme in ("http", "https") and (same_host or same_site):
+        # A mirror or staging copy names the public page: accept hosts of known site profiles.
+        known_site = profile_for_url(resolved) is not None
+        if urlsplit(resolved).scheme in ("http", "https") and (same_host or known_site):
             return resolved
     return url
 
@@ -236,7 +235,7 @@ def _read_labels(
     teasers = 0
     for i, line in enumerate(lines):
         for link in line.links:
-            if TEASER_LINK.match(link.text or ""):
+            if TEASER_LINK.match(link.text or "") and not line.aside:
                 teasers += 1
             elif link.title and link.title.lower().startswith("link zu"):
                 facts.funders.append((i, funder_name(link.title) or ""))

@@ -100,9 +100,9 @@ def _block_end(lines: list[Line], start: int, heading: Line | None) -> int:
             break
         if CONTACT_END.match(line.text):
             return index + 1
-        if line.kind == "h" and not CONTACT_SUBHEADINGS.match(line.text):
-            if heading is None or heading.kind != "h" or line.level <= heading.level:
-                break
+        outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
+        if line.kind == "h" and not CONTACT_SUBHEADINGS.match(line.text) and outer_heading:
+            break
         hit = match_label(line.text)
         if hit and hit.field in _BLOCK_STOP_FIELDS:
             break

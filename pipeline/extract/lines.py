@@ -93,6 +93,22 @@ BLOCKS = frozenset(
         "html",
     }
 )
+_BODY_BLOCKS = frozenset(
+    {
+        "p",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "address",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "aside",
+        "figure",
+    }
+)
 _CELL_KIND = {
     "li": "li",
     "dt": "dt",
@@ -103,7 +119,6 @@ _CELL_KIND = {
     "caption": "cap",
 }
 MAIN_SELECTORS = ("main", "[role=main]")
-CONTENT_IDS = ("#content", "#main", "#main-content", "#maincontent", "#inhalt", "#page-content")
 # Selectors whose elements are chrome wherever they stand.
 CHROME_SELECTORS = (
     "nav, [role=navigation], [role=contentinfo], [role=search], [hidden], "
@@ -216,10 +231,12 @@ class _Flattener:
             new.address = True
         elif tag == "aside":
             new.aside = True
-        elif tag in ("p", "div", "section", "article", "blockquote", "pre") and c.kind == "h":
-            pass  # block inside a heading stays a heading
+        elif c.kind == "h" and tag in _BODY_BLOCKS:
+            # A paragraph or list inside a heading comes from unclosed heading tags; a reader
+            # sees body text there.
+            new.kind, new.level = "p", 0
         elif tag in ("p", "section", "article", "blockquote", "pre", "address"):
-            new.kind = "p" if c.kind in ("p", "h") else c.kind
+            new.kind = "p" if c.kind == "p" else c.kind
         return new
 
     def walk(self, node: LexborNode) -> None:
@@ -300,10 +317,6 @@ def _content_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
     articles = tree.css("article")
     if len(articles) == 1 and articles[0].css_first("h1") is not None:
         return articles[0], True
-    for selector in CONTENT_IDS:
-        node = tree.css_first(selector)
-        if node is not None and node.css_first("h1") is not None:
-            return node, True
     if body is not None:
         # No main region holds the title: read the body without its page header and footer.
         for node in body.css("footer, body > header, [role=banner]"):

@@ -129,7 +129,8 @@ _START_WORDS = (
     r"(?:seit(?:\s+dem)?|ab(?:\s+dem)?|since|from|starting(?:\s+in)?|beginnend(?:\s+im)?|vom|von)"
 )
 _END_WORDS = r"(?:bis(?:\s+zum)?|until|till|ausgelaufen\s+am|endete\s+am|expired\s+on|ended\s+on)"
-_RANGE = re.compile(r"(?:(?:vom|von|from)\s+)?(?P<a>.+?)" + _DASH + r"(?P<b>.+)", re.IGNORECASE)
+_SEPARATOR = re.compile(_DASH, re.IGNORECASE)
+_RANGE_PREFIX = re.compile(r"^(?:vom|von|from|zwischen|between)\s+", re.IGNORECASE)
 _OPEN_START = re.compile(
     _START_WORDS + r"\s+(?P<a>.+?)(?:\s*[,(]?\s*" + OPEN_ENDED.pattern + r"\)?)?",
     re.IGNORECASE,
@@ -159,9 +160,10 @@ def parse_period(text: str) -> PeriodValue | None:
         end = parse_date(match["b"])
         if end is not None:
             return PeriodValue(None, end.last, None, end.precision, raw)
-    match = _RANGE.fullmatch(body)
-    if match:
-        start, end = parse_date(match["a"]), parse_date(match["b"])
+    # Try each separator: "2020-03-01 – 2021-02-28" has dashes inside its dates too.
+    for separator in _SEPARATOR.finditer(body):
+        left = _RANGE_PREFIX.sub("", body[: separator.start()])
+        start, end = parse_date(left), parse_date(body[separator.end() :])
         if start is not None and end is not None:
             # A reversed range is returned as written: the record's validation rejects it.
             return PeriodValue(start.first, end.last, start.precision, end.precision, raw)

@@ -1,0 +1,90 @@
+"""Parse speed: extraction + validation of typical 30-40 KB project pages on one core.
+
+Usage: python benchmarks/parse_speed.py [--seconds 5]
+
+Pages are the fixture site's project pages in all three markup styles, padded the way real
+TYPO3 pages are (a mega-menu, inline scripts, a long body) to 30-40 KB. Prints pages/s for
+parse_page on bytes (decoding included) and, for reference, for selectolax's parse alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from selectolax.lexbor import LexborHTMLParser
+
+from fixtures.sitegen.facts import PROJECTS
+from fixtures.sitegen.model import ORIGIN
+from fixtures.sitegen.render import render_project
+from pipeline.parse import parse_page
+
+MENU = (
+    "<ul>"
+    + "".join(
+        f'<li><a href="/bereich-{i}/">Bereich {i}</a><ul>'
+        + "".join(
+            f'<li><a href="/bereich-{i}/seite-{j}/">Unterseite {j} im Bereich {i}</a></li>'
+            for j in range(12)
+        )
+        + "</ul></li>"
+        for i in range(22)
+    )
+    + "</ul>"
+)
+SCRIPT = "<script>window.tx = " + ('{"key": "value", "n": [1, 2, 3]}, ' * 120) + "{};</script>"
+BODY = "".join(
+    f"<h3>Abschnitt {i}</h3><p>"
+    + "Das Projekt arbeitet im Sozialraum mit vielen Partnern. " * 9
+    + "</p>"
+    for i in range(10)
+)
+
+
+def padded(html: str) -> bytes:
+    html = html.replace("</head>", SCRIPT + "</head>", 1)
+    for marker in (
+        '<nav class="mainnav">',
+        '<nav aria-label="Hauptnavigation">',
+        '<div class="menu">',
+    ):
+        html = html.replace(marker, marker + MENU, 1)
+    for marker in ("<h3>Kontakt", '<aside class="project-contact">', "<h3>Kontakt</h3>"):
+        if marker in html:
+            html = html.replace(marker, BODY + marker, 1)
+            break
+    return html.encode("utf-8")
+
+
+def rate(func, pages: list[tuple[bytes, str]], seconds: float) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for body, url in pages:
+            func(body, url)
+        done += len(pages)
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    pages = [
+        (padded(render_project(p, style)), ORIGIN + p.path) for p in PROJECTS for style in "abc"
+    ]
+    sizes = [len(body) for body, _ in pages]
+    for body, url in pages:  # every padded page still parses to a record
+        assert parse_page(body, url).kind == "project", url
+    print(
+        f"pages: {len(pages)}, size median {statistics.median(sizes) / 1024:.1f} KiB "
+        f"(min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f})"
+    )
+    lexbor = rate(lambda body, url: LexborHTMLParser(body.decode("utf-8")), pages, args.seconds)
+    print(f"selectolax (lexbor) parse only: {lexbor:8.0f} pages/s")
+    full = rate(parse_page, pages, args.seconds)
+    print(f"parse_page (extract + validate): {full:8.0f} pages/s  (target >= 2000)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""Scraper and ETL pipeline for foundations' project pages."""
+
+from pipeline.parse import ParseResult, Problem, parse_page
+
+__all__ = ["ParseResult", "Problem", "parse_page"]
+__version__ = "0.1.0"

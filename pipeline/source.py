@@ -1,0 +1,53 @@
+"""One page from a file or a URL, for checking the parser by hand (``pipeline parse``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from pipeline.errors import FetchError, InputError
+from pipeline.parse import ParseResult, parse_page
+
+USER_AGENT = "foundation-pipeline/0.1 (+https://github.com/foundation-pipeline; parse check)"
+MAX_BYTES = 20_000_000
+
+
+def read_source(source: str, client: httpx.Client | None = None) -> tuple[bytes, str | None, str]:
+    """The bytes, content type and URL of a page given as a file path or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        own = client is None
+        http = client or httpx.Client(
+            timeout=20.0, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        )
+        try:
+            response = http.get(source)
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                f"could not fetch {source}: {exc}. Check the URL and the network, "
+                "or save the page and pass the file."
+            ) from exc
+        finally:
+            if own:
+                http.close()
+        if response.status_code >= 400:
+            raise FetchError(f"{source} answered HTTP {response.status_code}; nothing to parse")
+        return response.content[:MAX_BYTES], response.headers.get("content-type"), str(response.url)
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"no such file: {source} (give a saved page or an http(s) URL)")
+    return path.read_bytes()[:MAX_BYTES], None, path.resolve().as_uri()
+
+
+def parse_source(
+    source: str, url: str | None = None, client: httpx.Client | None = None
+) -> ParseResult:
+    """Parse a saved page or a fetched URL; ``url`` is the page's address when it is a file."""
+    body, content_type, own_url = read_source(source, client)
+    page_url = url or own_url
+    if not page_url.startswith(("http://", "https://")):
+        raise InputError(
+            f"{source} is a file: pass --url with the page's address, "
+            "e.g. --url https://www.stiftung-spi.de/projekte/<slug>/"
+        )
+    return parse_page(body, page_url, content_type)

@@ -1,0 +1,45 @@
+"""Golden pages: saved pages in fixtures/pages/ with their expected parse result.
+
+The expected JSON is rewritten only with ``pytest --update-golden``; review the diff.
+Every parser bug found adds a page here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.parse import ParseResult, parse_page
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+MANIFEST: dict[str, str] = json.loads((PAGES / "MANIFEST.json").read_text(encoding="utf-8"))
+
+
+def result_json(result: ParseResult) -> dict:
+    return {
+        "url": result.url,
+        "kind": result.kind,
+        "record": result.record.model_dump(mode="json") if result.record else None,
+        "problems": [str(p) for p in result.problems],
+        "warnings": list(result.warnings),
+    }
+
+
+def test_every_saved_page_is_in_the_manifest():
+    on_disk = {p.name for p in PAGES.glob("*.html")}
+    assert on_disk == set(MANIFEST)
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_golden_page(name, update_golden):
+    html = (PAGES / name).read_bytes()
+    got = result_json(parse_page(html, MANIFEST[name]))
+    expected_path = PAGES / name.replace(".html", ".json")
+    if update_golden:
+        expected_path.write_text(
+            json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    assert expected_path.exists(), f"no expected JSON for {name}: run pytest --update-golden"
+    assert got == json.loads(expected_path.read_text(encoding="utf-8"))

@@ -1,0 +1,111 @@
+import pytest
+
+from pipeline.normalize.emails import (
+    decrypt_token,
+    deobfuscate,
+    emails_from_link,
+    find_emails,
+    shift,
+)
+from pipeline.normalize.phones import split_phones, to_e164
+from pipeline.normalize.text import collapse, fold
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("030 49300110", "+493049300110"),
+        ("030 / 49 30 01 10", "+493049300110"),
+        ("(030) 4930-0110", "+493049300110"),
+        ("+49 30 49300110", "+493049300110"),
+        ("+49 (0)30 49300110", "+493049300110"),
+        ("0049 30 49300110", "+493049300110"),
+        ("030 459793-0", "+49304597930"),
+        ("0331 7407260", "+493317407260"),
+        ("0176 21273460", "+4917621273460"),
+        ("03563 6040-11", "+493563604011"),
+        ("+43 1 5321234", "+4315321234"),
+        ("-", None),
+        ("–", None),
+        ("", None),
+        ("k. A.", None),
+        ("12345", None),
+        ("0", None),
+    ],
+)
+def test_to_e164(text, e164):
+    assert to_e164(text) == e164
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("0331 7407260, 0176 21273460", ["+493317407260", "+4917621273460"]),
+        ("030 49300110 oder 0176 21273460", ["+493049300110", "+4917621273460"]),
+        ("030 / 49 30 01 10", ["+493049300110"]),
+        ("030 49300110; 030 49300110", ["+493049300110"]),
+        ("(030) 4930-0110 und +49 176 21273460", ["+493049300110", "+4917621273460"]),
+        ("–", []),
+    ],
+)
+def test_split_phones(text, numbers):
+    assert split_phones(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "emails"),
+    [
+        ("lebenslagen(at)stiftung-spi.de", ["lebenslagen@stiftung-spi.de"]),
+        ("name( at )domain.de", ["name@domain.de"]),
+        ("name [at] domain [dot] de", ["name@domain.de"]),
+        ("name {at} domain (dot) de", ["name@domain.de"]),
+        ("A.B@Example.ORG", ["a.b@example.org"]),
+        ("x(at)a.de, y( at )b.de und z@c.de", ["x@a.de", "y@b.de", "z@c.de"]),
+        ("x(at)a.de x@a.de", ["x@a.de"]),
+        ("E-Mail schreiben", []),
+    ],
+)
+def test_find_emails(text, emails):
+    assert find_emails(text) == emails
+
+
+def test_deobfuscate_leaves_plain_text():
+    assert deobfuscate("Treffpunkt at the station") == "Treffpunkt@the station"
+    assert deobfuscate("kein Hinweis") == "kein Hinweis"
+
+
+@pytest.mark.parametrize("offset", range(-10, 11))
+def test_token_round_trip_for_every_vector(offset):
+    address = "info-2.x_y@stiftung-spi.de"
+    token = shift("mailto:" + address, offset)
+    assert emails_from_link("#", token) == [address]
+
+
+@pytest.mark.parametrize(
+    ("href", "token", "emails"),
+    [
+        ("mailto:Info@Stiftung-SPI.de?subject=Hallo", None, ["info@stiftung-spi.de"]),
+        (
+            "javascript:linkTo_UnCryptMailto('nbjmup+fmufsomputfoAtujguvoh.tqj/ef');",
+            None,
+            ["elternlotsen@stiftung-spi.de"],
+        ),
+        ("javascript:linkTo_UnCryptMailto(%27nbjmup+jogpAtqj/ef%27);", None, ["info@spi.de"]),
+        ("#", "ocknvq,ngdgpuncigpBuvkhvwpi/urk0fg", ["lebenslagen@stiftung-spi.de"]),
+        ("https://example.org/", None, []),
+        (None, "not-a-token", []),
+        (None, "", []),
+    ],
+)
+def test_emails_from_link(href, token, emails):
+    assert emails_from_link(href, token) == emails
+
+
+def test_decrypt_token_rejects_garbage():
+    assert decrypt_token("1234") is None
+    assert decrypt_token("zzzzzzz") is None
+
+
+def test_collapse_and_fold():
+    assert collapse("  a\u00a0 b\n\tc\u00ad d ") == "a b c d"
+    assert fold("„Straße“ – X") == '"strasse" - x'

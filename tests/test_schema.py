@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from schemas import Contact, Period, ProjectRecord, build_record, content_hash
+from schemas.__main__ import SCHEMA_PATH, schema_text
+
+BASE = {
+    "project_id": "stiftung-spi.de/projekte/x",
+    "url": "https://www.stiftung-spi.de/projekte/x",
+    "site": "stiftung-spi",
+    "lang": "de",
+    "title": "Projekt X",
+    "status": "active",
+}
+
+
+def test_build_record_adds_the_hash_of_the_normalized_content():
+    record = build_record({**BASE, "title": "  Projekt X  "})
+    assert record.title == "Projekt X"
+    assert record.content_hash == content_hash(record.model_dump(mode="json"))
+
+
+def test_hash_ignores_identity_fields_and_sees_content():
+    a = build_record(BASE)
+    moved = build_record(
+        {**BASE, "project_id": "stiftung-spi.de/y", "url": "https://www.stiftung-spi.de/y"}
+    )
+    changed = build_record({**BASE, "status": "completed"})
+    assert a.content_hash == moved.content_hash
+    assert a.content_hash != changed.content_hash
+
+
+def test_extra_fields_are_forbidden():
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        build_record({**BASE, "colour": "blue"})
+    with pytest.raises(ValidationError):
+        Contact(organization="x", mobile="1")  # type: ignore[call-arg]
+
+
+def test_a_tampered_hash_is_rejected():
+    record = build_record(BASE).model_dump(mode="json")
+    record["title"] = "Other"
+    with pytest.raises(ValidationError, match="content_hash does not match"):
+        ProjectRecord.model_validate(record)
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (
+            {
+                "start": "2017-12-31",
+                "end": "2014-02-01",
+                "start_precision": "day",
+                "end_precision": "day",
+                "raw": "x",
+            },
+            "after its end",
+        ),
+        ({"start": "2017-12-31", "raw": "x"}, "start and start_precision"),
+        ({"end": "2017-12-31", "end_precision": "week", "raw": "x"}, "end_precision"),
+        ({"raw": ""}, "at least 1 character"),
+    ],
+)
+def test_period_validation(period, message):
+    with pytest.raises(ValidationError, match=message):
+        Period.model_validate(period)
+
+
+@pytest.mark.parametrize(
+    ("contact", "message"),
+    [
+        ({"phones": ["030 49300110"]}, "E.164"),
+        ({"fax": "-"}, "E.164"),
+        ({"emails": ["Info@X.de"]}, "lowercase"),
+        ({"postal_code": "1O247"}, "digits"),
+    ],
+)
+def test_contact_validation(contact, message):
+    with pytest.raises(ValidationError, match=message):
+        Contact.model_validate(contact)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lang", "fr"),
+        ("status", "done"),
+        ("url", "/relative"),
+        ("title", ""),
+        ("related", ["/projekte/x"]),
+    ],
+)
+def test_record_field_validation(field, value):
+    with pytest.raises(ValidationError):
+        build_record({**BASE, field: value})
+
+
+def test_published_json_schema_is_current():
+    """Regenerate with `python -m schemas`."""
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == set(ProjectRecord.model_fields)
+    assert Path(SCHEMA_PATH).name == "project_record.schema.json"

@@ -1,0 +1,107 @@
+import pytest
+
+from pipeline.decode import decode_html
+from pipeline.sites import STIFTUNG_SPI, profile_for_url
+from pipeline.urls import absolute, canonical_key, canonical_url
+
+SAME = [
+    "https://www.stiftung-spi.de/projekte/aktionsraummitte/",
+    "http://www.stiftung-spi.de/projekte/aktionsraummitte/",
+    "https://stiftung-spi.de/projekte/aktionsraummitte",
+    "https://WWW.Stiftung-SPI.DE/projekte/aktionsraummitte/index.html",
+    "https://www.stiftung-spi.de:443/projekte/aktionsraummitte/?cHash=0123456789abcdef",
+    "https://www.stiftung-spi.de/projekte/aktionsraummitte/?chash=abc#kontakt",
+    "http://www.stiftung-spi.de:80/projekte/aktionsraummitte?utm_source=x&utm_medium=y",
+    "https://www.stiftung-spi.de/projekte//aktionsraummitte/",
+]
+
+
+@pytest.mark.parametrize("url", SAME)
+def test_canonical_key_ignores_non_content_variation(url):
+    assert canonical_key(url) == "stiftung-spi.de/projekte/aktionsraummitte"
+    assert canonical_url(url, STIFTUNG_SPI.origin) == (
+        "https://www.stiftung-spi.de/projekte/aktionsraummitte"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "https://x.de/service/projekte/?tx_list%5Bpage%5D=2",
+            "https://x.de/service/projekte/?tx_list%5Bpage%5D=3",
+        ),
+        ("https://x.de/projekte/a/", "https://x.de/projekte/b/"),
+        ("https://x.de:8080/a", "https://x.de/a"),
+    ],
+)
+def test_canonical_key_keeps_content_selecting_parts(a, b):
+    assert canonical_key(a) != canonical_key(b)
+
+
+def test_canonical_key_sorts_and_keeps_params():
+    assert canonical_key("https://x.de/s?b=2&a=1&cHash=9") == "x.de/s?a=1&b=2"
+    assert canonical_key("https://x.de/") == "x.de"
+
+
+def test_canonical_url_without_origin_keeps_host():
+    assert canonical_url("http://127.0.0.1:8080/a/index.html") == "http://127.0.0.1:8080/a"
+
+
+@pytest.mark.parametrize(
+    ("href", "resolved"),
+    [
+        ("/projekte/x/", "https://www.stiftung-spi.de/projekte/x/"),
+        ("../y", "https://www.stiftung-spi.de/y"),
+        ("mailto:a@b.de", None),
+        ("javascript:void(0)", None),
+        ("#top", None),
+        ("", None),
+    ],
+)
+def test_absolute(href, resolved):
+    assert absolute(href, "https://www.stiftung-spi.de/service/projekte") == resolved
+
+
+def test_profile_for_url():
+    assert profile_for_url("http://stiftung-spi.de/x") is STIFTUNG_SPI
+    assert profile_for_url("https://example.org/x") is None
+    assert STIFTUNG_SPI.is_project_path("/projekte/pfd-spandau/")
+    assert STIFTUNG_SPI.is_project_path("/service/projekte/detail/pfd-spandau")
+    assert not STIFTUNG_SPI.is_project_path("/service/projekte/")
+
+
+TEXT = "Größe „Zitat“ – 5 €"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "codec"),
+    [
+        (TEXT.encode("utf-8"), "text/html; charset=utf-8", "utf-8"),
+        (TEXT.encode("cp1252"), "text/html; charset=windows-1252", "cp1252"),
+        # ISO-8859-1 is decoded as windows-1252, as browsers do (the quotes need it).
+        (TEXT.encode("cp1252"), "text/html; charset=ISO-8859-1", "cp1252"),
+        (b'<meta charset="iso-8859-1">' + TEXT.encode("cp1252"), None, "cp1252"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+            + TEXT.encode("utf-8"),
+            None,
+            "utf-8",
+        ),
+        (TEXT.encode("utf-8"), None, "utf-8"),
+        # A UTF-8 page that declares ISO-8859-1: the bytes win.
+        (TEXT.encode("utf-8"), "text/html; charset=iso-8859-1", "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), None, "utf-8"),
+        (TEXT.encode("utf-8"), "text/html; charset=bogus-charset", "utf-8"),
+    ],
+)
+def test_decode_html(body, content_type, codec):
+    text, used = decode_html(body, content_type)
+    assert TEXT in text
+    assert used == codec
+
+
+def test_decode_undeclared_latin1_is_detected():
+    body = ("<p>" + "Schöne Grüße aus Köln, für die Jugendlichen. " * 20 + "</p>").encode("latin-1")
+    text, _ = decode_html(body)
+    assert "Schöne Grüße aus Köln" in text
