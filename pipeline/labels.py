@@ -228,6 +228,6 @@ TEASER_LINK = re.compile(
 CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:cookie\w*|consent|gdpr|breadcrumbs?|navbar|navigation|mainnav|subnav|"
     r"menu|footer|site-footer|sidebar|newsticker|news-?teaser|social|share|skip-?links?|"
-    r"banner|modal|popup|overlay)(?:$|[\s_-])",
+    r"modal|popup)(?:$|[\s_-])",
     re.IGNORECASE,
 )

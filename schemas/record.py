@@ -169,8 +169,12 @@ def content_hash(content: dict[str, Any]) -> str:
 def build_record(data: dict[str, Any]) -> ProjectRecord:
     """Validate a record's fields, then add the hash of its normalized content.
 
-    Raises pydantic's ValidationError with every problem found.
+    Raises pydantic's ValidationError with every problem found. The content is validated once;
+    the hash is computed here from that validated content, so the record is built without
+    re-running the validators (``ProjectRecord.model_validate`` checks a given hash instead).
     """
     content = ProjectContent.model_validate(data)
-    dumped = content.model_dump(mode="json")
-    return ProjectRecord.model_validate({**dumped, "content_hash": content_hash(dumped)})
+    digest = content_hash(content.model_dump(mode="json", include=set(CONTENT_FIELDS)))
+    return ProjectRecord.model_construct(
+        _fields_set=set(ProjectRecord.model_fields), **dict(content), content_hash=digest
+    )

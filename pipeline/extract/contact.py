@@ -8,7 +8,7 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import Line
@@ -52,7 +52,7 @@ class ContactData:
     locations: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def is_empty(self) -> bool:
         return not any(self.as_dict().values())

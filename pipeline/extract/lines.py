@@ -118,12 +118,15 @@ _CELL_KIND = {
     "figcaption": "cap",
     "caption": "cap",
 }
-MAIN_SELECTORS = ("main", "[role=main]")
 # Selectors whose elements are chrome wherever they stand.
-CHROME_SELECTORS = (
-    "nav, [role=navigation], [role=contentinfo], [role=search], [hidden], "
-    "[aria-hidden=true], [role=dialog], [role=alertdialog]"
-)
+# Elements whose role marks them as chrome.
+CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "alertdialog",
+                          "banner"})
+# Never removed for their class or id: they hold the content.
+KEEP_TAGS = frozenset({"body", "html", "main", "article", "h1"})
+# One CSS pass finds the content root candidates and every element that may be chrome.
+STRUCTURE_SELECTOR = "main, article, nav, header, footer, [role], [hidden], [aria-hidden], " \
+    "[class], [id]"
 
 
 @dataclass(slots=True)
@@ -139,7 +142,6 @@ class Line:
     text: str
     kind: str  # h, p, li, dt, dd, th, td, img, cap
     level: int = 0  # heading level
-    block: int = 0  # id of the block element the line came from
     list_id: int = -1  # innermost list, -1 outside lists
     top_list: int = -1  # outermost list, -1 outside lists
     row: int = -1  # table row, -1 outside tables
@@ -153,7 +155,6 @@ class Line:
 class _Ctx:
     kind: str = "p"
     level: int = 0
-    block: int = 0
     list_id: int = -1
     top_list: int = -1
     row: int = -1
@@ -161,22 +162,13 @@ class _Ctx:
     address: bool = False
     aside: bool = False
 
-    def line(
-        self, text: str, links: list[Link], block: int | None = None, kind: str | None = None
-    ) -> Line:
-        return Line(
-            text,
-            kind or self.kind,
-            self.level,
-            self.block if block is None else block,
-            self.list_id,
-            self.top_list,
-            self.row,
-            self.header,
-            self.address,
-            self.aside,
-            links,
-        )
+    def line(self, text: str, links: list[Link], kind: str | None = None) -> Line:
+        return Line(text, kind or self.kind, self.level, self.list_id, self.top_list, self.row,
+                    self.header, self.address, self.aside, links)
+
+    def copy(self) -> _Ctx:
+        return _Ctx(self.kind, self.level, self.list_id, self.top_list, self.row, self.header,
+                    self.address, self.aside)
 
 
 class _Flattener:
@@ -198,52 +190,51 @@ class _Flattener:
             if text:
                 self.lines.append(self._ctx.line(text, self._links))
                 self._links = []
-            self._buf = []
+            self._buf.clear()
         elif self._links:
             self._links = []
 
-    def _child_ctx(self, tag: str) -> _Ctx:
+    def _child_ctx(self, tag: str) -> _Ctx | None:
+        """The context inside a block element; None when it is the same as outside."""
         c = self._ctx
-        new = _Ctx(
-            c.kind,
-            c.level,
-            self._next_id(),
-            c.list_id,
-            c.top_list,
-            c.row,
-            c.header,
-            c.address,
-            c.aside,
-        )
         if tag in HEADINGS:
+            new = c.copy()
             new.kind, new.level = "h", HEADINGS[tag]
         elif tag in _CELL_KIND:
+            new = c.copy()
             new.kind = _CELL_KIND[tag]
         elif tag in ("ul", "ol", "menu"):
-            new.list_id = new.block
+            new = c.copy()
+            new.list_id = self._next_id()
             if c.top_list == -1:
-                new.top_list = new.block
+                new.top_list = new.list_id
         elif tag == "tr":
-            new.row = new.block
+            new = c.copy()
+            new.row = self._next_id()
         elif tag in ("header", "hgroup"):
+            new = c.copy()
             new.header = True
         elif tag == "address":
+            new = c.copy()
             new.address = True
         elif tag == "aside":
+            new = c.copy()
             new.aside = True
         elif c.kind == "h" and tag in _BODY_BLOCKS:
             # A paragraph or list inside a heading comes from unclosed heading tags; a reader
             # sees body text there.
+            new = c.copy()
             new.kind, new.level = "p", 0
-        elif tag in ("p", "section", "article", "blockquote", "pre", "address"):
-            new.kind = "p" if c.kind == "p" else c.kind
+        else:
+            return None
         return new
 
     def walk(self, node: LexborNode) -> None:
+        buf = self._buf
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                self._buf.append(child.text_content or "")
+                buf.append(child.text_content or "")
             elif tag in SKIP:
                 continue
             elif tag == "br":
@@ -254,11 +245,16 @@ class _Flattener:
                 self._link(child)
             elif tag in BLOCKS:
                 self.flush()
-                outer = self._ctx
-                self._ctx = self._child_ctx(tag)
-                self.walk(child)
+                inner = self._child_ctx(tag)
+                if inner is None:
+                    self.walk(child)
+                else:
+                    outer, self._ctx = self._ctx, inner
+                    self.walk(child)
+                    self.flush()
+                    self._ctx = outer
+                    continue
                 self.flush()
-                self._ctx = outer
             else:
                 self.walk(child)
 
@@ -271,7 +267,7 @@ class _Flattener:
             return
         self.flush()
         links = [self._anchor] if self._anchor is not None else []
-        self.lines.append(self._ctx.line(alt, links, block=self._next_id(), kind="img"))
+        self.lines.append(self._ctx.line(alt, links, kind="img"))
 
     def _link(self, node: LexborNode) -> None:
         attrs = node.attributes
@@ -298,31 +294,44 @@ class Document:
     has_main: bool
 
 
-def _remove_chrome(root: LexborNode) -> None:
-    for node in root.css(CHROME_SELECTORS):
-        node.decompose()
-    for node in root.css("[class], [id]"):
-        attrs = node.attributes
-        marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if CHROME_ATTR.search(marker) and node.tag not in ("body", "html", "main", "article"):
-            node.decompose()
+def _is_chrome(tag: str, attrs: dict[str, str | None]) -> bool:
+    if tag == "nav" or "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if attrs.get("role") in CHROME_ROLES:
+        return True
+    marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return marker != " " and tag not in KEEP_TAGS and bool(CHROME_ATTR.search(marker))
 
 
-def _content_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
+def _prepare(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
+    """Find the content root and remove site chrome, in one pass of lexbor's CSS engine.
+
+    The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
+    holding it, else the body without its page header and footer.
+    """
     body = tree.body
-    for selector in MAIN_SELECTORS:
-        node = tree.css_first(selector)
-        if node is not None and node.css_first("h1") is not None:
-            return node, True
-    articles = tree.css("article")
-    if len(articles) == 1 and articles[0].css_first("h1") is not None:
-        return articles[0], True
-    if body is not None:
-        # No main region holds the title: read the body without its page header and footer.
-        for node in body.css("footer, body > header, [role=banner]"):
-            if node.css_first("h1") is None:
-                node.decompose()
-    return body, False
+    if body is None:
+        return None, False
+    candidates = [(node, node.tag, node.attributes) for node in body.css(STRUCTURE_SELECTOR)]
+    root, has_main = body, False
+    mains = [n for n, tag, attrs in candidates if tag == "main" or attrs.get("role") == "main"]
+    articles = [n for n, tag, _ in candidates if tag == "article"]
+    for node in mains:
+        if node.css_first("h1") is not None:
+            root, has_main = node, True
+            break
+    else:
+        if len(articles) == 1 and articles[0].css_first("h1") is not None:
+            root, has_main = articles[0], True
+    # remove() unlinks without freeing: a later candidate inside a removed subtree stays valid.
+    for node, tag, attrs in candidates:
+        if tag in ("main", "article") or attrs.get("role") == "main":
+            continue
+        if _is_chrome(tag, attrs):
+            node.remove()
+        elif not has_main and tag in ("footer", "header") and node.css_first("h1") is None:
+            node.remove()
+    return root, has_main
 
 
 def read_document(html: str) -> Document:
@@ -334,10 +343,9 @@ def read_document(html: str) -> Document:
     title_tag = collapse(title_node.text() or "") if title_node is not None else None
     canonical_node = tree.css_first('link[rel="canonical"]')
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
-    root, has_main = _content_root(tree)
+    root, has_main = _prepare(tree)
     flattener = _Flattener()
     if root is not None:
-        _remove_chrome(root)
         flattener.walk(root)
         flattener.flush()
     return Document(flattener.lines, title_tag or None, lang, canonical, has_main)

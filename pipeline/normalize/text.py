@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-_SPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_SOFT = str.maketrans("", "", "\u00ad\u200c\u200d\u2060")
+# Invisible characters: soft hyphen, zero-width space/joiners, word joiner, BOM.
+_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 def collapse(text: str) -> str:
@@ -13,7 +11,8 @@ def collapse(text: str) -> str:
 
     Soft hyphens and zero-width joiners are removed: they are invisible to a reader.
     """
-    return _SPACE.sub(" ", text.translate(_SOFT)).strip()
+    # str.split() splits on every Unicode space (no-break, thin, ideographic ...).
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def fold(text: str) -> str:
