@@ -120,13 +120,13 @@ _CELL_KIND = {
 }
 # Selectors whose elements are chrome wherever they stand.
 # Elements whose role marks them as chrome.
-CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "alertdialog",
-                          "banner"})
+CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "alertdialog", "banner"})
 # Never removed for their class or id: they hold the content.
 KEEP_TAGS = frozenset({"body", "html", "main", "article", "h1"})
 # One CSS pass finds the content root candidates and every element that may be chrome.
-STRUCTURE_SELECTOR = "main, article, nav, header, footer, [role], [hidden], [aria-hidden], " \
-    "[class], [id]"
+STRUCTURE_SELECTOR = (
+    "main, article, nav, header, footer, [role], [hidden], [aria-hidden], [class], [id]"
+)
 
 
 @dataclass(slots=True)
@@ -163,12 +163,30 @@ class _Ctx:
     aside: bool = False
 
     def line(self, text: str, links: list[Link], kind: str | None = None) -> Line:
-        return Line(text, kind or self.kind, self.level, self.list_id, self.top_list, self.row,
-                    self.header, self.address, self.aside, links)
+        return Line(
+            text,
+            kind or self.kind,
+            self.level,
+            self.list_id,
+            self.top_list,
+            self.row,
+            self.header,
+            self.address,
+            self.aside,
+            links,
+        )
 
     def copy(self) -> _Ctx:
-        return _Ctx(self.kind, self.level, self.list_id, self.top_list, self.row, self.header,
-                    self.address, self.aside)
+        return _Ctx(
+            self.kind,
+            self.level,
+            self.list_id,
+            self.top_list,
+            self.row,
+            self.header,
+            self.address,
+            self.aside,
+        )
 
 
 class _Flattener:
@@ -327,9 +345,9 @@ def _prepare(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
     for node, tag, attrs in candidates:
         if tag in ("main", "article") or attrs.get("role") == "main":
             continue
-        if _is_chrome(tag, attrs):
-            node.remove()
-        elif not has_main and tag in ("footer", "header") and node.css_first("h1") is None:
+        if _is_chrome(tag, attrs) or (
+            not has_main and tag in ("footer", "header") and node.css_first("h1") is None
+        ):
             node.remove()
     return root, has_main
 
