@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipeline.urls import bare_host
@@ -78,7 +79,11 @@ PROFILES: dict[str, SiteProfile] = {STIFTUNG_SPI.id: STIFTUNG_SPI}
 
 def profile_for_url(url: str) -> SiteProfile | None:
     """The profile whose hosts include the URL's host, if any."""
-    host = bare_host(urlsplit(url).hostname or "")
+    return _profile_for_host(bare_host(urlsplit(url).hostname or ""))
+
+
+@lru_cache(maxsize=256)
+def _profile_for_host(host: str) -> SiteProfile | None:
     for profile in PROFILES.values():
         if host in profile.hosts:
             return profile

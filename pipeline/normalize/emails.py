@@ -12,6 +12,7 @@ missing vector still decodes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 _AT = re.compile(r"\s*(?:\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\s+at\s+|\(@\)|\[@\])\s*", re.I)
@@ -46,15 +47,17 @@ def find_emails(text: str) -> list[str]:
 
 def shift(text: str, offset: int) -> str:
     """Shift each character within its TYPO3 range by ``offset``, wrapping around."""
-    out = []
-    for char in text:
-        code = ord(char)
-        for low, high in _RANGES:
-            if low <= code <= high:
-                code = low + (code - low + offset) % (high - low + 1)
-                break
-        out.append(chr(code))
-    return "".join(out)
+    return text.translate(_shift_table(offset))
+
+
+@lru_cache(maxsize=64)
+def _shift_table(offset: int) -> dict[int, int]:
+    table = {}
+    for low, high in _RANGES:
+        size = high - low + 1
+        for code in range(low, high + 1):
+            table[code] = low + (code - low + offset) % size
+    return table
 
 
 def decrypt_token(token: str) -> str | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 # Invisible characters: soft hyphen, zero-width space/joiners, word joiner, BOM.
-_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = str.maketrans("", "", _INVISIBLE_CHARS)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def collapse(text: str) -> str:
@@ -12,7 +16,9 @@ def collapse(text: str) -> str:
     Soft hyphens and zero-width joiners are removed: they are invisible to a reader.
     """
     # str.split() splits on every Unicode space (no-break, thin, ideographic ...).
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii() and _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
