@@ -9,7 +9,7 @@ import httpx
 from pipeline.errors import FetchError, InputError
 from pipeline.parse import ParseResult, parse_page
 
-USER_AGENT = "foundation-pipeline/0.1 (+https://github.com/foundation-pipeline; parse check)"
+USER_AGENT = "foundation-pipeline/0.1 (single-page parse check)"
 MAX_BYTES = 20_000_000
 
 

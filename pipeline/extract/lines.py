@@ -309,7 +309,6 @@ class Document:
     title_tag: str | None
     lang: str | None
     canonical: str | None
-    has_main: bool
 
 
 def _is_chrome(tag: str, attrs: dict[str, str | None]) -> bool:
@@ -321,7 +320,7 @@ def _is_chrome(tag: str, attrs: dict[str, str | None]) -> bool:
     return marker != " " and tag not in KEEP_TAGS and bool(CHROME_ATTR.search(marker))
 
 
-def _prepare(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
+def _prepare(tree: LexborHTMLParser) -> LexborNode | None:
     """Find the content root and remove site chrome, in one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -329,7 +328,7 @@ def _prepare(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
     """
     body = tree.body
     if body is None:
-        return None, False
+        return None
     candidates = [(node, node.tag, node.attributes) for node in body.css(STRUCTURE_SELECTOR)]
     root, has_main = body, False
     mains = [n for n, tag, attrs in candidates if tag == "main" or attrs.get("role") == "main"]
@@ -349,7 +348,7 @@ def _prepare(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
             not has_main and tag in ("footer", "header") and node.css_first("h1") is None
         ):
             node.remove()
-    return root, has_main
+    return root
 
 
 def read_document(html: str) -> Document:
@@ -361,9 +360,9 @@ def read_document(html: str) -> Document:
     title_tag = collapse(title_node.text() or "") if title_node is not None else None
     canonical_node = tree.css_first('link[rel="canonical"]')
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
-    root, has_main = _prepare(tree)
+    root = _prepare(tree)
     flattener = _Flattener()
     if root is not None:
         flattener.walk(root)
         flattener.flush()
-    return Document(flattener.lines, title_tag or None, lang, canonical, has_main)
+    return Document(flattener.lines, title_tag or None, lang, canonical)
