@@ -202,10 +202,11 @@ CLOSED_NOTICE = re.compile(
     r"|^This\s+project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
     re.IGNORECASE,
 )
-# "Link zum Land Brandenburg": a funder's logo link.
-FUNDER_LINK = re.compile(
-    r"^(?:Link\s+(?:zum|zur|zu|to(?:\s+the)?)|Logo(?:\s+de[rs])?:?)\s+(?P<name>.+)$", re.IGNORECASE
-)
+# "Link zum Land Brandenburg" / "Link to the State of Berlin": a funder's logo link.
+_LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
+LOGO_LINK = re.compile(rf"^{_LINK_TO}\s+(?P<name>.+)$", re.IGNORECASE)
+# A funder's name behind a link or logo wording ("Logo der Stadt Cottbus").
+FUNDER_LINK = re.compile(rf"^(?:{_LINK_TO}|Logo(?:\s+de[rs])?:?)\s+(?P<name>.+)$", re.IGNORECASE)
 LOGO_AFFIX = re.compile(r"^(?:Logo|Signet)\s*[:\-–]?\s+|\s+[-–]?\s*(?:Logo|Signet)$", re.IGNORECASE)
 # A postal code and city line: "10247 Berlin", "03130 Spremberg", "D-14482 Potsdam-Babelsberg".
 POSTAL_LINE = re.compile(r"^(?:D\s?-\s?)?(?P<code>\d{5})\s+(?P<city>\D.*)$")

@@ -25,6 +25,7 @@ from pipeline.labels import (
     CLOSED_NOTICE,
     CONTACT_FIELDS,
     DIVISION_LINK,
+    LOGO_LINK,
     TEASER_LINK,
 )
 from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
@@ -64,8 +65,7 @@ class ParseResult:
 class _Facts:
     """What the extractors found, before validation."""
 
-    status_raw: str | None = None
-    status_label: bool = False
+    status_raw: str | None = None  # set by a status label line
     period: PeriodValue | None = None
     period_raw: str | None = None
     funders: list[tuple[int, str]] = field(default_factory=list)
@@ -76,6 +76,10 @@ class _Facts:
     division: str | None = None
     closed_notice: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> bool:
+        return self.status_raw is not None
 
 
 def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> ParseResult:
@@ -145,7 +149,7 @@ def _extract(
         data = read_contact(lines[start:end])
         contact = None if data.is_empty() else data
 
-    teasers = _read_labels(lines, taken, facts, page_url, origin, title.end)
+    teasers = _read_labels(lines, taken, facts, page_url, title.end)
     _read_bare_lists(lines, taken, facts, title.end)
     body = sections(lines, taken, title.end)
 
@@ -183,8 +187,9 @@ def _extract(
     lang = (lang_attr or "").split("-")[0].lower()
     if lang not in ("de", "en"):
         lang = profile.lang_for_path(urlsplit(page_url).path) if profile else "de"
+    project_id = canonical_key(page_url)
     data: dict[str, object] = {
-        "project_id": canonical_key(page_url),
+        "project_id": project_id,
         "url": canonical_url(page_url, origin),
         "site": profile.id
         if profile
@@ -204,7 +209,7 @@ def _extract(
         "related": [
             canonical_url(u, origin if profile_for_url(u) == profile else None)
             for u in facts.related
-            if canonical_key(u) != canonical_key(page_url)
+            if canonical_key(u) != project_id
         ],
         "sections": body,
     }
@@ -228,7 +233,6 @@ def _read_labels(
     taken: list[bool],
     facts: _Facts,
     page_url: str,
-    origin: str | None,
     body_start: int,
 ) -> int:
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
@@ -237,12 +241,12 @@ def _read_labels(
         for link in line.links:
             if TEASER_LINK.match(link.text or "") and not line.aside:
                 teasers += 1
-            elif link.title and link.title.lower().startswith("link zu"):
+            elif link.title and LOGO_LINK.match(link.title):
                 facts.funders.append((i, funder_name(link.title) or ""))
         if taken[i]:
             continue
         text = line.text
-        if line.kind == "img" and text.lower().startswith("link zu"):
+        if line.kind == "img" and LOGO_LINK.match(text):
             facts.funders.append((i, funder_name(text) or ""))
             taken[i] = True
         elif CHROME_LINES.match(text):
@@ -270,7 +274,7 @@ def _read_label(
         if hit.inline and status_of(hit.value) is None:
             return
         if values and not facts.status_label:
-            facts.status_raw, facts.status_label = values[0], True
+            facts.status_raw = values[0]
         follow = follow[:1]
     elif field_name == "period":
         parsed = parse_period(values[0]) if values else None
@@ -326,7 +330,7 @@ def _read_bare_lists(lines: list[Line], taken: list[bool], facts: _Facts, body_s
 
 def _status(facts: _Facts, title_texts: tuple[str, ...]) -> tuple[str, str | None]:
     expiry = next((m for t in title_texts if (m := EXPIRY.search(t))), None)
-    if facts.status_label and facts.status_raw is not None:
+    if facts.status_raw is not None:
         status = status_of(facts.status_raw)
         if status is None:
             facts.warnings.append(f"unknown status word: {facts.status_raw!r}")

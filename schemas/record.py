@@ -150,7 +150,7 @@ class ProjectRecord(ProjectContent):
 
     @model_validator(mode="after")
     def _hash_matches(self) -> ProjectRecord:
-        expected = content_hash(self.model_dump(mode="json", include=set(CONTENT_FIELDS)))
+        expected = content_hash(self.model_dump(mode="json", include=_CONTENT_SET))
         if self.content_hash != expected:
             raise ValueError("content_hash does not match the record's content fields")
         return self
@@ -174,7 +174,11 @@ def build_record(data: dict[str, Any]) -> ProjectRecord:
     re-running the validators (``ProjectRecord.model_validate`` checks a given hash instead).
     """
     content = ProjectContent.model_validate(data)
-    digest = content_hash(content.model_dump(mode="json", include=set(CONTENT_FIELDS)))
+    digest = content_hash(content.model_dump(mode="json", include=_CONTENT_SET))
     return ProjectRecord.model_construct(
-        _fields_set=set(ProjectRecord.model_fields), **dict(content), content_hash=digest
+        _fields_set=set(_RECORD_FIELDS), **dict(content), content_hash=digest
     )
+
+
+_CONTENT_SET = frozenset(CONTENT_FIELDS)
+_RECORD_FIELDS = frozenset(ProjectRecord.model_fields)

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field, fields
 
 from pipeline.extract.labels_match import match_label
-from pipeline.extract.lines import Line
+from pipeline.extract.lines import Line, Link
 from pipeline.labels import (
     CLOSED_NOTICE,
     CONTACT_END,
+    CONTACT_FIELDS,
     CONTACT_HEADINGS,
     CONTACT_SUBHEADINGS,
     DIVISION_LINK,
@@ -197,10 +198,9 @@ def read_contact(lines: list[Line]) -> ContactData:
     current: str | None = None  # the label whose value continues on the next lines
     skipping = False  # inside opening hours or transit directions
     seen_label = False
-    block_links = []
+    other_links: list[Link] = []  # links outside e-mail lines (a person's mailto link ...)
     for line in lines:
         text = line.text
-        block_links.extend(line.links)
         if CONTACT_END.match(text) or CLOSED_NOTICE.match(text) or _is_contact_heading(line):
             current = None
             continue
@@ -208,17 +208,12 @@ def read_contact(lines: list[Line]) -> ContactData:
             skipping, current = True, None
             continue
         hit = match_label(text)
-        if hit is not None and hit.field in (
-            "persons",
-            "phones",
-            "fax",
-            "emails",
-            "website",
-            "address",
-        ):
+        if hit is not None and hit.field in CONTACT_FIELDS:
             skipping, seen_label = False, True
             current = None if hit.value else hit.field
             _take(data, hit.field, hit.value, line, address)
+            if hit.field != "emails":
+                other_links.extend(line.links)
             continue
         if LOCATION_LINE.match(text):
             _add_unique(data.locations, [text])
@@ -228,11 +223,14 @@ def read_contact(lines: list[Line]) -> ContactData:
             continue
         if current is not None:
             _take(data, current, text, line, address)
+            if current != "emails":
+                other_links.extend(line.links)
             continue
+        other_links.extend(line.links)
         if not seen_label and line.kind not in ("h", "img"):
             address.append(text)
     _set_address(data, address)
-    for link in block_links:
+    for link in other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
     return data
 
