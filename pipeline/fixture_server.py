@@ -2,15 +2,30 @@
 
 It serves a snapshot folder the way the real site answers: ``/a/b/`` and ``/a/b`` both serve
 ``a/b/index.html``; a query string selects ``index@<query>.html`` beside it; ``.xml``, ``.gz`` and
-``.txt`` files are served as they are. ``switch(folder)`` changes the snapshot while it runs.
+``.txt`` files are served as they are. Pages carry an ``ETag`` and a ``Last-Modified`` header and
+answer conditional requests with 304. ``switch(folder)`` changes the snapshot while it runs.
+
+Tests inject faults per path with ``override(path, handler)``: the handler gets the request and
+returns a :class:`Reply` (any status and headers, a delay, a connection reset, a truncated body),
+or None to serve the file as usual. Every request is logged with its headers, and the server
+tracks the highest number of requests it handled at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import socket
+import struct
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from pipeline.urls import keep_param as _keep_param
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -18,6 +33,40 @@ CONTENT_TYPES = {
     ".gz": "application/gzip",
     ".txt": "text/plain; charset=utf-8",
 }
+NOT_FOUND = b"<html><body><h1>404 Not Found</h1></body></html>"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request as the server saw it."""
+
+    method: str
+    target: str
+    headers: dict[str, str]  # lowercased names
+    at: float  # time.monotonic() on arrival
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.target).path
+
+    @property
+    def query(self) -> str:
+        return urlsplit(self.target).query
+
+
+@dataclass(slots=True)
+class Reply:
+    """What a fault handler wants sent back."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+    reset: bool = False  # close the connection abruptly (RST) instead of answering
+    truncate_to: int | None = None  # send only this many body bytes, then close
+
+
+Handler = Callable[[Request], "Reply | None"]
 
 
 def resolve(root: Path, target: str) -> Path | None:
@@ -28,9 +77,15 @@ def resolve(root: Path, target: str) -> Path | None:
         return None
     base = root / path.lstrip("/")
     if parts.query:
-        candidate = (base if base.is_dir() else base.parent) / f"index@{parts.query}.html"
-        if candidate.is_file():
-            return candidate
+        folder = base if base.is_dir() else base.parent
+        # Like TYPO3, accept a URL with or without its cHash and tracking parameters.
+        kept = "&".join(
+            pair for pair in parts.query.split("&") if _keep_param(unquote(pair.split("=")[0]))
+        )
+        for query in dict.fromkeys((parts.query, kept)):
+            candidate = folder / f"index@{query}.html"
+            if query and candidate.is_file():
+                return candidate
     if base.is_file() and not base.name.startswith("_"):
         return base
     if base.is_dir() and (base / "index.html").is_file():
@@ -38,40 +93,46 @@ def resolve(root: Path, target: str) -> Path | None:
     return None
 
 
+def file_reply(file: Path, request: Request) -> Reply:
+    """A file with validators; 304 when the request's validators still match."""
+    body = file.read_bytes()
+    etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    mtime = int(file.stat().st_mtime)
+    headers = {
+        "Content-Type": CONTENT_TYPES.get(file.suffix, "text/plain"),
+        "ETag": etag,
+        "Last-Modified": formatdate(mtime, usegmt=True),
+    }
+    if_none_match = request.headers.get("if-none-match")
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_none_match is not None:
+        if etag in [tag.strip() for tag in if_none_match.split(",")]:
+            return Reply(304, b"", headers)
+    elif if_modified_since is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            since = None
+        if since is not None and mtime <= since:
+            return Reply(304, b"", headers)
+    return Reply(200, body, headers)
+
+
 class FixtureSite:
     """A running server; use as a context manager or call ``start``/``stop``."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root)
-        self.requests: list[tuple[str, str]] = []  # (method, target) in arrival order
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                site.requests.append(("GET", self.path))
-                file = resolve(site.root, self.path)
-                if file is None:
-                    body = b"<html><body><h1>404 Not Found</h1></body></html>"
-                    self._send(404, body, CONTENT_TYPES[".html"])
-                    return
-                self._send(200, file.read_bytes(), CONTENT_TYPES.get(file.suffix, "text/plain"))
-
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        self.requests: list[Request] = []
+        self.overrides: dict[str, Handler] = {}
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
+    # -- control ---------------------------------------------------------------------------
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
@@ -81,8 +142,93 @@ class FixtureSite:
         """Serve another snapshot from now on."""
         self.root = Path(root)
 
+    def override(self, path: str, handler: Handler) -> None:
+        """Answer requests for ``path`` (exact, without query) with ``handler``."""
+        self.overrides[path] = handler
+
+    def clear(self) -> None:
+        """Forget overrides, the request log and the concurrency peak."""
+        self.overrides.clear()
+        self.requests.clear()
+        self.max_in_flight = 0
+
+    def targets(self, method: str = "GET") -> list[str]:
+        return [r.target for r in self.requests if r.method == method]
+
+    # -- serving ---------------------------------------------------------------------------
+    def answer(self, request: Request) -> Reply:
+        handler = self.overrides.get(request.path)
+        if handler is not None:
+            reply = handler(request)
+            if reply is not None:
+                return reply
+        file = resolve(self.root, request.target)
+        if file is None:
+            return Reply(404, NOT_FOUND, {"Content-Type": CONTENT_TYPES[".html"]})
+        return file_reply(file, request)
+
+    def _enter(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms stalls
+
+            def do_GET(self) -> None:
+                request = Request(
+                    "GET",
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    time.monotonic(),
+                )
+                site.requests.append(request)
+                site._enter()
+                try:
+                    self._send(site.answer(request))
+                finally:
+                    site._leave()
+
+            def _send(self, reply: Reply) -> None:
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.reset:
+                    # SO_LINGER 0 makes close() send RST: the client sees a connection reset.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
+                self.send_response(reply.status)
+                headers = {"Content-Type": CONTENT_TYPES[".html"], **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if reply.truncate_to is not None:
+                    self.wfile.write(reply.body[: reply.truncate_to])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return RequestHandler
+
     def start(self) -> FixtureSite:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 

@@ -7,7 +7,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -55,6 +55,7 @@ class ParseResult:
     record: ProjectRecord | None = None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # every link's href as written, for the crawler
 
     @property
     def ok(self) -> bool:
@@ -103,7 +104,8 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
         doc = read_document(html)
     except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
         return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
-    return _extract(doc.lines, doc.title_tag, doc.lang, doc.canonical, url, warnings)
+    result = _extract(doc.lines, doc.title_tag, doc.lang, doc.canonical, url, warnings)
+    return replace(result, links=doc.hrefs) if doc.hrefs else result
 
 
 def _page_url(url: str, canonical: str | None) -> str:

@@ -39,7 +39,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
-def _keep_param(name: str) -> bool:
+def keep_param(name: str) -> bool:
     lowered = name.lower()
     return lowered not in IGNORED_PARAMS and not lowered.startswith(IGNORED_PREFIXES)
 
@@ -58,7 +58,7 @@ def _normal_path(path: str) -> str:
 
 
 def _normal_query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if _keep_param(k)]
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if keep_param(k)]
     return urlencode(sorted(pairs))
 
 

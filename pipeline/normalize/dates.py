@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
@@ -182,3 +182,29 @@ EXPIRY = re.compile(
     r"(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$",
     re.IGNORECASE,
 )
+
+
+def parse_w3c_datetime(text: str) -> datetime | None:
+    """A sitemap ``<lastmod>`` (W3C datetime) as an aware UTC datetime, or None.
+
+    A date without a time stands for the whole day, so it reads as the day's last second: a page
+    changed later on the day we fetched it is then not taken as unchanged.
+    """
+    text = text.strip()
+    if len(text) == 4 and text.isdigit():
+        text += "-12-31"
+    elif len(text) == 7 and text[4] == "-":
+        year, month = int(text[:4]), int(text[5:7])
+        if not 1 <= month <= 12:
+            return None
+        text = f"{text}-{calendar.monthrange(year, month)[1]:02d}"
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,69 @@
+"""The CPU-bound half of a crawl: decode, parse and extract links from a fetched body.
+
+A module-level function of plain data so that it runs in worker processes as well as inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.crawl.links import SitemapTooLarge, page_links, parse_sitemap
+from pipeline.crawl.scope import PageKind, Target, scope_for
+from pipeline.decode import decode_html
+from pipeline.parse import ParseResult, parse_page
+from pipeline.urls import absolute
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisJob:
+    profile_id: str
+    base_url: str | None
+    kind: PageKind
+    site_url: str  # the page's canonical URL on the site's origin
+    page_url: str  # the address as served, on the site's origin: the base of relative links
+    body: bytes
+    content_type: str | None
+    max_sitemap_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A link worth following, with the sitemap's lastmod when it came from one."""
+
+    target: Target
+    lastmod: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    parse: ParseResult | None
+    found: tuple[Found, ...]
+    error: str | None = None
+
+
+def analyze(job: AnalysisJob) -> Analysis:
+    scope = scope_for(job.profile_id, job.base_url)
+    if job.kind == "sitemap":
+        try:
+            sitemap = parse_sitemap(job.body, job.max_sitemap_bytes)
+        except SitemapTooLarge as exc:
+            return Analysis(None, (), f"sitemap {job.site_url} {exc}")
+        found = [Found(t) for loc in sitemap.sitemaps if (t := scope.target(loc, "sitemap"))]
+        found += [Found(t, lastmod) for loc, lastmod in sitemap.urls if (t := scope.target(loc))]
+        return Analysis(None, tuple(found))
+    parse: ParseResult | None = None
+    if job.kind == "project":
+        parse = parse_page(job.body, job.site_url, job.content_type)
+        hrefs: tuple[str, ...] | list[str] = parse.links
+    else:
+        text, _codec = decode_html(job.body, job.content_type)
+        hrefs = page_links(text)
+    found_targets: dict[str, Found] = {}
+    for href in hrefs:
+        url = absolute(href, job.page_url)
+        if url is None:
+            continue
+        target = scope.target(url)
+        if target is not None and target.key not in found_targets:
+            found_targets[target.key] = Found(target)
+    return Analysis(parse, tuple(found_targets.values()))

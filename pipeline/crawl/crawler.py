@@ -1,0 +1,323 @@
+"""The crawl: discovery, polite fetching and analysis, streamed to the caller page by page.
+
+Phases: robots.txt (the run stops if the host cannot say what it allows), the sitemaps (so that
+their ``lastmod`` is known before listings find the same pages), the start pages and everything
+they link to, then a second request for known project pages that answered 404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import traceback
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
+
+import httpx
+from protego import Protego
+
+from pipeline.crawl.analyze import Analysis, AnalysisJob, analyze
+from pipeline.crawl.fetcher import Fetcher
+from pipeline.crawl.frontier import Frontier, Item
+from pipeline.crawl.politeness import HostGate
+from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
+from pipeline.crawl.scope import scope_for
+from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
+from pipeline.crawl.state import PARSER_VERSION, PageState, PageStateStore
+from pipeline.normalize.dates import parse_w3c_datetime
+from pipeline.sites import SiteProfile
+
+log = logging.getLogger(__name__)
+OUTPUT_BUFFER = 64  # pages waiting for the sink: backpressure keeps memory bounded
+
+
+def default_parse_processes() -> int:
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+class _NoState:
+    def lookup(self, key: str) -> PageState | None:
+        return None
+
+
+class Crawl:
+    """One run over one site. Iterate :meth:`pages`; read :attr:`summary` afterwards."""
+
+    def __init__(
+        self,
+        profile: SiteProfile,
+        client: httpx.AsyncClient,
+        settings: CrawlSettings | None = None,
+        state: PageStateStore | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        self.profile = profile
+        self.settings = settings or CrawlSettings()
+        self.state: PageStateStore = state or _NoState()
+        self.scope = scope_for(profile.id, base_url)
+        self.base_url = base_url
+        self.gate = HostGate(self.settings.concurrency, self.settings.delay)
+        self.fetcher = Fetcher(client, self.settings, self.scope, self.gate)
+        self.frontier = Frontier(self.settings)
+        self.summary = CrawlSummary(profile.id, self.scope.base_url, datetime.now(UTC))
+        self.robots: Protego | None = None
+        self.robots_txt: str | None = None
+        self._rechecks: list[Item] = []
+        self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
+        self._pool: ProcessPoolExecutor | None = None
+        self._now = datetime.now(UTC)
+
+    # -- the stream --------------------------------------------------------------------------
+    async def pages(self) -> AsyncIterator[CrawledPage]:
+        driver = asyncio.create_task(self._drive())
+        try:
+            while (page := await self._out.get()) is not None:
+                yield page
+            await driver
+        except (asyncio.CancelledError, GeneratorExit):
+            self.summary.status = "interrupted"
+            self.summary.message = "the crawl was interrupted"
+            raise
+        finally:
+            if not driver.done():
+                driver.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await driver
+            self._finish()
+
+    async def _drive(self) -> None:
+        processes = self.settings.parse_processes
+        if processes is None:
+            processes = default_parse_processes()
+        workers: list[asyncio.Task[None]] = []
+        try:
+            if not await self._read_robots():
+                return
+            if processes > 0:
+                self._pool = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+            count = max(4, self.settings.concurrency * 4)
+            workers = [asyncio.create_task(self._worker()) for _ in range(count)]
+            if self.settings.use_sitemaps:
+                for url in self._sitemap_urls():
+                    target = self.scope.target(url, "sitemap")
+                    if target is not None:
+                        self.frontier.add(target, 0)
+                await self.frontier.queue.join()
+            for path in self.profile.start_paths:
+                target = self.scope.target(self.profile.origin + path)
+                if target is not None:
+                    self.frontier.add(target, 0)
+            await self.frontier.queue.join()
+            for item in self._rechecks:
+                self.frontier.recheck(item.target)
+            await self.frontier.queue.join()
+        finally:
+            for _ in workers:
+                self.frontier.queue.put_nowait(None)
+            await asyncio.gather(*workers, return_exceptions=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            await self._out.put(None)
+
+    async def _worker(self) -> None:
+        queue = self.frontier.queue
+        while (item := await queue.get()) is not None:
+            try:
+                await self._process(item)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug must not stop the run; it is counted and logged
+                log.error(
+                    "internal error on %s: %s",
+                    item.target.fetch_url,
+                    "".join(traceback.format_exception(exc)),
+                )
+                result = FetchResult(
+                    item.target,
+                    "failed",
+                    datetime.now(UTC),
+                    error="internal",
+                    detail=f"internal error: {exc!r}",
+                )
+                await self._emit(CrawledPage(result))
+            finally:
+                queue.task_done()
+        queue.task_done()
+
+    # -- robots and sitemaps ------------------------------------------------------------------
+    async def _read_robots(self) -> bool:
+        if not self.settings.respect_robots:
+            return True
+        target = self.scope.target(self.profile.origin + "/robots.txt", "robots")
+        assert target is not None
+        result = await self.fetcher.fetch(target)
+        await self._emit(CrawledPage(result))
+        status = result.status or 0
+        if result.outcome == "fetched":
+            self.robots_txt = result.body.decode("utf-8", "replace")
+            self.robots = Protego.parse(self.robots_txt)
+            delay = self.robots.crawl_delay(ROBOTS_AGENT)
+            if delay is not None and float(delay) > self.gate.delay:
+                self.gate.delay = float(delay)
+            return True
+        if 400 <= status < 500 and status not in (408, 429):
+            return True  # no robots.txt: everything is allowed (RFC 9309 2.3.1.3)
+        self.summary.status = "failed"
+        self.summary.message = (
+            f"robots.txt at {target.fetch_url} could not be read ({result.error}: "
+            f"{result.detail or 'no detail'}); the site may be down or the base URL wrong. "
+            "Nothing was crawled and nothing will be removed."
+        )
+        return False
+
+    def _sitemap_urls(self) -> list[str]:
+        urls = [self.profile.origin + path for path in self.profile.sitemap_paths]
+        if self.robots is not None:
+            urls += list(self.robots.sitemaps)
+        return urls
+
+    def _allowed(self, address: str) -> bool:
+        """robots.txt rules match the path as served (``/en/`` is not ``/en``)."""
+        return self.robots is None or self.robots.can_fetch(address, ROBOTS_AGENT)
+
+    # -- one page ---------------------------------------------------------------------------
+    async def _process(self, item: Item) -> None:
+        target = item.target
+        if not self._allowed(self.scope.site_address(target.fetch_url)):
+            self.summary.robots_blocked += 1
+            return
+        state = None
+        if target.kind in ("project", "listing") and not item.recheck:
+            state = self.state.lookup(target.key)
+        if self._trusted_by_sitemap(state, item.lastmod):
+            assert state is not None
+            result = FetchResult(
+                target,
+                "unchanged",
+                datetime.now(UTC),
+                final_target=target,
+                via="sitemap-lastmod",
+                final_url=target.fetch_url,
+            )
+            self._follow_urls(state.links, item.depth)
+            await self._emit(CrawledPage(result, links=state.links))
+            return
+        result = await self.fetcher.fetch(target, state)
+        page = CrawledPage(result, recheck=item.recheck)
+        final = result.final_target
+        if final is not None and final.key != target.key and not self.frontier.mark(final.key):
+            page.duplicate_of = final.key
+        elif result.outcome == "fetched":
+            if (
+                state is not None
+                and state.body_hash == result.body_hash
+                and state.parser_version == PARSER_VERSION
+                and (final is None or final.key == target.key)
+            ):
+                result.outcome = "unchanged"
+                page.links = state.links
+                self._follow_urls(state.links, item.depth)
+            else:
+                analysis = await self._analyze(result)
+                if analysis.error:
+                    result.outcome, result.error, result.detail = (
+                        "failed",
+                        "bad_sitemap",
+                        analysis.error,
+                    )
+                page.parse = analysis.parse
+                page.links = tuple(
+                    f.target.site_url for f in analysis.found if f.target.kind != "sitemap"
+                )
+                for found in analysis.found:
+                    self.frontier.add(found.target, item.depth + 1, found.lastmod)
+        elif result.outcome == "not_modified" and state is not None:
+            page.links = state.links
+            self._follow_urls(state.links, item.depth)
+        elif (
+            result.outcome == "gone"
+            and result.status == 404
+            and state is not None
+            and state.is_project
+            and not item.recheck
+        ):
+            self._rechecks.append(item)
+        await self._emit(page)
+
+    def _trusted_by_sitemap(self, state: PageState | None, lastmod: str | None) -> bool:
+        if not (self.settings.trust_sitemap_lastmod and state and lastmod and state.verified_at):
+            return False
+        if state.parser_version != PARSER_VERSION or not state.body_hash:
+            return False
+        if self._now - state.verified_at > timedelta(days=self.settings.revalidate_after_days):
+            return False
+        modified = parse_w3c_datetime(lastmod)
+        return modified is not None and modified <= state.verified_at
+
+    def _follow_urls(self, urls: tuple[str, ...], depth: int) -> None:
+        for url in urls:
+            target = self.scope.target(url)
+            if target is not None:
+                self.frontier.add(target, depth + 1)
+
+    async def _analyze(self, result: FetchResult) -> Analysis:
+        final = result.final_target or result.target
+        job = AnalysisJob(
+            self.profile.id,
+            self.base_url,
+            final.kind,
+            final.site_url,
+            self.scope.site_address(result.final_url or final.fetch_url),
+            result.body,
+            result.content_type,
+            self.settings.max_decoded_bytes,
+        )
+        if self._pool is None:
+            return analyze(job)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, analyze, job)
+
+    async def _emit(self, page: CrawledPage) -> None:
+        result, summary = page.fetch, self.summary
+        if result.target.kind in ("project", "listing"):
+            summary.outcomes[result.outcome] += 1
+        summary.bytes_received += result.bytes_received
+        if result.error:
+            summary.errors[result.error] += 1
+        if result.moved_to is not None:
+            summary.moved += 1
+        if page.parse is not None:
+            kind = page.parse.kind
+            if kind == "project":
+                summary.projects += 1
+            elif kind == "invalid":
+                summary.invalid += 1
+            else:
+                summary.not_project += 1
+        await self._out.put(page)
+
+    def _finish(self) -> None:
+        summary = self.summary
+        summary.finished_at = datetime.now(UTC)
+        summary.duration = (summary.finished_at - summary.started_at).total_seconds()
+        summary.discovered = len(self.frontier.seen)
+        summary.requests = self.fetcher.requests
+        summary.retries = self.fetcher.retries
+        summary.trap_dropped = self.frontier.trap_dropped
+        summary.truncated = self.frontier.truncated
+        if summary.status in ("failed", "interrupted"):
+            return
+        answered = sum(summary.outcomes[o] for o in ("fetched", "unchanged", "not_modified"))
+        if answered == 0:
+            summary.status = "failed"
+            summary.message = summary.message or "no page of the site could be fetched"
+        elif summary.failure_rate > self.settings.failure_threshold:
+            summary.status = "partial"
+            summary.message = (
+                f"{summary.failed} of {summary.pages} pages failed "
+                f"({summary.failure_rate:.0%}, above {self.settings.failure_threshold:.0%}); "
+                "nothing is removed or closed on a partial run"
+            )

@@ -1,0 +1,62 @@
+"""The crawl frontier: each page once per run, within depth, query-variant and page bounds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.crawl.scope import Target
+from pipeline.crawl.settings import CrawlSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    target: Target
+    depth: int
+    lastmod: str | None = None
+    recheck: bool = False
+
+
+class Frontier:
+    def __init__(self, settings: CrawlSettings) -> None:
+        self.settings = settings
+        self.queue: asyncio.Queue[Item | None] = asyncio.Queue()
+        self.seen: set[str] = set()
+        self.pages = 0  # project and listing pages admitted
+        self.trap_dropped = 0
+        self.truncated = False
+        self._variants: Counter[str] = Counter()
+
+    def add(self, target: Target, depth: int, lastmod: str | None = None) -> bool:
+        """Queue a target unless it was seen or lies beyond a bound; True when queued."""
+        key = target.key
+        if key in self.seen:
+            return False
+        if target.kind in ("project", "listing"):
+            if depth > self.settings.max_depth:
+                self.trap_dropped += 1
+                return False
+            path, _, query = key.partition("?")
+            if query:
+                if self._variants[path] >= self.settings.max_query_variants:
+                    self.trap_dropped += 1
+                    return False
+                self._variants[path] += 1
+            if self.pages >= self.settings.max_pages:
+                self.truncated = True
+                return False
+            self.pages += 1
+        self.seen.add(key)
+        self.queue.put_nowait(Item(target, depth, lastmod))
+        return True
+
+    def mark(self, key: str) -> bool:
+        """Note a page reached by a redirect; False when the run already had it."""
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def recheck(self, target: Target) -> None:
+        self.queue.put_nowait(Item(target, 0, recheck=True))

@@ -1,0 +1,145 @@
+"""What a crawl may fetch: the profile's hosts and paths, re-targeted at a base URL.
+
+A :class:`Target` names one page three ways: its ``key`` (the identity within and across runs,
+from :func:`pipeline.urls.canonical_key` on the site's own host), its ``site_url`` (canonical, on
+the profile's origin: what records carry, so a mirror yields the same records as the real site)
+and its ``fetch_url`` (the address on the base URL, path and query as discovered, since TYPO3
+may refuse a plugin URL whose ``cHash`` was removed).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from pipeline.errors import ConfigError
+from pipeline.sites import PROFILES, SiteProfile
+from pipeline.urls import IGNORED_PREFIXES, bare_host, canonical_key, canonical_url
+
+PageKind = Literal["project", "listing", "sitemap", "robots"]
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_TRACKING = re.compile(
+    r"(?:^|&)(?:" + "|".join(re.escape(p) for p in IGNORED_PREFIXES) + r")[^&=]*=[^&]*", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    key: str
+    site_url: str
+    fetch_url: str
+    kind: PageKind
+
+
+def _is_private_host(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
+class Scope:
+    """Decides, for any absolute URL, whether and how the crawl may fetch it."""
+
+    def __init__(self, profile: SiteProfile, base_url: str | None = None) -> None:
+        self.profile = profile
+        base = urlsplit(base_url or profile.origin)
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ConfigError(
+                f"base URL {base_url!r} is not an http(s) URL with a host; "
+                "give one like http://127.0.0.1:8080"
+            )
+        self.base_scheme = base.scheme
+        self.base_netloc = base.netloc.lower()
+        self.base_host = (base.hostname or "").lower()
+        self.base_prefix = base.path.rstrip("/")
+        self.hosts = profile.hosts | {bare_host(self.base_host)}
+        self._netlocs = {self.base_netloc}
+        self.public = not _is_private_host(self.base_host)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.base_scheme}://{self.base_netloc}{self.base_prefix}"
+
+    def _site_parts(self, url: str) -> tuple[str, str] | None:
+        """(path, query) of a URL on this site, or None when it is on another host."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return None
+        netloc = parts.netloc.lower()
+        if netloc not in self._netlocs and bare_host(parts.hostname or "") not in self.hosts:
+            return None
+        path = parts.path or "/"
+        if self.base_prefix and netloc in self._netlocs and path.startswith(self.base_prefix):
+            path = path[len(self.base_prefix) :] or "/"
+        return quote(unquote(path), safe=_PATH_SAFE), _TRACKING.sub("", parts.query).lstrip("&")
+
+    def target(self, url: str, kind: PageKind | None = None) -> Target | None:
+        """The target for a URL, or None when it is out of scope.
+
+        Without ``kind`` the path decides (project or listing; anything else is out of scope);
+        ``kind="sitemap"`` or ``"robots"`` accepts any path on the site's hosts.
+        """
+        return _cached_target(self, url, kind)
+
+    def _build(self, url: str, kind: PageKind | None) -> Target | None:
+        site = self._site_parts(url)
+        if site is None:
+            return None
+        path, query = site
+        if kind is None:
+            if self.profile.is_project_path(path):
+                kind = "project"
+            elif self.profile.is_listing_path(path):
+                kind = "listing"
+            else:
+                return None
+        site_url = canonical_url(urlunsplit(("https", "x", path, query, "")), self.profile.origin)
+        fetch_url = urlunsplit(
+            (self.base_scheme, self.base_netloc, self.base_prefix + path, query, "")
+        )
+        return Target(canonical_key(site_url), site_url, fetch_url, kind)
+
+    def site_address(self, fetch_url: str) -> str:
+        """A fetched address on the site's origin, path kept as served (for relative links)."""
+        parts = urlsplit(fetch_url)
+        path = parts.path or "/"
+        if self.base_prefix and path.startswith(self.base_prefix):
+            path = path[len(self.base_prefix) :] or "/"
+        return self.profile.origin + urlunsplit(("", "", path, parts.query, ""))
+
+    def redirect_refusal(self, url: str) -> str | None:
+        """Why a redirect to ``url`` may not be followed, or None when it may."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return "redirect_scheme"
+        host = (parts.hostname or "").lower()
+        if self.public and _is_private_host(host):
+            return "redirect_private"
+        if self._site_parts(url) is None:
+            return "redirect_off_site"
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _cached_target(scope: Scope, url: str, kind: PageKind | None) -> Target | None:
+    # Navigation links repeat on every page: resolve each distinct URL once.
+    return scope._build(url, kind)
+
+
+@lru_cache(maxsize=16)
+def scope_for(profile_id: str, base_url: str | None) -> Scope:
+    """One shared Scope per (profile, base URL), also inside parse worker processes."""
+    try:
+        profile = PROFILES[profile_id]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise ConfigError(f"unknown site {profile_id!r}; known sites: {known}") from None
+    return Scope(profile, base_url)
