@@ -3,7 +3,8 @@
 It serves a snapshot folder the way the real site answers: ``/a/b/`` and ``/a/b`` both serve
 ``a/b/index.html``; a query string selects ``index@<query>.html`` beside it; ``.xml``, ``.gz`` and
 ``.txt`` files are served as they are. Pages carry an ``ETag`` and a ``Last-Modified`` header and
-answer conditional requests with 304. ``switch(folder)`` changes the snapshot while it runs.
+answer conditional requests with 304. A snapshot's ``_status.json`` names paths that answer 410
+or 301 (with their Location). ``switch(folder)`` changes the snapshot while it runs.
 
 Tests inject faults per path with ``override(path, handler)``: the handler gets the request and
 returns a :class:`Reply` (any status and headers, a delay, a connection reset, a truncated body),
@@ -14,13 +15,16 @@ tracks the highest number of requests it handled at once.
 from __future__ import annotations
 
 import hashlib
+import json
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -93,6 +97,16 @@ def resolve(root: Path, target: str) -> Path | None:
     return None
 
 
+@lru_cache(maxsize=32)
+def snapshot_statuses(root: Path) -> dict[str, dict[str, object]]:
+    """A snapshot's ``_status.json``: path (no trailing slash) -> status and Location."""
+    file = root / "_status.json"
+    if not file.is_file():
+        return {}
+    entries = json.loads(file.read_text(encoding="utf-8"))
+    return {path.rstrip("/") or "/": value for path, value in entries.items()}
+
+
 def file_reply(file: Path, request: Request) -> Reply:
     """A file with validators; 304 when the request's validators still match."""
     body = file.read_bytes()
@@ -118,6 +132,15 @@ def file_reply(file: Path, request: Request) -> Reply:
     return Reply(200, body, headers)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients that hang up (timeouts, size caps, resets in tests) are expected here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FixtureSite:
     """A running server; use as a context manager or call ``start``/``stop``."""
 
@@ -128,7 +151,7 @@ class FixtureSite:
         self.max_in_flight = 0
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server = _QuietServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -162,6 +185,11 @@ class FixtureSite:
             reply = handler(request)
             if reply is not None:
                 return reply
+        special = snapshot_statuses(self.root).get(request.path.rstrip("/") or "/")
+        if special is not None:
+            status = int(special["status"])
+            headers = {"Location": str(special["location"])} if "location" in special else {}
+            return Reply(status, f"<html><body><h1>{status}</h1></body></html>".encode(), headers)
         file = resolve(self.root, request.target)
         if file is None:
             return Reply(404, NOT_FOUND, {"Content-Type": CONTENT_TYPES[".html"]})

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.sitegen.build import build_snapshot, site_pages
+from fixtures.sitegen.build import build_snapshot, live, site_pages
 from fixtures.sitegen.facts import PROJECTS
+from fixtures.sitegen.history import SNAPSHOTS, projects_for
 from fixtures.sitegen.model import ORIGIN
 from fixtures.sitegen.render import render_project
 from pipeline.parse import parse_page
@@ -81,16 +82,36 @@ def test_non_project_pages_yield_no_record():
         assert result.record is None
 
 
-def test_committed_site_matches_the_generator(tmp_path):
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_committed_site_matches_the_generator(tmp_path, snapshot):
     """fixtures/site is generated: regenerate with `python -m fixtures.sitegen`."""
-    build_snapshot("v1", tmp_path / "v1")
-    committed = sorted(p.relative_to(SITE / "v1") for p in (SITE / "v1").rglob("*") if p.is_file())
-    fresh = sorted(
-        p.relative_to(tmp_path / "v1") for p in (tmp_path / "v1").rglob("*") if p.is_file()
-    )
+    build_snapshot(snapshot, tmp_path / snapshot)
+    here, fresh_root = SITE / snapshot, tmp_path / snapshot
+    committed = sorted(p.relative_to(here) for p in here.rglob("*") if p.is_file())
+    fresh = sorted(p.relative_to(fresh_root) for p in fresh_root.rglob("*") if p.is_file())
     assert committed == fresh
     for rel in fresh:
-        assert (SITE / "v1" / rel).read_bytes() == (tmp_path / "v1" / rel).read_bytes(), rel
+        assert (here / rel).read_bytes() == (fresh_root / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("snapshot", SNAPSHOTS[1:])
+def test_every_live_page_of_later_snapshots_yields_its_facts(snapshot):
+    """Template drift (v3) and the relaunch (v4) must not change a single record."""
+    for project in projects_for(snapshot):
+        if not live(project):
+            assert not (SITE / snapshot / project.path.strip("/") / "index.html").exists()
+            continue
+        html = (SITE / snapshot / project.path.strip("/") / "index.html").read_bytes()
+        result = parse_page(html, ORIGIN + project.path)
+        assert result.kind == "project", (snapshot, project.slug, result.problems)
+        assert _strip_hash(result.record.model_dump(mode="json")) == project.expected()
+
+
+def test_later_snapshots_really_change_the_markup():
+    page = "projekte/aktionsraummitte/index.html"
+    v1, v3, v4 = ((SITE / s / page).read_text(encoding="utf-8") for s in ("v1", "v3", "v4"))
+    assert v1 != v3 and 'class="spi-' in v3 and "© 2027" in v3
+    assert "<main>" not in v1 and "<main>" in v4  # style a -> style b
 
 
 def test_expected_records_on_disk_are_the_facts():

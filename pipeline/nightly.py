@@ -1,0 +1,153 @@
+"""One crawl run end to end: discover, fetch, parse, validate, load, detect changes.
+
+This is the library function behind ``pipeline crawl`` and ``pipeline demo``. It reports
+progress through a callback and returns a :class:`RunReport`; it never prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from pipeline import exit_codes
+from pipeline.crawl import Crawl, CrawlSettings, CrawlSummary
+from pipeline.crawl.results import CrawledPage
+from pipeline.crawl.scope import _is_private_host, scope_for
+from pipeline.errors import ConfigError
+from pipeline.sites import PROFILES
+from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
+from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    site: str = "stiftung-spi"
+    base_url: str | None = None
+    db: str | Path | None = None
+    settings: CrawlSettings = field(default_factory=CrawlSettings)
+    accept_coverage_drop: bool = False
+    absence_runs: int = DEFAULT_ABSENCE_RUNS
+
+
+@dataclass
+class Progress:
+    """A snapshot for progress displays, sent after every page."""
+
+    discovered: int
+    done: int
+    queued: int
+    fetched: int
+    unchanged: int
+    failed: int
+    projects: int
+    elapsed: float
+    last_url: str
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    summary: CrawlSummary
+    load: LoadReport
+
+    @property
+    def status(self) -> str:
+        return self.load.status
+
+    @property
+    def exit_code(self) -> int:
+        return {
+            "ok": exit_codes.OK,
+            "held": exit_codes.COVERAGE_HELD,
+            "partial": exit_codes.PARTIAL,
+            "failed": exit_codes.PARTIAL,
+            "interrupted": exit_codes.FAILED,
+        }.get(self.load.status, exit_codes.FAILED)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id,
+            **self.summary.as_dict(),
+            "status": self.load.status,
+            "complete": self.load.complete,
+            "message": self.load.message,
+            "quarantined": self.load.quarantined,
+            "events": dict(sorted(self.load.events.items())),
+            "coverage": self.load.coverage,
+            "coverage_drops": {k: list(v) for k, v in self.load.coverage_drops.items()},
+        }
+
+
+def validate_options(options: RunOptions) -> None:
+    if options.site not in PROFILES:
+        known = ", ".join(sorted(PROFILES))
+        raise ConfigError(f"unknown site {options.site!r}; known sites: {known}")
+    if options.base_url is not None:
+        parts = urlsplit(options.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"--base-url {options.base_url!r} is not an http(s) URL with a host; "
+                "give one like https://staging.example.org or http://127.0.0.1:8080"
+            )
+    if options.absence_runs < 1:
+        raise ConfigError("absence runs must be at least 1")
+
+
+def _client(options: RunOptions) -> httpx.AsyncClient:
+    settings = options.settings
+    scope = scope_for(options.site, options.base_url)
+    limits = httpx.Limits(
+        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+    )
+    # Proxies from the environment are for the public web, never for a loopback mirror.
+    return httpx.AsyncClient(limits=limits, trust_env=not _is_private_host(scope.base_host))
+
+
+async def run_crawl_async(
+    options: RunOptions, progress: Callable[[Progress], None] | None = None
+) -> RunReport:
+    validate_options(options)
+    profile = PROFILES[options.site]
+    with Warehouse.open(options.db) as warehouse:
+        loader = RunLoader(warehouse.con)
+        state = WarehouseStateStore(warehouse.con)
+        async with _client(options) as client:
+            crawl = Crawl(profile, client, options.settings, state, options.base_url)
+            run_id = loader.begin(profile.id, crawl.scope.base_url, crawl.summary.started_at)
+            clock = time.monotonic()
+            try:
+                async for page in crawl.pages():
+                    loader.add(page)
+                    if progress is not None:
+                        progress(_progress(crawl, page, time.monotonic() - clock))
+            except BaseException:
+                loader.abort("interrupted (Ctrl-C or a signal); nothing of this run was applied")
+                raise
+        load = loader.finish(crawl.summary, options.accept_coverage_drop, options.absence_runs)
+    return RunReport(run_id, crawl.summary, load)
+
+
+def _progress(crawl: Crawl, page: CrawledPage, elapsed: float) -> Progress:
+    s = crawl.summary
+    return Progress(
+        discovered=len(crawl.frontier.seen),
+        done=s.pages,
+        queued=crawl.frontier.queue.qsize(),
+        fetched=s.outcomes["fetched"],
+        unchanged=s.outcomes["unchanged"] + s.outcomes["not_modified"],
+        failed=s.failed,
+        projects=s.projects,
+        elapsed=elapsed,
+        last_url=page.fetch.target.site_url,
+    )
+
+
+def run_crawl(options: RunOptions, progress: Callable[[Progress], None] | None = None) -> RunReport:
+    """Run one crawl to the end (see the module docstring)."""
+    return asyncio.run(run_crawl_async(options, progress))

@@ -1,0 +1,125 @@
+"""Opening the warehouse: one writer at a time, migrations applied on open."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipeline.errors import InputError, WarehouseError, WarehouseLockedError
+
+DEFAULT_DB = Path("warehouse") / "projects.duckdb"
+ENV_DB = "PIPELINE_DB"
+_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def resolve_db_path(path: str | Path | None) -> Path:
+    """The database: the argument, else ``$PIPELINE_DB``, else ``warehouse/projects.duckdb``."""
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_DB)
+    return Path(env) if env else DEFAULT_DB
+
+
+def sql_root() -> Path:
+    """The folder with ``migrations/`` and ``queries/``: bundled in a wheel, else the checkout."""
+    bundled = Path(__file__).resolve().parents[1] / "_bundled" / "warehouse"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parents[2] / "warehouse"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, SQL) of every migration file, in order."""
+    folder = sql_root() / "migrations"
+    found = []
+    for file in sorted(folder.glob("*.sql")):
+        match = _MIGRATION.match(file.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), file.read_text(encoding="utf-8")))
+    if not found:
+        raise WarehouseError(f"no migrations found in {folder}; the installation is incomplete")
+    return found
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = re.search(r"PID (\d+)", text)
+            who = f" (process {holder.group(1)})" if holder else ""
+            raise WarehouseLockedError(
+                f"the warehouse {path} is in use by another run{who}; only one writer at a time. "
+                "Wait for it to finish, or use another --db."
+            ) from exc
+        raise WarehouseError(f"cannot open the warehouse {path}: {text}") from exc
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"cannot open the warehouse {path}: {exc}. Is it a DuckDB database file?"
+        ) from exc
+
+
+@dataclass
+class Warehouse:
+    """An open warehouse. Writers migrate on open; readers open read-only."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, read_only: bool = False) -> Warehouse:
+        db = resolve_db_path(path)
+        if read_only:
+            if not db.is_file():
+                raise InputError(
+                    f"no warehouse at {db}: run `pipeline crawl` (or `pipeline demo`) first, "
+                    f"or point --db / ${ENV_DB} at an existing database"
+                )
+        else:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        warehouse = cls(db, _open(db, read_only), read_only)
+        if not read_only:
+            warehouse.migrate()
+        return warehouse
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded; each in its own transaction."""
+        con = self.con
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            con.begin()
+            try:
+                con.execute(sql)
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [version, name, datetime.now(UTC)],
+                )
+                con.commit()
+            except duckdb.Error as exc:
+                con.rollback()
+                raise WarehouseError(f"migration {version:04d}_{name} failed: {exc}") from exc
+            applied.append(version)
+        return applied
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

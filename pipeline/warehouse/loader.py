@@ -1,0 +1,273 @@
+"""Loading one crawl run: begin, stage pages as they arrive, then merge in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipeline.crawl.results import CrawledPage, CrawlSummary
+from pipeline.crawl.state import PARSER_VERSION
+from pipeline.errors import WarehouseError
+from pipeline.warehouse import merge
+from pipeline.warehouse.staging import Stager
+
+DEFAULT_ABSENCE_RUNS = 2
+# A field's coverage "drops sharply" when it falls to under half of what it was, by at least
+# this much (a share of the run's projects), with at least MIN_PROJECTS projects in both runs.
+COVERAGE_DROP = 0.2
+MIN_PROJECTS = 10
+
+
+@dataclass
+class LoadReport:
+    run_id: int
+    status: str  # ok | partial | failed | interrupted | held
+    complete: bool
+    events: Counter[str] = field(default_factory=Counter)
+    coverage: dict[str, float] = field(default_factory=dict)
+    coverage_drops: dict[str, tuple[float, float]] = field(default_factory=dict)  # (before, now)
+    quarantined: int = 0
+    message: str = ""
+
+
+def coverage_drops(
+    before: dict[str, float], now: dict[str, float]
+) -> dict[str, tuple[float, float]]:
+    """The fields whose coverage dropped sharply from ``before`` to ``now``."""
+    if before.get("projects", 0) < MIN_PROJECTS or now.get("projects", 0) < MIN_PROJECTS:
+        return {}
+    drops = {}
+    for name in merge.COVERAGE_FIELDS:
+        old, new = before.get(name), now.get(name)
+        if old is None or new is None:
+            continue
+        if old - new >= COVERAGE_DROP and new < old / 2:
+            drops[name] = (old, new)
+    return drops
+
+
+class RunLoader:
+    """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 2000) -> None:
+        self.con = con
+        self.batch_size = batch_size
+        self.run_id: int | None = None
+        self.started_at: datetime | None = None
+        self._stager: Stager | None = None
+
+    def begin(self, site: str, base_url: str, started_at: datetime | None = None) -> int:
+        """Record a new run (and close any run a crash left behind)."""
+        con = self.con
+        con.begin()
+        try:
+            self._close_abandoned_runs()
+            run_id = con.execute("SELECT COALESCE(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+            self.started_at = started_at or datetime.now(UTC)
+            con.execute(
+                "INSERT INTO runs (run_id, site, base_url, started_at, status) "
+                "VALUES (?, ?, ?, ?, 'running')",
+                [run_id, site, base_url, self.started_at],
+            )
+            con.commit()
+        except duckdb.Error:
+            con.rollback()
+            raise
+        self.run_id = run_id
+        self._stager = Stager(con, run_id, self.batch_size)
+        return run_id
+
+    def _close_abandoned_runs(self) -> None:
+        self.con.execute(
+            "UPDATE runs SET status = 'interrupted', complete = false, "
+            "message = 'the process ended before the run was loaded; nothing of it was applied' "
+            "WHERE status = 'running'"
+        )
+        self.con.execute(
+            "DELETE FROM stage_fetches WHERE run_id NOT IN "
+            "(SELECT run_id FROM runs WHERE status = 'running')"
+        )
+
+    def add(self, page: CrawledPage) -> None:
+        if self._stager is None:
+            raise WarehouseError("RunLoader.add before begin")
+        self._stager.add(page)
+
+    def abort(self, message: str) -> None:
+        """Record the run as interrupted; nothing it fetched is applied."""
+        if self.run_id is None:
+            return
+        con = self.con
+        con.begin()
+        con.execute("DELETE FROM stage_fetches WHERE run_id = ?", [self.run_id])
+        con.execute(
+            "UPDATE runs SET status = 'interrupted', complete = false, finished_at = ?, "
+            "message = ? WHERE run_id = ? AND status = 'running'",
+            [datetime.now(UTC), message, self.run_id],
+        )
+        con.commit()
+
+    def finish(
+        self,
+        summary: CrawlSummary,
+        accept_coverage_drop: bool = False,
+        absence_runs: int = DEFAULT_ABSENCE_RUNS,
+    ) -> LoadReport:
+        if self._stager is None or self.run_id is None:
+            raise WarehouseError("RunLoader.finish before begin")
+        self._stager.flush()
+        return load_run(self.con, self.run_id, summary, accept_coverage_drop, absence_runs)
+
+
+def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -> dict:
+    row = con.execute(
+        "SELECT coverage FROM runs WHERE site = ? AND run_id < ? AND status = 'ok' "
+        "AND coverage IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+        [site, run_id],
+    ).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def _existing_report(con: duckdb.DuckDBPyConnection, run_id: int) -> LoadReport:
+    status, complete, events, coverage, message = con.execute(
+        "SELECT status, complete, events, coverage, message FROM runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    return LoadReport(
+        run_id,
+        status,
+        bool(complete),
+        Counter(json.loads(events) if events else {}),
+        json.loads(coverage) if coverage else {},
+        message=message or "",
+    )
+
+
+def load_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    summary: CrawlSummary,
+    accept_coverage_drop: bool = False,
+    absence_runs: int = DEFAULT_ABSENCE_RUNS,
+) -> LoadReport:
+    """Apply a staged run in one transaction. A run already loaded is left as it is."""
+    row = con.execute("SELECT status, site, started_at FROM runs WHERE run_id = ?", [run_id])
+    found = row.fetchone()
+    if found is None:
+        raise WarehouseError(f"run {run_id} does not exist in this warehouse")
+    status, site, started_at = found
+    if status != "running":
+        return _existing_report(con, run_id)
+    params = {"run": run_id}
+    con.begin()
+    try:
+        merge.run_script(con, merge.STAGE_TO_LOG, params)
+        report = LoadReport(run_id, summary.status, summary.complete)
+        report.quarantined = con.execute(
+            "SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]
+        ).fetchone()[0]
+        report.message = summary.message
+        if summary.status == "ok":
+            _apply(con, report, site, started_at, summary, accept_coverage_drop, absence_runs)
+        _record_run(con, report, summary, accept_coverage_drop)
+        con.execute("DELETE FROM stage_fetches WHERE run_id = ?", [run_id])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return report
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    site: str,
+    started_at: datetime,
+    summary: CrawlSummary,
+    accept_coverage_drop: bool,
+    absence_runs: int,
+) -> None:
+    run_id = report.run_id
+    merge.run_script(con, merge.IDENTIFY, {"run": run_id})
+    cursor = con.execute(merge.coverage_sql())
+    names = [d[0] for d in cursor.description]
+    values = cursor.fetchone()
+    report.coverage = {
+        n: (round(float(v), 4) if n != "projects" else int(v))
+        for n, v in zip(names, values, strict=True)
+        if v is not None
+    }
+    report.coverage_drops = coverage_drops(_previous_coverage(con, run_id, site), report.coverage)
+    if report.coverage_drops and not accept_coverage_drop:
+        report.status = "held"
+        report.complete = False
+        fields = ", ".join(
+            f"{name} {before:.0%} -> {now:.0%}"
+            for name, (before, now) in report.coverage_drops.items()
+        )
+        report.message = (
+            f"field coverage dropped sharply ({fields}): the site may have changed its markup. "
+            "This run's records were NOT applied. Check a page with `pipeline parse URL`; if the "
+            "drop is real, run again with --accept-coverage-drop."
+        )
+        return
+    params = {"run": run_id, "at": started_at}
+    merge.run_script(con, merge.APPLY, params)
+    merge.run_script(
+        con,
+        merge.REMOVE,
+        {**params, "site": site, "complete": summary.complete, "absent": absence_runs},
+    )
+    merge.run_script(con, merge.PAGE_STATE, {"run": run_id, "parser_version": PARSER_VERSION})
+    rows = con.execute(
+        "SELECT type, count(*) FROM project_changes WHERE run_id = ? GROUP BY type", [run_id]
+    ).fetchall()
+    report.events = Counter(dict(rows))
+
+
+def _record_run(
+    con: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    summary: CrawlSummary,
+    accept_coverage_drop: bool,
+) -> None:
+    s = summary
+    con.execute(
+        """
+        UPDATE runs SET finished_at = ?, status = ?, complete = ?, coverage_held = ?,
+            accepted_coverage_drop = ?, pages = ?, fetched = ?, unchanged = ?, not_modified = ?,
+            gone = ?, failed = ?, robots_blocked = ?, projects = ?, quarantined = ?,
+            requests = ?, retries = ?, bytes_received = ?, duration_s = ?, pages_per_second = ?,
+            events = ?, coverage = ?, summary = ?, message = ?
+        WHERE run_id = ?
+        """,
+        [
+            s.finished_at or datetime.now(UTC),
+            report.status,
+            report.complete,
+            report.status == "held",
+            accept_coverage_drop and bool(report.coverage_drops),
+            s.pages,
+            s.outcomes["fetched"],
+            s.outcomes["unchanged"],
+            s.outcomes["not_modified"],
+            s.outcomes["gone"],
+            s.failed,
+            s.robots_blocked,
+            s.projects,
+            report.quarantined,
+            s.requests,
+            s.retries,
+            s.bytes_received,
+            s.duration,
+            s.pages_per_second,
+            json.dumps(dict(report.events)),
+            json.dumps(report.coverage) if report.coverage else None,
+            json.dumps(s.as_dict()),
+            report.message or None,
+            report.run_id,
+        ],
+    )

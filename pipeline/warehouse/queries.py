@@ -1,0 +1,182 @@
+"""Reading the warehouse: change events, runs, exports and ad-hoc SQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from pipeline.errors import InputError
+
+EVENT_TYPES = ("new", "changed", "closed", "reopened", "removed", "reappeared", "moved")
+EVENT_ORDER = ("new", "reappeared", "moved", "changed", "closed", "reopened", "removed")
+ExportFormat = Literal["jsonl", "csv", "parquet"]
+RECORD_FIELDS = (
+    "project_id",
+    "url",
+    "site",
+    "lang",
+    "title",
+    "short_title",
+    "status",
+    "status_raw",
+    "period",
+    "funders",
+    "contact",
+    "focus_areas",
+    "services",
+    "division",
+    "closed_notice",
+    "related",
+    "sections",
+    "content_hash",
+)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[tuple[object, ...]]
+
+    def records(self) -> list[dict[str, object]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def _json_value(text: str | None) -> object:
+    return json.loads(text) if text is not None else None
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection,
+    since: date | None = None,
+    run_id: int | None = None,
+    types: tuple[str, ...] = (),
+) -> list[dict[str, object]]:
+    """Change events, oldest first; ``old``/``new`` as JSON values."""
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise InputError(
+            f"unknown change type(s) {', '.join(unknown)}; choose from {', '.join(EVENT_TYPES)}"
+        )
+    where, params = [], []
+    if since is not None:
+        where.append("detected_at >= ?")
+        params.append(since)
+    if run_id is not None:
+        where.append("run_id = ?")
+        params.append(run_id)
+    if types:
+        where.append(f"type IN ({', '.join('?' for _ in types)})")
+        params.extend(types)
+    sql = (
+        "SELECT run_id, project_id, url, type, field, old, new, old_url, version, detected_at "
+        "FROM project_changes"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY run_id, project_id, list_position(?, type), field"
+    )
+    cursor = con.execute(sql, [*params, list(EVENT_ORDER)])
+    columns = [d[0] for d in cursor.description]
+    out = []
+    for row in cursor.fetchall():
+        event = dict(zip(columns, row, strict=True))
+        event["old"] = _json_value(event["old"])
+        event["new"] = _json_value(event["new"])
+        event["detected_at"] = event["detected_at"].isoformat()
+        out.append(event)
+    return out
+
+
+def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
+    cursor = con.execute(
+        "SELECT run_id, site, started_at, round(duration_s, 1) AS duration_s, status, complete, "
+        "pages, fetched, unchanged + not_modified AS unchanged, failed, projects, quarantined, "
+        "events, message FROM runs ORDER BY run_id DESC LIMIT ?",
+        [limit],
+    )
+    return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
+    try:
+        cursor = con.execute(sql)
+    except duckdb.Error as exc:
+        raise InputError(f"the query failed: {exc}") from exc
+    if cursor.description is None:
+        return Table([], [])
+    return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def _export_sql(history: bool, flat: bool) -> str:
+    fields = [f"v.{name}" for name in RECORD_FIELDS if name != "project_id"]
+    if flat:
+        flat_fields = []
+        for name in RECORD_FIELDS:
+            if name in ("funders", "focus_areas", "services", "related"):
+                flat_fields.append(f"array_to_string(v.{name}, '; ') AS {name}")
+            elif name == "period":
+                flat_fields += [
+                    'v.period."start" AS period_start',
+                    'v.period."end" AS period_end',
+                    "v.period.start_precision AS period_start_precision",
+                    "v.period.end_precision AS period_end_precision",
+                    "v.period.raw AS period_raw",
+                ]
+            elif name == "contact":
+                for part in (
+                    "organization",
+                    "unit",
+                    "division",
+                    "street",
+                    "postal_code",
+                    "city",
+                    "fax",
+                    "website",
+                ):
+                    flat_fields.append(f"v.contact.{part} AS contact_{part}")
+                for part in ("persons", "phones", "emails", "locations"):
+                    flat_fields.append(f"array_to_string(v.contact.{part}, '; ') AS contact_{part}")
+            elif name == "sections":
+                flat_fields.append(
+                    "array_to_string(list_transform(v.sections, s -> "
+                    "COALESCE(s.heading || ': ', '') || s.text), '\n\n') AS sections"
+                )
+            elif name == "project_id":
+                flat_fields.append("v.project_id")
+            else:
+                flat_fields.append(f"v.{name}")
+        fields = flat_fields[1:]
+    select = ", ".join(["v.project_id", *fields])
+    meta = (
+        "p.first_seen_at AS first_seen, p.last_seen_at AS last_seen, v.version, v.is_current, "
+        "p.removed, v.valid_from, v.valid_to"
+    )
+    where = "" if history else "WHERE v.is_current"
+    return (
+        f"SELECT {select}, {meta} FROM project_versions v JOIN projects p USING (project_id) "
+        f"{where} ORDER BY v.project_id, v.version"
+    )
+
+
+def export(
+    con: duckdb.DuckDBPyConnection, fmt: ExportFormat, out: Path, history: bool = False
+) -> int:
+    """Write current projects (or every version) to ``out``; returns the number of rows."""
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise InputError(f"unknown export format {fmt!r}; choose jsonl, csv or parquet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sql = _export_sql(history, flat=fmt == "csv")
+    options = {
+        "jsonl": "FORMAT json",
+        "csv": "FORMAT csv, HEADER true",
+        "parquet": "FORMAT parquet, COMPRESSION zstd",
+    }[fmt]
+    target = str(out).replace("'", "''")
+    try:
+        con.execute(f"COPY ({sql}) TO '{target}' ({options})")
+    except duckdb.Error as exc:
+        raise InputError(f"cannot write {out}: {exc}") from exc
+    return con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]

@@ -1,0 +1,25 @@
+"""The crawler's page state, read from the warehouse once at the start of a run."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipeline.crawl.state import PageState
+
+
+class WarehouseStateStore:
+    """``PageStateStore`` over the ``page_state`` table (loaded into memory: one small row
+    per page, so lookups during the crawl never touch the database)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        rows = con.execute(
+            "SELECT page_key, etag, last_modified, body_hash, links, is_project, verified_at, "
+            "parser_version FROM page_state"
+        ).fetchall()
+        self.states = {
+            key: PageState(etag, modified, body, tuple(links or ()), is_project, verified, version)
+            for key, etag, modified, body, links, is_project, verified, version in rows
+        }
+
+    def lookup(self, key: str) -> PageState | None:
+        return self.states.get(key)
