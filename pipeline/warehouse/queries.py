@@ -141,7 +141,7 @@ def _export_sql(history: bool, flat: bool) -> str:
                     flat_fields.append(f"array_to_string(v.contact.{part}, '; ') AS contact_{part}")
             elif name == "sections":
                 flat_fields.append(
-                    "array_to_string(list_transform(v.sections, s -> "
+                    "array_to_string(list_transform(v.sections, lambda s: "
                     "COALESCE(s.heading || ': ', '') || s.text), '\n\n') AS sections"
                 )
             elif name == "project_id":
