@@ -1,15 +1,77 @@
-"""The ``pipeline`` command: a thin layer over the library. Only this module prints."""
+"""The ``pipeline`` command: a thin layer over the library. Only this module (and its output
+helpers in ``cli_output``) prints.
+
+Each command parses its options, calls one library function, and maps errors to a message and
+an exit code (see ``exit_codes``).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from pipeline import exit_codes
-from pipeline.errors import PipelineError
+from pipeline import config, exit_codes, logs
+from pipeline.cli_output import (
+    LiveProgress,
+    change_lines,
+    render_rows,
+    summary_lines,
+    to_json,
+)
+from pipeline.crawl import CrawlSettings
+from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
+from pipeline.nightly import RunOptions, run_crawl
 from pipeline.source import parse_source
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Map the pipeline's errors to a clear message and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WarehouseLockedError as exc:
+            _fail(str(exc), exit_codes.LOCKED)
+        except ConfigError as exc:
+            _fail(str(exc), exit_codes.USAGE)
+        except PipelineError as exc:
+            _fail(str(exc), exit_codes.FAILED)
+        except KeyboardInterrupt:
+            _fail(
+                "interrupted: the run is recorded as interrupted and nothing of it was applied",
+                exit_codes.INTERRUPTED,
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        metavar="PATH",
+        help="Warehouse file (default: $PIPELINE_DB, pipeline.toml, warehouse/projects.duckdb).",
+    )(func)
+
+
+def _db(db: str | None) -> str:
+    return str(config.load({"db": db})["db"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -19,11 +81,304 @@ def cli(ctx: click.Context) -> None:
     """Scrape foundations' project pages into DuckDB with full history.
 
     \b
-    Examples:
-      pipeline parse page.html --url https://www.stiftung-spi.de/projekte/x/
+    Start here:
+      pipeline demo                      crawl the bundled demo site twice, show what changed
+      pipeline crawl                     the nightly job (see --help for its exit codes)
+      pipeline changes --since 2026-01-01
+      pipeline query "SELECT * FROM current_projects"
     """
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.option("--site", help="Site profile (default stiftung-spi).")
+@click.option("--base-url", help="Crawl a mirror or staging copy with the site's paths.")
+@db_option
+@click.option("--concurrency", type=int, help="Requests in flight per host (default 2).")
+@click.option("--delay", type=float, help="Seconds between requests per host (default 1).")
+@click.option("--max-pages", type=int, help="Stop after this many pages (default 20000).")
+@click.option("--accept-coverage-drop", is_flag=True, help="Apply a run whose coverage dropped.")
+@click.option("--no-archive", is_flag=True, default=None, help="Do not write WARC files.")
+@click.option("--archive-dir", metavar="DIR", help="Folder for WARC files.")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), help="Log line format.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only errors and the summary.")
+@handle_errors
+def crawl(
+    site: str | None,
+    base_url: str | None,
+    db: str | None,
+    concurrency: int | None,
+    delay: float | None,
+    max_pages: int | None,
+    accept_coverage_drop: bool,
+    no_archive: bool | None,
+    archive_dir: str | None,
+    config_path: str | None,
+    log_format: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Crawl a site, parse and validate its project pages, load them and detect changes.
+
+    \b
+    Exit codes: 0 ok · 1 failed · 2 bad arguments · 3 partial run (too many
+    fetch errors, or the site unreachable: nothing removed) · 4 coverage drop
+    held back (see --accept-coverage-drop) · 5 database locked · 130 interrupted.
+
+    \b
+    Example (cron, 02:30 every night):
+      30 2 * * *  cd /srv/projects && pipeline crawl --quiet --log-format json
+    """
+    settings = config.load(
+        {
+            "site": site,
+            "base_url": base_url,
+            "db": db,
+            "concurrency": concurrency,
+            "delay": delay,
+            "max_pages": max_pages,
+            "archive": False if no_archive else None,
+            "archive_dir": archive_dir,
+            "log_format": log_format,
+        },
+        config_path,
+    )
+    logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
+    try:
+        crawl_settings = CrawlSettings(
+            concurrency=settings["concurrency"],
+            delay=settings["delay"],
+            max_pages=settings["max_pages"],
+            max_depth=settings["max_depth"],
+            retries=settings["retries"],
+            read_timeout=settings["timeout"],
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    options = RunOptions(
+        site=settings["site"],
+        base_url=settings["base_url"],
+        db=settings["db"],
+        settings=crawl_settings,
+        accept_coverage_drop=accept_coverage_drop,
+        absence_runs=settings["absence_runs"],
+        archive_dir=Path(settings["archive_dir"]) if settings["archive"] else None,
+    )
+    with LiveProgress(enabled=not quiet) as progress:
+        report = run_crawl(options, progress)
+    if as_json:
+        click.echo(to_json(report.as_dict()))
+    else:
+        for line in summary_lines(report):
+            click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--db",
+    default="pipeline-demo.duckdb",
+    show_default=True,
+    metavar="PATH",
+    help="Demo database (recreated on every run).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@handle_errors
+def demo(db: str, as_json: bool) -> None:
+    """Crawl the bundled demo site, switch it to its later snapshot, crawl again, show changes.
+
+    Needs no network and no settings: the site is served on 127.0.0.1 from the package.
+
+    \b
+    Example:
+      pipeline demo && pipeline query --db pipeline-demo.duckdb "SELECT * FROM closed_projects"
+    """
+    from pipeline.demo import run_demo
+
+    logs.configure("text", logging.WARNING)
+    with LiveProgress(enabled=not as_json) as progress:
+        result = run_demo(
+            Path(db),
+            progress,
+            progress.phase,
+            archive_dir=Path(db).parent / (Path(db).stem + "-archive"),
+        )
+    if as_json:
+        click.echo(
+            to_json(
+                {
+                    "db": str(result.db),
+                    "runs": [result.first.as_dict(), result.second.as_dict()],
+                    "changes": result.changes,
+                }
+            )
+        )
+        return
+    for report in (result.first, result.second):
+        click.echo(summary_lines(report)[0])
+    click.echo("")
+    click.echo(f"What changed between the two snapshots ({len(result.changes)} events):")
+    for line in change_lines(result.changes):
+        click.echo(line)
+    click.echo("")
+    click.echo(f"The demo database is {result.db}. Explore further:")
+    for command in (
+        f'pipeline query --db {db} "SELECT title, status, division FROM current_projects"',
+        f"pipeline changes --db {db} --type closed,removed,moved",
+        f"pipeline runs --db {db}",
+        f"pipeline export --db {db} --format parquet --out projects.parquet",
+        f"pipeline show --db {db} stiftung-spi.de/service/projekte/detail/pfd-spandau",
+        f"duckdb {db}     (the DuckDB CLI: tables, views and history are plain SQL)",
+    ):
+        click.echo(f"  {command}")
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-01-31", param_hint="--since"
+        ) from None
+
+
+@cli.command()
+@click.option("--since", metavar="DATE", help="Only changes detected on or after this day.")
+@click.option("--run", "run_id", type=int, help="Only changes of this run.")
+@click.option("--type", "types", metavar="TYPES", help="Comma-separated: new,changed,closed,...")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def changes(
+    since: str | None, run_id: int | None, types: str | None, fmt: str, db: str | None
+) -> None:
+    """List change events: new, changed (per field), closed, reopened, removed, reappeared, moved.
+
+    \b
+    Examples:
+      pipeline changes --since 2026-11-01 --type closed,removed
+      pipeline changes --run 12 --format json > changes.json
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import changes as list_changes
+
+    if since is not None and run_id is not None:
+        raise click.UsageError("give --since or --run, not both")
+    wanted = tuple(t.strip() for t in types.split(",") if t.strip()) if types else ()
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        events = list_changes(warehouse.con, _since(since), run_id, wanted)
+    if fmt == "table":
+        for line in change_lines(events):
+            click.echo(line)
+        click.echo(f"{len(events)} change(s)", err=True)
+        return
+    columns = [
+        "run_id",
+        "project_id",
+        "url",
+        "type",
+        "field",
+        "old",
+        "new",
+        "old_url",
+        "version",
+        "detected_at",
+    ]
+    render_rows(columns, [[e[c] for c in columns] for e in events], fmt)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
+@click.option("--out", required=True, metavar="PATH", help="File to write.")
+@click.option("--history", is_flag=True, help="Every version, not only the current ones.")
+@db_option
+@handle_errors
+def export(fmt: str, out: str, history: bool, db: str | None) -> None:
+    """Export projects (record fields plus version metadata) as JSONL, CSV or Parquet.
+
+    \b
+    Examples:
+      pipeline export --format parquet --out projects.parquet
+      pipeline export --format jsonl --out history.jsonl --history
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import export as write_export
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        count = write_export(warehouse.con, fmt, Path(out), history)  # type: ignore[arg-type]
+    click.echo(f"wrote {count} row(s) to {out}")
+
+
+@cli.command()
+@click.argument("sql")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def query(sql: str, fmt: str, db: str | None) -> None:
+    """Run SQL on a read-only connection to the warehouse.
+
+    \b
+    Examples:
+      pipeline query "SELECT division, active FROM projects_by_division"
+      pipeline query "SELECT * FROM recent_changes" --format csv > changes.csv
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import query as run_query
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        table = run_query(warehouse.con, sql)
+    render_rows(table.columns, table.rows, fmt)
+
+
+@cli.command()
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def runs(limit: int, fmt: str, db: str | None) -> None:
+    """List recent crawl runs with their status and counts.
+
+    \b
+    Example:
+      pipeline runs --limit 5
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import runs as list_runs
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        table = list_runs(warehouse.con, limit)
+    render_rows(table.columns, table.rows, fmt)
+
+
+@cli.command(name="config")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def show_config(config_path: str | None, as_json: bool) -> None:
+    """Show the effective settings and where each comes from.
+
+    Precedence: defaults < pipeline.toml < PIPELINE_* environment variables < flags.
+
+    \b
+    Example:
+      PIPELINE_DELAY=2 pipeline config
+    """
+    effective = config.load(None, config_path)
+    rows = [
+        [option.name, effective.values[option.name], effective.sources[option.name], option.env]
+        for option in config.OPTIONS
+    ]
+    if as_json:
+        click.echo(json.dumps({r[0]: {"value": r[1], "source": r[2]} for r in rows}, indent=2))
+        return
+    render_rows(["setting", "value", "source", "environment variable"], rows, "table")
+    where = effective.config_file or "none (create pipeline.toml to set defaults)"
+    click.echo(f"config file: {where}")
 
 
 @cli.command()
@@ -43,7 +398,8 @@ def parse(source: str, url: str | None, quiet: bool) -> None:
     try:
         result = parse_source(source, url)
     except PipelineError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _fail(str(exc), exit_codes.FAILED)
+        return
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)

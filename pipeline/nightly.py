@@ -33,6 +33,7 @@ class RunOptions:
     settings: CrawlSettings = field(default_factory=CrawlSettings)
     accept_coverage_drop: bool = False
     absence_runs: int = DEFAULT_ABSENCE_RUNS
+    archive_dir: Path | None = None  # write WARC files here; None: no archive
 
 
 @dataclass
@@ -67,7 +68,7 @@ class RunReport:
             "held": exit_codes.COVERAGE_HELD,
             "partial": exit_codes.PARTIAL,
             "failed": exit_codes.PARTIAL,
-            "interrupted": exit_codes.FAILED,
+            "interrupted": exit_codes.INTERRUPTED,
         }.get(self.load.status, exit_codes.FAILED)
 
     def as_dict(self) -> dict[str, object]:

@@ -194,3 +194,19 @@ def test_analyst_views_answer(history):
     assert years[2015] >= 1 and max(years) >= 2026
     recent = con.execute("SELECT count(*) FROM recent_changes").fetchone()[0]
     assert recent == con.execute("SELECT count(*) FROM project_changes").fetchone()[0]
+
+
+def test_only_really_gone_pages_answer_404_or_410(history):
+    """Links replayed from unchanged pages resolve like fresh ones (no bogus 404s)."""
+    _, con, _ = history
+    gone = con.execute(
+        "SELECT DISTINCT run_id, replace(page_key, 'stiftung-spi.de/', ''), status "
+        "FROM fetches WHERE outcome = 'gone' ORDER BY ALL"
+    ).fetchall()
+    assert gone == [
+        (2, DETAIL + "kiezdetektive", 410),
+        (2, DETAIL + "stadtteilmuetter", 404),
+        (3, DETAIL + "kiezdetektive", 410),
+        (4, DETAIL + "kiezdetektive", 410),
+        (5, DETAIL + "kiezdetektive", 410),
+    ]

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import traceback
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +34,11 @@ from pipeline.sites import SiteProfile
 
 log = logging.getLogger(__name__)
 OUTPUT_BUFFER = 64  # pages waiting for the sink: backpressure keeps memory bounded
+
+
+def _ignore_sigint() -> None:
+    """Parse workers leave Ctrl-C to the main process, which stops the run cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_parse_processes() -> int:
@@ -98,7 +104,9 @@ class Crawl:
             if not await self._read_robots():
                 return
             if processes > 0:
-                self._pool = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    processes, mp_context=get_context("spawn"), initializer=_ignore_sigint
+                )
             count = max(4, self.settings.concurrency * 4)
             workers = [asyncio.create_task(self._worker()) for _ in range(count)]
             if self.settings.use_sitemaps:
@@ -230,8 +238,11 @@ class Crawl:
                         analysis.error,
                     )
                 page.parse = analysis.parse
+                # Links as written (path form kept), so replaying them resolves the same way.
                 page.links = tuple(
-                    f.target.site_url for f in analysis.found if f.target.kind != "sitemap"
+                    self.scope.site_address(f.target.fetch_url)
+                    for f in analysis.found
+                    if f.target.kind != "sitemap"
                 )
                 for found in analysis.found:
                     self.frontier.add(found.target, item.depth + 1, found.lastmod)

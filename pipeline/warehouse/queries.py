@@ -92,9 +92,11 @@ def changes(
 
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
     cursor = con.execute(
-        "SELECT run_id, site, started_at, round(duration_s, 1) AS duration_s, status, complete, "
-        "pages, fetched, unchanged + not_modified AS unchanged, failed, projects, quarantined, "
-        "events, message FROM runs ORDER BY run_id DESC LIMIT ?",
+        "SELECT run_id, site, strftime(started_at, '%Y-%m-%d %H:%M') AS started, "
+        "round(duration_s, 1) AS seconds, status, complete, pages, fetched, "
+        "unchanged + not_modified AS unchanged, failed, projects, quarantined, "
+        "(SELECT string_agg(key || ' ' || value, ', ' ORDER BY key) FROM json_each(events)) "
+        "AS events, message FROM runs ORDER BY run_id DESC LIMIT ?",
         [limit],
     )
     return Table([d[0] for d in cursor.description], cursor.fetchall())

@@ -1,0 +1,185 @@
+"""How the command line shows things: tables, JSON, CSV, run summaries and live progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from pipeline.nightly import Progress as RunProgress
+from pipeline.nightly import RunReport
+
+log = logging.getLogger("pipeline")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(_plain(value), ensure_ascii=False)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console that honours NO_COLOR; wide when writing to a file or pipe."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, width=width)
+
+
+def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(to_json([dict(zip(columns, row, strict=True)) for row in rows]))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table = RichTable(*columns, show_lines=False, header_style="bold")
+        for row in rows:
+            table.add_row(*[_cell(v) for v in row])
+        out = console()
+        out.print(table)
+        out.print(f"{len(rows)} row(s)", style="dim")
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = value if isinstance(value, str) else json.dumps(_plain(value), ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _field_diffs(field: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """A changed struct (contact, period) as the sub-fields that differ."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = list(dict.fromkeys([*old, *new]))
+        return [(f"{field}.{k}", old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+    return [(field, old, new)]
+
+
+def change_lines(events: Sequence[dict[str, Any]]) -> list[str]:
+    """Human lines for change events, grouped as the archivist reads them."""
+    lines = []
+    for event in events:
+        kind, pid = event["type"], event["project_id"]
+        if kind == "changed":
+            for name, old, new in _field_diffs(event["field"], event["old"], event["new"]):
+                lines.append(f"  changed   {pid}  {name}: {_short(old)} -> {_short(new)}")
+        elif kind == "moved":
+            lines.append(f"  moved     {pid}  {event['old_url']} -> {event['url']}")
+        elif kind in ("closed", "reopened"):
+            lines.append(f"  {kind:<9} {pid}  status {event['old']} -> {event['new']}")
+        else:
+            lines.append(f"  {kind:<9} {pid}  {event['url']}")
+    return lines
+
+
+def summary_lines(report: RunReport) -> list[str]:
+    s, load = report.summary, report.load
+    lines = [
+        f"Run {report.run_id} {load.status} in {s.duration:.1f} s: {s.pages} pages "
+        f"({s.outcomes['fetched']} fetched, {s.outcomes['unchanged'] + s.outcomes['not_modified']} "
+        f"unchanged, {s.outcomes['gone']} gone, {s.failed} failed, {s.robots_blocked} blocked by "
+        f"robots.txt), {s.projects} project records parsed, {load.quarantined} quarantined, "
+        f"{s.pages_per_second:.0f} pages/s, {s.retries} retries",
+    ]
+    if load.events:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(load.events.items()))
+        lines.append(f"Changes: {counts}")
+    elif load.status == "ok":
+        lines.append("Changes: none")
+    if load.coverage:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in load.coverage.items() if k != "projects")
+        lines.append(f"Coverage over {load.coverage.get('projects', 0)} projects: {shares}")
+    if load.message:
+        lines.append(load.message)
+    return lines
+
+
+class LiveProgress:
+    """A rich progress bar on a terminal; a log line every few seconds elsewhere."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = enabled and sys.stderr.isatty()
+        self._bar: Progress | None = None
+        self._task: Any = None
+        self._last_log = 0.0
+
+    def __enter__(self) -> LiveProgress:
+        if self.tty:
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total} pages"),
+                TextColumn("{task.fields[detail]}"),
+                TimeElapsedColumn(),
+                console=console(stderr=True),
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("crawling", total=None, detail="")
+        return self
+
+    def phase(self, text: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=text, completed=0, total=None)
+        elif self.enabled:
+            log.info(text)
+
+    def __call__(self, p: RunProgress) -> None:
+        rate = p.done / p.elapsed if p.elapsed > 0 else 0.0
+        if self._bar is not None:
+            remaining = max(p.discovered - p.done, 0)
+            eta = f" ETA {remaining / rate:.0f} s" if rate > 0 and remaining else ""
+            detail = (
+                f"{p.fetched} fetched · {p.unchanged} unchanged · {p.failed} failed · "
+                f"{rate:.0f}/s{eta}"
+            )
+            self._bar.update(self._task, completed=p.done, total=p.discovered, detail=detail)
+        elif self.enabled and time.monotonic() - self._last_log >= 5:
+            self._last_log = time.monotonic()
+            log.info(
+                "progress: %d/%d pages, %d fetched, %d unchanged, %d failed, %.0f pages/s",
+                p.done,
+                p.discovered,
+                p.fetched,
+                p.unchanged,
+                p.failed,
+                rate,
+                extra={"pages_done": p.done, "pages_discovered": p.discovered},
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)

@@ -1,0 +1,263 @@
+"""The `pipeline` command end to end, in real subprocesses against the fixture site server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import exit_codes
+from pipeline.cli import cli
+from pipeline.fixture_server import FixtureSite
+from pipeline.warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "fixtures" / "site"
+SUMMARY_KEYS = {
+    "run_id",
+    "site",
+    "status",
+    "complete",
+    "duration_s",
+    "pages",
+    "fetched",
+    "unchanged",
+    "not_modified",
+    "gone",
+    "failed",
+    "robots_blocked",
+    "projects",
+    "quarantined",
+    "retries",
+    "bytes_received",
+    "pages_per_second",
+    "events",
+    "coverage",
+    "message",
+}
+
+
+def pipeline(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PIPELINE_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def site():
+    with FixtureSite(SITE / "v1") as server:
+        yield server
+
+
+def crawl(site_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return pipeline(
+        "crawl",
+        "--base-url",
+        site_url,
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--no-archive",
+        "--json",
+        "--quiet",
+        *extra,
+    )
+
+
+def test_no_arguments_prints_the_overview():
+    result = pipeline()
+    assert result.returncode == 0
+    assert "pipeline demo" in result.stdout and "Commands:" in result.stdout
+
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
+    result = pipeline(command, "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout, f"`pipeline {command} --help` shows no example"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"pipeline {command}\b", readme), f"README does not show `pipeline {command}`"
+
+
+def test_crawl_json_summary_then_unchanged_second_crawl(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    first = crawl(site.url, db)
+    assert first.returncode == exit_codes.OK, first.stderr
+    summary = json.loads(first.stdout)
+    assert set(summary) >= SUMMARY_KEYS
+    assert summary["status"] == "ok" and summary["events"] == {"new": 33}
+    assert summary["coverage"]["projects"] == 33 and 0 < summary["coverage"]["period"] <= 1
+    second = crawl(site.url, db)
+    assert second.returncode == exit_codes.OK, second.stderr
+    again = json.loads(second.stdout)
+    assert again["events"] == {} and again["run_id"] == 2
+    assert again["not_modified"] == summary["fetched"]
+
+
+def test_crawl_text_summary_and_json_logs(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    result = pipeline(
+        "crawl",
+        "--base-url",
+        site.url,
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--no-archive",
+        "--log-format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Run 1 ok")
+    assert "Changes: new 33" in result.stdout
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+    assert lines and all({"ts", "level", "msg"} <= set(line) for line in lines)
+
+
+def test_bad_base_url_is_a_usage_error(tmp_path):
+    result = pipeline("crawl", "--base-url", "ftp://nowhere", "--db", str(tmp_path / "p.duckdb"))
+    assert result.returncode == exit_codes.USAGE
+    assert "is not an http(s) URL" in result.stderr
+
+
+def test_unknown_site_is_a_usage_error(tmp_path):
+    result = pipeline("crawl", "--site", "nope", "--db", str(tmp_path / "p.duckdb"))
+    assert result.returncode == exit_codes.USAGE
+    assert "known sites: stiftung-spi" in result.stderr
+
+
+def test_unreachable_host_is_a_partial_run_and_removes_nothing(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    assert crawl(site.url, db).returncode == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = pipeline(
+        "crawl",
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--no-archive",
+        "--quiet",
+    )
+    assert result.returncode == exit_codes.PARTIAL
+    assert "could not be read" in result.stdout and "nothing will be removed" in result.stdout
+    with Warehouse.open(db, read_only=True) as warehouse:
+        removed = warehouse.con.execute("SELECT count(*) FROM projects WHERE removed").fetchone()
+    assert removed == (0,)
+
+
+def test_locked_database_message(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    with Warehouse.open(db):
+        result = crawl(site.url, db)
+    assert result.returncode == exit_codes.LOCKED
+    assert "in use by another run" in result.stderr
+
+
+def test_demo_from_any_directory(tmp_path):
+    result = pipeline("demo", cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for word in ("new ", "closed ", "changed ", "removed ", "moved "):
+        assert word in out
+    assert "contact.phones" in out
+    assert "pipeline query --db pipeline-demo.duckdb" in out
+    db = tmp_path / "pipeline-demo.duckdb"
+    assert db.is_file()
+    query = pipeline(
+        "query", "--db", str(db), "SELECT count(*) AS n FROM current_projects", "--format", "json"
+    )
+    assert json.loads(query.stdout) == [{"n": 32}]
+
+
+def test_changes_export_query_runs(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    crawl(site.url, db)
+    site.switch(SITE / "v2")
+    crawl(site.url, db)
+    changes = pipeline(
+        "changes", "--db", str(db), "--run", "2", "--type", "closed,moved", "--format", "json"
+    )
+    assert changes.returncode == 0, changes.stderr
+    events = json.loads(changes.stdout)
+    assert {e["type"] for e in events} == {"closed", "moved"}
+    assert {
+        "run_id",
+        "project_id",
+        "url",
+        "type",
+        "field",
+        "old",
+        "new",
+        "detected_at",
+        "old_url",
+    } <= set(events[0])
+    csv_out = pipeline("changes", "--db", str(db), "--since", "2000-01-01", "--format", "csv")
+    assert csv_out.stdout.startswith("run_id,project_id,url,type,field,old,new")
+    bad = pipeline("changes", "--db", str(db), "--since", "yesterday")
+    assert bad.returncode == exit_codes.USAGE
+    out = tmp_path / "projects.parquet"
+    exported = pipeline("export", "--db", str(db), "--format", "parquet", "--out", str(out))
+    assert exported.returncode == 0 and out.is_file() and "wrote 34 row(s)" in exported.stdout
+    runs = pipeline("runs", "--db", str(db), "--format", "json")
+    assert [r["status"] for r in json.loads(runs.stdout)] == ["ok", "ok"]
+    failing = pipeline("query", "--db", str(db), "SELECT nope FROM nowhere")
+    assert failing.returncode == exit_codes.FAILED and "the query failed" in failing.stderr
+    readonly = pipeline("query", "--db", str(db), "DELETE FROM runs")
+    assert readonly.returncode == exit_codes.FAILED
+
+
+def test_query_without_a_database_says_what_to_do(tmp_path):
+    result = pipeline("query", "--db", str(tmp_path / "none.duckdb"), "SELECT 1")
+    assert result.returncode == exit_codes.FAILED
+    assert "pipeline crawl" in result.stderr
+
+
+def test_config_precedence_defaults_file_env_flags(tmp_path):
+    (tmp_path / "pipeline.toml").write_text(
+        '[pipeline]\ndelay = 3\nconcurrency = 4\ndb = "from-file.duckdb"\n', encoding="utf-8"
+    )
+    result = pipeline("config", "--json", cwd=tmp_path, env={"PIPELINE_CONCURRENCY": "6"})
+    settings = json.loads(result.stdout)
+    assert settings["delay"] == {"value": 3.0, "source": str(tmp_path / "pipeline.toml")}
+    assert settings["concurrency"] == {"value": 6, "source": "env PIPELINE_CONCURRENCY"}
+    assert settings["max_pages"]["source"] == "default"
+    bad = pipeline("config", cwd=tmp_path, env={"PIPELINE_DELAY": "soon"})
+    assert bad.returncode == exit_codes.USAGE and "setting delay" in bad.stderr
+
+
+def test_config_file_reaches_the_crawl_and_flags_win(site, tmp_path):
+    (tmp_path / "pipeline.toml").write_text(
+        f'[pipeline]\nbase_url = "{site.url}"\ndelay = 0\nmax_pages = 3\narchive = false\n',
+        encoding="utf-8",
+    )
+    result = pipeline("crawl", "--db", "p.duckdb", "--json", "--quiet", cwd=tmp_path)
+    assert json.loads(result.stdout)["pages"] == 3
+    result = pipeline(
+        "crawl", "--db", "p.duckdb", "--json", "--quiet", "--max-pages", "5", cwd=tmp_path
+    )
+    assert json.loads(result.stdout)["pages"] == 5
