@@ -355,6 +355,97 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
     render_rows(table.columns, table.rows, fmt)
 
 
+@cli.command()
+@click.argument("project_id")
+@click.option("--version", "version", type=int, help="A version number (default: current).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@db_option
+@handle_errors
+def show(project_id: str, version: int | None, as_json: bool, db: str | None) -> None:
+    """Show a version of a project with its evidence (WARC file, record id, payload digest).
+
+    \b
+    Example:
+      pipeline show stiftung-spi.de/projekte/aktionsraummitte --version 1
+    """
+    from pipeline.archive.evidence import find_version
+    from pipeline.warehouse import Warehouse
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        evidence = find_version(warehouse.con, project_id, version)
+    data = {
+        **evidence.version,
+        "archive_dir": str(evidence.archive_dir) if evidence.archive_dir else None,
+        "fetched_at": evidence.fetched_at,
+    }
+    if as_json:
+        click.echo(to_json(data))
+        return
+    render_rows(["field", "value"], list(data.items()), "table")
+
+
+@cli.group()
+def archive() -> None:
+    """Work with the WARC archive: extract an archived page, pack a run as WACZ.
+
+    \b
+    Examples:
+      pipeline archive extract stiftung-spi.de/projekte/aktionsraummitte --version 1 --out p.html
+      pipeline archive pack 3 --out run3.wacz
+    """
+
+
+@archive.command()
+@click.argument("project_id")
+@click.option("--version", "version", type=int, help="A version number (default: current).")
+@click.option("--out", required=True, metavar="FILE", help="Where to write the page.")
+@click.option("--archive-dir", metavar="DIR", help="Where the WARC files are, if moved.")
+@db_option
+@handle_errors
+def extract(
+    project_id: str, version: int | None, out: str, archive_dir: str | None, db: str | None
+) -> None:
+    """Write the archived page that produced a project version.
+
+    \b
+    Example:
+      pipeline archive extract stiftung-spi.de/projekte/aktionsraummitte --version 1 --out p.html
+    """
+    from pipeline.archive.evidence import archived_page, find_version
+    from pipeline.warehouse import Warehouse
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        evidence = find_version(warehouse.con, project_id, version)
+    body = archived_page(evidence, Path(archive_dir) if archive_dir else None)
+    Path(out).write_bytes(body)
+    v = evidence.version
+    click.echo(
+        f"wrote {len(body)} bytes to {out}: {v['url']} version {v['version']}, "
+        f"{v['warc_file']} {v['warc_record_id']} ({v['payload_digest']})"
+    )
+
+
+@archive.command()
+@click.argument("run_id", type=int)
+@click.option("--out", metavar="FILE", help="WACZ file (default: <run's WARC name>.wacz).")
+@db_option
+@handle_errors
+def pack(run_id: int, out: str | None, db: str | None) -> None:
+    """Package a run's WARC, index and page list as a WACZ file (ReplayWeb.page opens it).
+
+    \b
+    Example:
+      pipeline archive pack 3 --out run3.wacz
+    """
+    from pipeline.archive.evidence import pack_wacz
+    from pipeline.warehouse import Warehouse
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        target = Path(out) if out else Path(f"run{run_id}.wacz")
+        written = pack_wacz(warehouse.con, run_id, target)
+    click.echo(f"wrote {written}")
+
+
 @cli.command(name="config")
 @click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")

@@ -10,12 +10,14 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from pipeline import exit_codes
+from pipeline.archive import RunArchive, recover_open_files
 from pipeline.crawl import Crawl, CrawlSettings, CrawlSummary
 from pipeline.crawl.results import CrawledPage
 from pipeline.crawl.scope import _is_private_host, scope_for
@@ -121,17 +123,38 @@ async def run_crawl_async(
         async with _client(options) as client:
             crawl = Crawl(profile, client, options.settings, state, options.base_url)
             run_id = loader.begin(profile.id, crawl.scope.base_url, crawl.summary.started_at)
+            archive = _open_archive(options, loader, run_id, crawl.summary.started_at)
             clock = time.monotonic()
             try:
                 async for page in crawl.pages():
-                    loader.add(page)
+                    capture = archive.capture(page) if archive is not None else None
+                    loader.add(page, capture)
                     if progress is not None:
                         progress(_progress(crawl, page, time.monotonic() - clock))
             except BaseException:
+                if archive is not None:
+                    archive.close()
                 loader.abort("interrupted (Ctrl-C or a signal); nothing of this run was applied")
                 raise
+        if archive is not None:
+            archive.close()
         load = loader.finish(crawl.summary, options.accept_coverage_drop, options.absence_runs)
     return RunReport(run_id, crawl.summary, load)
+
+
+def _open_archive(
+    options: RunOptions, loader: RunLoader, run_id: int, started_at: datetime
+) -> RunArchive | None:
+    if options.archive_dir is None:
+        return None
+    folder = Path(options.archive_dir).resolve()
+    recover_open_files(folder)  # WARC files of killed runs become readable again
+    robots = "obey" if options.settings.respect_robots else "ignore"
+    archive = RunArchive(
+        folder, options.site, run_id, started_at, options.settings.user_agent, robots
+    )
+    loader.set_archive(str(folder), archive.name)
+    return archive
 
 
 def _progress(crawl: Crawl, page: CrawledPage, elapsed: float) -> Progress:

@@ -215,7 +215,7 @@ class Crawl:
             await self._emit(CrawledPage(result, links=state.links))
             return
         result = await self.fetcher.fetch(target, state)
-        page = CrawledPage(result, recheck=item.recheck)
+        page = CrawledPage(result, recheck=item.recheck, previous=state)
         final = result.final_target
         if final is not None and final.key != target.key and not self.frontier.mark(final.key):
             page.duplicate_of = final.key

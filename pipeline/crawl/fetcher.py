@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import httpx
 
 from pipeline.crawl.politeness import HostGate
-from pipeline.crawl.results import FetchResult, Hop
+from pipeline.crawl.results import Exchange, FetchResult, Hop
 from pipeline.crawl.scope import Scope, Target
 from pipeline.crawl.settings import CrawlSettings
 from pipeline.crawl.state import PARSER_VERSION, PageState
@@ -51,12 +51,12 @@ class _Failure(Exception):
 
 @dataclass(slots=True)
 class _Answer:
-    status: int
-    http_version: str
-    request_headers: list[tuple[str, str]]
-    headers: list[tuple[str, str]]
-    raw: bytes
+    exchange: Exchange
     retry_after: float | None
+
+    @property
+    def status(self) -> int:
+        return self.exchange.status
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -130,13 +130,15 @@ class Fetcher:
         try:
             while True:
                 answer = await self._attempts(url, headers, result)
-                result.status = answer.status
+                exchange = answer.exchange
+                result.exchanges.append(exchange)
+                result.status = exchange.status
                 result.final_url = url
                 result.final_target = current
-                result.http_version = answer.http_version
-                result.request_headers = answer.request_headers
-                result.response_headers = answer.headers
-                result.raw_body = answer.raw
+                result.http_version = exchange.http_version
+                result.request_headers = exchange.request_headers
+                result.response_headers = exchange.response_headers
+                result.raw_body = exchange.raw_body
                 if answer.status not in REDIRECT_STATUSES:
                     break
                 location = result.header("location")
@@ -220,6 +222,7 @@ class Fetcher:
                     return answer
                 if attempt > self.settings.retries:
                     return answer
+                result.exchanges.append(answer.exchange)  # archived too, as evidence
                 wait = self._backoff(attempt)
                 if answer.retry_after is not None:
                     if answer.retry_after > self.settings.max_retry_after:
@@ -237,6 +240,7 @@ class Fetcher:
         cap = self.settings.max_body_bytes
         async with self.gate.slot():
             self.requests += 1
+            at = datetime.now(UTC)
             try:
                 request = self.client.build_request(
                     "GET", url, headers=headers, timeout=self._timeout
@@ -270,11 +274,14 @@ class Fetcher:
         retry_after = None
         if response.status_code in (429, 503):
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
-        return _Answer(
-            response.status_code,
+        exchange = Exchange(
+            url,
+            at,
             response.http_version,
             [(k, v) for k, v in request.headers.items()],
+            response.status_code,
+            response.reason_phrase,
             [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
             b"".join(chunks),
-            retry_after,
         )
+        return _Answer(exchange, retry_after)

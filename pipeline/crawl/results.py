@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from pipeline.crawl.scope import Target
+from pipeline.crawl.state import PageState
 from pipeline.parse import ParseResult
 
 # fetched: a new body to analyse · unchanged: same body as last time, or trusted by the sitemap's
@@ -24,6 +25,20 @@ class Hop:
     status: int
     url: str
     location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, as sent and received (for the archive)."""
+
+    url: str
+    at: datetime
+    http_version: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    raw_body: bytes
 
 
 @dataclass(slots=True)
@@ -46,6 +61,7 @@ class FetchResult:
     body: bytes = b""  # after content decoding
     body_hash: str | None = None  # sha256 hex of ``body``
     via: str = "http"  # "http", or "sitemap-lastmod" when no request was sent
+    exchanges: list[Exchange] = field(default_factory=list)  # redirect hops, then the final one
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -93,6 +109,7 @@ class CrawledPage:
     links: tuple[str, ...] = ()  # in-scope site URLs the page links to
     recheck: bool = False  # the second request for a known project page that answered 404
     duplicate_of: str | None = None  # a redirect ended on a page this run already had
+    previous: PageState | None = None  # what the warehouse knew of the page before this run
 
 
 RunStatus = Literal["ok", "partial", "failed", "interrupted"]

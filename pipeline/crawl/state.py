@@ -28,6 +28,11 @@ class PageState:
     is_project: bool  # the page gave a project record
     verified_at: datetime | None  # when the server last confirmed this content (200 or 304)
     parser_version: int = PARSER_VERSION
+    # The page's last full capture in the archive, which a revisit record refers to.
+    warc_record_id: str | None = None
+    warc_target_uri: str | None = None
+    warc_date: str | None = None
+    payload_digest: str | None = None
 
 
 class PageStateStore(Protocol):

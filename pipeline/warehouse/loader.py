@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from pipeline.archive.warc import Capture
 from pipeline.crawl.results import CrawledPage, CrawlSummary
 from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
@@ -92,10 +93,17 @@ class RunLoader:
             "(SELECT run_id FROM runs WHERE status = 'running')"
         )
 
-    def add(self, page: CrawledPage) -> None:
+    def add(self, page: CrawledPage, capture: Capture | None = None) -> None:
         if self._stager is None:
             raise WarehouseError("RunLoader.add before begin")
-        self._stager.add(page)
+        self._stager.add(page, capture)
+
+    def set_archive(self, folder: str, warc_file: str) -> None:
+        """Record where this run's WARC file is."""
+        self.con.execute(
+            "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
+            [folder, warc_file, self.run_id],
+        )
 
     def abort(self, message: str) -> None:
         """Record the run as interrupted; nothing it fetched is applied."""

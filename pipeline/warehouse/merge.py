@@ -109,7 +109,7 @@ INSERT INTO fetches
 SELECT run_id, seq, page_key, kind, url, site_url, final_url, final_key, final_site_url, status,
        outcome, error, detail, etag, last_modified, body_hash, content_type, bytes, duration_ms,
        attempts, redirect_status, redirects, fetched_at, via, recheck, duplicate_of, links,
-       parse_kind
+       parse_kind, warc_file, warc_record_id, warc_offset, warc_length, payload_digest, warc_date
 FROM stage_fetches WHERE run_id = $run ORDER BY seq;
 
 INSERT INTO quarantine
@@ -121,6 +121,7 @@ FROM stage_fetches WHERE run_id = $run AND parse_kind = 'invalid' ORDER BY seq;
 IDENTIFY = f"""
 CREATE OR REPLACE TEMP TABLE run_records AS
 SELECT seq, page_key, COALESCE(final_key, page_key) AS final_key, body_hash,
+       warc_file, warc_record_id, payload_digest,
        json_transform(record, '{RECORD_STRUCTURE}') AS r
 FROM stage_fetches WHERE run_id = $run AND record IS NOT NULL;
 
@@ -159,6 +160,7 @@ WHERE f.run_id = $run AND f.kind = 'project'
 
 CREATE OR REPLACE TEMP TABLE run_diff AS
 SELECT i.pid, i.seq, i.page_key, i.final_key, i.body_hash, i.r,
+       i.warc_file, i.warc_record_id, i.payload_digest,
        v.version AS old_version, v.content_hash AS old_hash, v.url AS old_url,
        v.status AS old_status, v.closed_notice AS old_closed,
        p.project_id IS NULL AS is_new,
@@ -250,7 +252,7 @@ WHERE v.project_id = d.pid AND v.is_current AND d.needs_version AND NOT d.is_new
 
 INSERT INTO project_versions
 SELECT d.pid, COALESCE(d.old_version, 0) + 1, $at, NULL, true, d.r.content_hash, $run,
-       {_VERSION_VALUES}, d.body_hash
+       {_VERSION_VALUES}, d.body_hash, d.warc_file, d.warc_record_id, d.payload_digest
 FROM run_diff d WHERE d.needs_version;
 
 -- identity and presence
@@ -319,7 +321,8 @@ WHERE page_key IN (SELECT page_key FROM run_state WHERE outcome IN ('fetched', '
 INSERT INTO page_state
 SELECT page_key, etag, last_modified,
        CASE WHEN parse_kind = 'invalid' THEN NULL ELSE body_hash END,
-       links, COALESCE(parse_kind = 'project', false), fetched_at, $parser_version, $run
+       links, COALESCE(parse_kind = 'project', false), fetched_at, $parser_version, $run,
+       warc_record_id, COALESCE(final_url, url), warc_date, payload_digest
 FROM run_state WHERE outcome = 'fetched';
 
 UPDATE page_state s

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipeline.archive.warc import Capture
 from pipeline.crawl.results import CrawledPage
 
 # (column, DuckDB type) in stage_fetches order; values come from ``_row``.
@@ -39,6 +40,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("record", "VARCHAR"),
     ("problems", "VARCHAR[]"),
     ("warnings", "VARCHAR[]"),
+    ("warc_file", "VARCHAR"),
+    ("warc_record_id", "VARCHAR"),
+    ("warc_offset", "BIGINT"),
+    ("warc_length", "BIGINT"),
+    ("payload_digest", "VARCHAR"),
+    ("warc_date", "VARCHAR"),
 )
 _INSERT = (
     f"INSERT INTO stage_fetches ({', '.join(name for name, _ in COLUMNS)}) SELECT "
@@ -46,7 +53,7 @@ _INSERT = (
 )
 
 
-def _row(run_id: int, seq: int, page: CrawledPage) -> tuple[object, ...]:
+def _row(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> tuple[object, ...]:
     fetch, parse = page.fetch, page.parse
     final = fetch.final_target
     record = parse.record if parse is not None else None
@@ -82,6 +89,12 @@ def _row(run_id: int, seq: int, page: CrawledPage) -> tuple[object, ...]:
         record.model_dump_json() if record is not None else None,
         [str(p) for p in parse.problems] if parse is not None else [],
         list(parse.warnings) if parse is not None else [],
+        capture.warc_file if capture else None,
+        capture.record_id if capture else None,
+        capture.offset if capture else None,
+        capture.length if capture else None,
+        capture.payload_digest if capture else None,
+        capture.date if capture else None,
     )
 
 
@@ -95,9 +108,9 @@ class Stager:
         self.seq = 0
         self._rows: list[tuple[object, ...]] = []
 
-    def add(self, page: CrawledPage) -> None:
+    def add(self, page: CrawledPage, capture: Capture | None = None) -> None:
         self.seq += 1
-        self._rows.append(_row(self.run_id, self.seq, page))
+        self._rows.append(_row(self.run_id, self.seq, page, capture))
         if len(self._rows) >= self.batch_size:
             self.flush()
 

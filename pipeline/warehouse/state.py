@@ -14,11 +14,11 @@ class WarehouseStateStore:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute(
             "SELECT page_key, etag, last_modified, body_hash, links, is_project, verified_at, "
-            "parser_version FROM page_state"
+            "parser_version, warc_record_id, warc_target_uri, warc_date, payload_digest "
+            "FROM page_state"
         ).fetchall()
         self.states = {
-            key: PageState(etag, modified, body, tuple(links or ()), is_project, verified, version)
-            for key, etag, modified, body, links, is_project, verified, version in rows
+            row[0]: PageState(row[1], row[2], row[3], tuple(row[4] or ()), *row[5:]) for row in rows
         }
 
     def lookup(self, key: str) -> PageState | None:
