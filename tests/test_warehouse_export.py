@@ -261,3 +261,13 @@ def test_query_errors_are_input_errors(history_db):
 def test_read_only_open_of_a_missing_database_says_what_to_do(tmp_path):
     with pytest.raises(InputError, match="pipeline crawl"):
         Warehouse.open(tmp_path / "nothing.duckdb", read_only=True)
+
+
+def test_readme_sql_examples_run(history_db):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```sql")[1:]]
+    statements = [s.strip() for block in blocks for s in block.split(";") if s.strip()]
+    assert len(statements) >= 5
+    with Warehouse.open(history_db, read_only=True) as warehouse:
+        for statement in statements:
+            query(warehouse.con, statement)  # raises InputError when a README example is wrong
