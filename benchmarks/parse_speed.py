@@ -17,44 +17,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from fixtures.sitegen.facts import PROJECTS
 from fixtures.sitegen.model import ORIGIN
+from fixtures.sitegen.padding import padded
 from fixtures.sitegen.render import render_project
 from pipeline.parse import parse_page
-
-MENU = (
-    "<ul>"
-    + "".join(
-        f'<li><a href="/bereich-{i}/">Bereich {i}</a><ul>'
-        + "".join(
-            f'<li><a href="/bereich-{i}/seite-{j}/">Unterseite {j} im Bereich {i}</a></li>'
-            for j in range(12)
-        )
-        + "</ul></li>"
-        for i in range(22)
-    )
-    + "</ul>"
-)
-SCRIPT = "<script>window.tx = " + ('{"key": "value", "n": [1, 2, 3]}, ' * 120) + "{};</script>"
-BODY = "".join(
-    f"<h3>Abschnitt {i}</h3><p>"
-    + "Das Projekt arbeitet im Sozialraum mit vielen Partnern. " * 9
-    + "</p>"
-    for i in range(10)
-)
-
-
-def padded(html: str) -> bytes:
-    html = html.replace("</head>", SCRIPT + "</head>", 1)
-    for marker in (
-        '<nav class="mainnav">',
-        '<nav aria-label="Hauptnavigation">',
-        '<div class="menu">',
-    ):
-        html = html.replace(marker, marker + MENU, 1)
-    for marker in ("<h3>Kontakt", '<aside class="project-contact">', "<h3>Kontakt</h3>"):
-        if marker in html:
-            html = html.replace(marker, BODY + marker, 1)
-            break
-    return html.encode("utf-8")
 
 
 def rate(func, pages: list[tuple[bytes, str]], seconds: float) -> float:

@@ -55,7 +55,7 @@ class ParseResult:
     record: ProjectRecord | None = None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()  # every link's href as written, for the crawler
+    links: tuple[str, ...] = ()  # hrefs of the content's links as written, for the crawler
 
     @property
     def ok(self) -> bool:

@@ -35,6 +35,7 @@ IGNORED_PARAMS: frozenset[str] = frozenset(
 IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")
 _INDEX = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ORIGIN = re.compile(r"^https?://[^/?#]+")
 # Characters left as they are in a path (RFC 3986 unreserved + sub-delims + ':' '@' '/' '%').
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
@@ -101,5 +102,13 @@ def absolute(href: str, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    # Fast paths for the common forms (a page has hundreds of menu links): urljoin is slow.
+    simple = "/." not in href and "?#" not in href and not href.endswith(("?", "#"))
+    if simple and href.startswith(("https://", "http://")):
+        return href
+    if simple and href.startswith("/") and not href.startswith("//"):
+        match = _ORIGIN.match(base)
+        if match:
+            return match.group(0) + href
     resolved = urljoin(base, href)
     return resolved if urlsplit(resolved).scheme in ("http", "https") else None

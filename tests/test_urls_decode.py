@@ -1,4 +1,8 @@
+from urllib.parse import urljoin, urlsplit
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.decode import decode_html
 from pipeline.sites import STIFTUNG_SPI, profile_for_url
@@ -105,3 +109,29 @@ def test_decode_undeclared_latin1_is_detected():
     body = ("<p>" + "Schöne Grüße aus Köln, für die Jugendlichen. " * 20 + "</p>").encode("latin-1")
     text, _ = decode_html(body)
     assert "Schöne Grüße aus Köln" in text
+
+
+_HREF = st.one_of(
+    st.from_regex(r"/[a-z0-9/._?=&%#-]{0,30}", fullmatch=True),
+    st.from_regex(r"https?://[a-z.]{1,12}(/[a-z0-9/._?=-]{0,20})?", fullmatch=True),
+    st.from_regex(r"[a-z0-9./?#=-]{1,20}", fullmatch=True),
+)
+_BASE = st.sampled_from(
+    [
+        "https://www.stiftung-spi.de/service/projekte",
+        "https://www.stiftung-spi.de/geschaeftsbereiche/brb/",
+        "http://127.0.0.1:8080/a/b/?x=1",
+        "https://example.org?q=1",
+        "https://example.org",
+    ]
+)
+
+
+@settings(max_examples=2000)
+@given(href=_HREF, base=_BASE)
+def test_absolute_fast_paths_agree_with_urljoin(href, base):
+    slow = urljoin(base, href.strip())
+    expected = slow if urlsplit(slow).scheme in ("http", "https") else None
+    if href.strip().startswith("#") or not href.strip():
+        expected = None
+    assert absolute(href, base) == expected

@@ -5,7 +5,7 @@ A module-level function of plain data so that it runs in worker processes as wel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.crawl.links import SitemapTooLarge, page_links, parse_sitemap
 from pipeline.crawl.scope import PageKind, Target, scope_for
@@ -66,4 +66,6 @@ def analyze(job: AnalysisJob) -> Analysis:
         target = scope.target(url)
         if target is not None and target.key not in found_targets:
             found_targets[target.key] = Found(target)
+    if parse is not None and parse.links:
+        parse = replace(parse, links=())  # resolved above; not worth sending back
     return Analysis(parse, tuple(found_targets.values()))

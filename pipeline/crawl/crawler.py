@@ -15,6 +15,7 @@ import signal
 import traceback
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 
@@ -287,9 +288,13 @@ class Crawl:
             result.content_type,
             self.settings.max_decoded_bytes,
         )
-        if self._pool is None:
-            return analyze(job)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, analyze, job)
+        if self._pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self._pool, analyze, job)
+            except BrokenProcessPool:
+                log.warning("a parse worker process died; parsing in the main process from now on")
+                self._pool = None
+        return analyze(job)
 
     async def _emit(self, page: CrawledPage) -> None:
         result, summary = page.fetch, self.summary

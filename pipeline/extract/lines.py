@@ -309,7 +309,7 @@ class Document:
     title_tag: str | None
     lang: str | None
     canonical: str | None
-    hrefs: tuple[str, ...] = ()  # every link target on the page, chrome included, as written
+    hrefs: tuple[str, ...] = ()  # link targets in the content (chrome removed), as written
 
 
 def _is_chrome(tag: str, attrs: dict[str, str | None]) -> bool:
@@ -361,10 +361,10 @@ def read_document(html: str) -> Document:
     title_tag = collapse(title_node.text() or "") if title_node is not None else None
     canonical_node = tree.css_first('link[rel="canonical"]')
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
-    hrefs = tuple(h for node in tree.css("a[href], area[href]") if (h := node.attributes["href"]))
     root = _prepare(tree)
     flattener = _Flattener()
     if root is not None:
         flattener.walk(root)
         flattener.flush()
+    hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(flattener.lines, title_tag or None, lang, canonical, hrefs)

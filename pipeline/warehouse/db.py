@@ -46,9 +46,21 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+# A crawl's writer stays small: DuckDB spills and checkpoints instead of growing with the site.
+WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "128MB")
+WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    config: dict[str, str | bool | int] = {}
+    if not read_only:
+        config = {
+            "memory_limit": WRITER_MEMORY_LIMIT,
+            "preserve_insertion_order": False,
+            "threads": WRITER_THREADS,
+        }
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():

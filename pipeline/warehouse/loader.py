@@ -54,7 +54,7 @@ def coverage_drops(
 class RunLoader:
     """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 2000) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 500) -> None:
         self.con = con
         self.batch_size = batch_size
         self.run_id: int | None = None
@@ -200,7 +200,7 @@ def _apply(
 ) -> None:
     run_id = report.run_id
     merge.run_script(con, merge.IDENTIFY, {"run": run_id})
-    cursor = con.execute(merge.coverage_sql())
+    cursor = con.execute(merge.coverage_sql(), {"run": run_id})
     names = [d[0] for d in cursor.description]
     values = cursor.fetchone()
     report.coverage = {

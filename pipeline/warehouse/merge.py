@@ -2,7 +2,8 @@
 
 Every step is set-based SQL over the run's staged rows. The temp tables, in order:
 
-    run_records  the run's valid records, typed (JSON -> DuckDB structs and lists)
+    run_records  the run's valid records: the few fields identity and events need (the full
+                 typed record is read from the staged JSON only where a version is written)
     run_moves    permanent redirects from a live project's address to an address never seen
     run_ids      each record with its stable project_id (moves and old addresses resolved)
     run_seen     projects the run saw: parsed, unchanged (304 / same body), moved, quarantined
@@ -100,7 +101,7 @@ COVERAGE_FIELDS: dict[str, str] = {
     "funders": "len(funders) > 0",
     "focus_areas": "len(focus_areas) > 0",
     "services": "len(services) > 0",
-    "division": "division IS NOT NULL",
+    "division": "COALESCE(division, contact.division) IS NOT NULL",
     "short_title": "short_title IS NOT NULL",
 }
 
@@ -118,12 +119,21 @@ SELECT run_id, COALESCE(final_key, page_key), COALESCE(final_site_url, site_url)
 FROM stage_fetches WHERE run_id = $run AND parse_kind = 'invalid' ORDER BY seq;
 """
 
-IDENTIFY = f"""
+IDENTIFY = """
 CREATE OR REPLACE TEMP TABLE run_records AS
-SELECT seq, page_key, COALESCE(final_key, page_key) AS final_key, body_hash,
-       warc_file, warc_record_id, payload_digest,
-       json_transform(record, '{RECORD_STRUCTURE}') AS r
-FROM stage_fetches WHERE run_id = $run AND record IS NOT NULL;
+SELECT seq, page_key, final_key, body_hash, warc_file, warc_record_id, payload_digest,
+       struct_pack(
+           project_id := v[1], url := v[2], site := v[3], status := v[4],
+           closed_notice := v[5]::BOOLEAN, content_hash := v[6]
+       ) AS r
+FROM (
+    -- one JSON parse per record for all six fields
+    SELECT seq, page_key, COALESCE(final_key, page_key) AS final_key, body_hash, warc_file,
+           warc_record_id, payload_digest,
+           json_extract_string(record, ['$.project_id', '$.url', '$.site', '$.status',
+                                        '$.closed_notice', '$.content_hash']) AS v
+    FROM stage_fetches WHERE run_id = $run AND record IS NOT NULL
+);
 
 CREATE OR REPLACE TEMP TABLE run_moves AS
 SELECT DISTINCT ON (u.project_id)
@@ -173,21 +183,53 @@ LEFT JOIN project_versions v ON v.project_id = i.pid AND v.is_current;
 """
 
 
+# Coverage conditions on a staged record (its JSON, parsed once into the list ``j``) and on a
+# stored version (columns).
+_COVERAGE_PATHS = (
+    "$.status",
+    "$.period",
+    "$.contact",
+    "$.funders",
+    "$.focus_areas",
+    "$.services",
+    "$.division",
+    "$.contact.division",
+    "$.short_title",
+)
+_PRESENT = "COALESCE(CAST(j[{i}] AS VARCHAR), 'null') <> 'null'"
+_COVERAGE_JSON: dict[str, str] = {
+    "status": "CAST(j[1] AS VARCHAR) <> '\"unknown\"'",
+    "period": _PRESENT.format(i=2),
+    "contact": _PRESENT.format(i=3),
+    "funders": "json_array_length(j[4]) > 0",
+    "focus_areas": "json_array_length(j[5]) > 0",
+    "services": "json_array_length(j[6]) > 0",
+    "division": f"({_PRESENT.format(i=7)} OR {_PRESENT.format(i=8)})",
+    "short_title": _PRESENT.format(i=9),
+}
+
+
 def coverage_sql() -> str:
     """Share of the run's projects that have each field (parsed now, or current if unchanged)."""
-    columns = ", ".join(
-        f"avg(CASE WHEN {condition} THEN 1.0 ELSE 0.0 END) AS {name}"
+    staged = ", ".join(
+        f"CASE WHEN {condition} THEN 1.0 ELSE 0.0 END AS {name}"
+        for name, condition in _COVERAGE_JSON.items()
+    )
+    stored = ", ".join(
+        f"CASE WHEN {condition} THEN 1.0 ELSE 0.0 END AS {name}"
         for name, condition in COVERAGE_FIELDS.items()
     )
-    fields = "status, period, contact, funders, focus_areas, services, division, short_title"
+    averages = ", ".join(f"avg({name}) AS {name}" for name in COVERAGE_FIELDS)
     return f"""
-SELECT count(*) AS projects, {columns}
+SELECT count(*) AS projects, {averages}
 FROM (
-    SELECT r.status, r.period, r.contact, r.funders, r.focus_areas, r.services,
-           COALESCE(r.division, r.contact.division) AS division, r.short_title
-    FROM run_ids
+    SELECT {staged}
+    FROM (
+        SELECT json_extract(s.record, {list(_COVERAGE_PATHS)}) AS j
+        FROM run_ids i JOIN stage_fetches s ON s.run_id = $run AND s.seq = i.seq
+    )
     UNION ALL
-    SELECT {fields.replace("division", "COALESCE(division, contact.division)")}
+    SELECT {stored}
     FROM project_versions
     WHERE is_current AND project_id IN (SELECT project_id FROM run_seen)
       AND project_id NOT IN (SELECT pid FROM run_ids)
@@ -195,20 +237,30 @@ FROM (
 """
 
 
+_TYPED = (
+    "(SELECT s.seq, json_transform(s.record, '" + RECORD_STRUCTURE + "') AS r "
+    "FROM stage_fetches s WHERE s.run_id = $run AND s.seq IN "
+    "(SELECT seq FROM run_diff WHERE @condition))"
+)
+
+
 def _field_changes() -> str:
     parts = []
     for name in CONTENT_FIELDS:
         column = f'"{name}"'
         parts.append(
-            f"SELECT d.pid, d.r.url, '{name}' AS field, to_json(v.{column}) AS old, "
-            f"to_json(d.r.{column}) AS new, d.old_version + 1 AS version "
-            f"FROM run_diff d JOIN project_versions v ON v.project_id = d.pid AND v.is_current "
-            f"WHERE d.content_changed AND v.{column} IS DISTINCT FROM d.r.{column}"
+            f"SELECT d.pid, t.r.url, '{name}' AS field, to_json(v.{column}) AS old, "
+            f"to_json(t.r.{column}) AS new, d.old_version + 1 AS version "
+            f"FROM run_diff d JOIN typed t ON t.seq = d.seq "
+            f"JOIN project_versions v ON v.project_id = d.pid AND v.is_current "
+            f"WHERE v.{column} IS DISTINCT FROM t.r.{column}"
         )
-    return "\nUNION ALL\n".join(parts)
+    typed = _TYPED.replace("@condition", "content_changed")
+    return f"WITH typed AS {typed}\n" + "\nUNION ALL\n".join(parts)
 
 
-_VERSION_VALUES = ", ".join(f'd.r."{name}"' for name in VERSION_FIELDS)
+_VERSION_VALUES = ", ".join(f't.r."{name}"' for name in VERSION_FIELDS)
+_VERSION_SOURCE = _TYPED.replace("@condition", "needs_version")
 
 APPLY = f"""
 -- events of records: new, reappeared, changed (per field), closed, reopened, moved
@@ -217,7 +269,7 @@ SELECT $run, pid, r.url, 'new', NULL, NULL, NULL, NULL, 1, $at FROM run_diff WHE
 
 INSERT INTO project_changes
 SELECT $run, pid, url, 'changed', field, old, new, NULL, version, $at
-FROM ({_field_changes()});
+FROM ({_field_changes()}) changes;
 
 INSERT INTO project_changes
 SELECT $run, pid, r.url, 'closed', NULL, to_json(old_status), to_json(r.status), NULL,
@@ -253,7 +305,7 @@ WHERE v.project_id = d.pid AND v.is_current AND d.needs_version AND NOT d.is_new
 INSERT INTO project_versions
 SELECT d.pid, COALESCE(d.old_version, 0) + 1, $at, NULL, true, d.r.content_hash, $run,
        {_VERSION_VALUES}, d.body_hash, d.warc_file, d.warc_record_id, d.payload_digest
-FROM run_diff d WHERE d.needs_version;
+FROM run_diff d JOIN {_VERSION_SOURCE} t ON t.seq = d.seq;
 
 -- identity and presence
 INSERT INTO projects
@@ -311,7 +363,9 @@ WHERE project_id IN (SELECT project_id FROM run_removed);
 
 PAGE_STATE = """
 CREATE OR REPLACE TEMP TABLE run_state AS
-SELECT * FROM stage_fetches
+SELECT page_key, seq, outcome, via, etag, last_modified, body_hash, parse_kind, links,
+       fetched_at, warc_record_id, final_url, url, warc_date, payload_digest
+FROM stage_fetches
 WHERE run_id = $run AND kind IN ('project', 'listing') AND NOT recheck AND duplicate_of IS NULL
 QUALIFY row_number() OVER (PARTITION BY page_key ORDER BY seq DESC) = 1;
 

@@ -101,7 +101,7 @@ def _row(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> t
 class Stager:
     """Buffers pages and writes them in batches; memory stays bounded by ``batch_size``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, batch_size: int = 2000):
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, batch_size: int = 500):
         self.con = con
         self.run_id = run_id
         self.batch_size = batch_size
