@@ -7,6 +7,7 @@ progress through a callback and returns a :class:`RunReport`; it never prints.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -133,7 +134,8 @@ async def run_crawl_async(
                         progress(_progress(crawl, page, time.monotonic() - clock))
             except BaseException:
                 if archive is not None:
-                    archive.close()
+                    with contextlib.suppress(OSError):
+                        archive.close()
                 loader.abort("interrupted (Ctrl-C or a signal); nothing of this run was applied")
                 raise
         if archive is not None:

@@ -39,6 +39,7 @@ class Analysis:
     parse: ParseResult | None
     found: tuple[Found, ...]
     error: str | None = None
+    record_json: str | None = None  # the record serialized here, off the main process
 
 
 def analyze(job: AnalysisJob) -> Analysis:
@@ -68,4 +69,5 @@ def analyze(job: AnalysisJob) -> Analysis:
             found_targets[target.key] = Found(target)
     if parse is not None and parse.links:
         parse = replace(parse, links=())  # resolved above; not worth sending back
-    return Analysis(parse, tuple(found_targets.values()))
+    record_json = parse.record.model_dump_json() if parse and parse.record else None
+    return Analysis(parse, tuple(found_targets.values()), record_json=record_json)

@@ -11,13 +11,9 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import traceback
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
 
 import httpx
 from protego import Protego
@@ -30,16 +26,12 @@ from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
 from pipeline.crawl.scope import scope_for
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PARSER_VERSION, PageState, PageStateStore
+from pipeline.crawl.workers import ParseWorkers, WorkerDied
 from pipeline.normalize.dates import parse_w3c_datetime
 from pipeline.sites import SiteProfile
 
 log = logging.getLogger(__name__)
 OUTPUT_BUFFER = 64  # pages waiting for the sink: backpressure keeps memory bounded
-
-
-def _ignore_sigint() -> None:
-    """Parse workers leave Ctrl-C to the main process, which stops the run cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_parse_processes() -> int:
@@ -75,7 +67,7 @@ class Crawl:
         self.robots_txt: str | None = None
         self._rechecks: list[Item] = []
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ParseWorkers | None = None
         self._now = datetime.now(UTC)
 
     # -- the stream --------------------------------------------------------------------------
@@ -105,17 +97,17 @@ class Crawl:
             if not await self._read_robots():
                 return
             if processes > 0:
-                self._pool = ProcessPoolExecutor(
-                    processes, mp_context=get_context("spawn"), initializer=_ignore_sigint
-                )
+                self._pool = ParseWorkers(processes, analyze).start()
             count = max(4, self.settings.concurrency * 4)
             workers = [asyncio.create_task(self._worker()) for _ in range(count)]
             if self.settings.use_sitemaps:
+                self.frontier.holding = True
                 for url in self._sitemap_urls():
                     target = self.scope.target(url, "sitemap")
                     if target is not None:
                         self.frontier.add(target, 0)
                 await self.frontier.queue.join()
+                self.frontier.release()
             for path in self.profile.start_paths:
                 target = self.scope.target(self.profile.origin + path)
                 if target is not None:
@@ -129,7 +121,7 @@ class Crawl:
                 self.frontier.queue.put_nowait(None)
             await asyncio.gather(*workers, return_exceptions=True)
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool.close()
             await self._out.put(None)
 
     async def _worker(self) -> None:
@@ -239,6 +231,7 @@ class Crawl:
                         analysis.error,
                     )
                 page.parse = analysis.parse
+                page.record_json = analysis.record_json
                 # Links as written (path form kept), so replaying them resolves the same way.
                 page.links = tuple(
                     self.scope.site_address(f.target.fetch_url)
@@ -290,9 +283,10 @@ class Crawl:
         )
         if self._pool is not None:
             try:
-                return await asyncio.get_running_loop().run_in_executor(self._pool, analyze, job)
-            except BrokenProcessPool:
+                return await self._pool.run(job)
+            except WorkerDied:
                 log.warning("a parse worker process died; parsing in the main process from now on")
+                self._pool.close()
                 self._pool = None
         return analyze(job)
 

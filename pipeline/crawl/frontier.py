@@ -27,11 +27,18 @@ class Frontier:
         self.trap_dropped = 0
         self.truncated = False
         self._variants: Counter[str] = Counter()
+        # While the sitemaps are read, the pages they list wait here: a page listed by two
+        # sitemaps (or by a listing sitemap's page) is queued once, with its lastmod.
+        self.holding = False
+        self._held: dict[str, Item] = {}
 
     def add(self, target: Target, depth: int, lastmod: str | None = None) -> bool:
         """Queue a target unless it was seen or lies beyond a bound; True when queued."""
         key = target.key
         if key in self.seen:
+            held = self._held.get(key)
+            if held is not None and lastmod and not held.lastmod:
+                self._held[key] = Item(held.target, held.depth, lastmod)
             return False
         if target.kind in ("project", "listing"):
             if depth > self.settings.max_depth:
@@ -48,8 +55,18 @@ class Frontier:
                 return False
             self.pages += 1
         self.seen.add(key)
-        self.queue.put_nowait(Item(target, depth, lastmod))
+        if self.holding and target.kind != "sitemap":
+            self._held[key] = Item(target, depth, lastmod)
+        else:
+            self.queue.put_nowait(Item(target, depth, lastmod))
         return True
+
+    def release(self) -> None:
+        """Queue the pages held while the sitemaps were read."""
+        self.holding = False
+        for item in self._held.values():
+            self.queue.put_nowait(item)
+        self._held.clear()
 
     def mark(self, key: str) -> bool:
         """Note a page reached by a redirect; False when the run already had it."""

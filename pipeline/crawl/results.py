@@ -110,6 +110,7 @@ class CrawledPage:
     recheck: bool = False  # the second request for a known project page that answered 404
     duplicate_of: str | None = None  # a redirect ended on a page this run already had
     previous: PageState | None = None  # what the warehouse knew of the page before this run
+    record_json: str | None = None  # ``parse.record`` as JSON, when a parse worker made it
 
 
 RunStatus = Literal["ok", "partial", "failed", "interrupted"]

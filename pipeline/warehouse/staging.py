@@ -86,7 +86,7 @@ def _row(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> t
         page.duplicate_of,
         list(page.links),
         parse.kind if parse is not None else None,
-        record.model_dump_json() if record is not None else None,
+        page.record_json or (record.model_dump_json() if record is not None else None),
         [str(p) for p in parse.problems] if parse is not None else [],
         list(parse.warnings) if parse is not None else [],
         capture.warc_file if capture else None,
