@@ -20,7 +20,6 @@ TABLES = (
     "project_versions",
     "project_changes",
     "quarantine",
-    "stage_fetches",
 )
 
 

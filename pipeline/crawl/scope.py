@@ -128,7 +128,7 @@ class Scope:
         return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # enough for a site's navigation; sitemap URLs are used once
 def _cached_target(scope: Scope, url: str, kind: PageKind | None) -> Target | None:
     # Navigation links repeat on every page: resolve each distinct URL once.
     return scope._build(url, kind)

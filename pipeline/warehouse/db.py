@@ -46,8 +46,10 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# A crawl's writer stays small: DuckDB spills and checkpoints instead of growing with the site.
+# While a crawl stages pages the writer stays small (DuckDB checkpoints and evicts instead of
+# growing with the site); the merge at the end of a run may use more, for a moment.
 WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "128MB")
+MERGE_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MERGE_MEMORY", "256MB")
 WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))
 
 

@@ -14,6 +14,7 @@ from pipeline.crawl.results import CrawledPage, CrawlSummary
 from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
+from pipeline.warehouse.db import MERGE_MEMORY_LIMIT, WRITER_MEMORY_LIMIT
 from pipeline.warehouse.staging import Stager
 
 DEFAULT_ABSENCE_RUNS = 2
@@ -88,10 +89,6 @@ class RunLoader:
             "message = 'the process ended before the run was loaded; nothing of it was applied' "
             "WHERE status = 'running'"
         )
-        self.con.execute(
-            "DELETE FROM stage_fetches WHERE run_id NOT IN "
-            "(SELECT run_id FROM runs WHERE status = 'running')"
-        )
 
     def add(self, page: CrawledPage, capture: Capture | None = None) -> None:
         if self._stager is None:
@@ -111,7 +108,7 @@ class RunLoader:
             return
         con = self.con
         con.begin()
-        con.execute("DELETE FROM stage_fetches WHERE run_id = ?", [self.run_id])
+        con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
         con.execute(
             "UPDATE runs SET status = 'interrupted', complete = false, finished_at = ?, "
             "message = ? WHERE run_id = ? AND status = 'running'",
@@ -169,24 +166,36 @@ def load_run(
     status, site, started_at = found
     if status != "running":
         return _existing_report(con, run_id)
-    params = {"run": run_id}
+    con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
+    report = LoadReport(run_id, summary.status, summary.complete, message=summary.message)
     con.begin()
     try:
-        merge.run_script(con, merge.STAGE_TO_LOG, params)
-        report = LoadReport(run_id, summary.status, summary.complete)
-        report.quarantined = con.execute(
-            "SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]
-        ).fetchone()[0]
-        report.message = summary.message
+        _log(con, report)
         if summary.status == "ok":
-            _apply(con, report, site, started_at, summary, accept_coverage_drop, absence_runs)
+            _apply(con, report, site, started_at, summary, absence_runs)
+            if report.coverage_drops and not accept_coverage_drop:
+                # Held: undo the whole application and keep only the fetch log and the run.
+                con.rollback()
+                con.begin()
+                _log(con, report)
+                _hold(report)
         _record_run(con, report, summary, accept_coverage_drop)
-        con.execute("DELETE FROM stage_fetches WHERE run_id = ?", [run_id])
+        con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
         con.commit()
     except BaseException:
         con.rollback()
         raise
+    finally:
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
     return report
+
+
+def _log(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    """The run's fetches and quarantined pages: kept whatever else happens to the run."""
+    merge.run_script(con, merge.STAGE_TO_LOG, {"run": report.run_id})
+    report.quarantined = con.execute(
+        "SELECT count(*) FROM quarantine WHERE run_id = ?", [report.run_id]
+    ).fetchone()[0]
 
 
 def _apply(
@@ -195,34 +204,12 @@ def _apply(
     site: str,
     started_at: datetime,
     summary: CrawlSummary,
-    accept_coverage_drop: bool,
     absence_runs: int,
 ) -> None:
+    """History, events, removals and page state, then the coverage they leave."""
     run_id = report.run_id
-    merge.run_script(con, merge.IDENTIFY, {"run": run_id})
-    cursor = con.execute(merge.coverage_sql(), {"run": run_id})
-    names = [d[0] for d in cursor.description]
-    values = cursor.fetchone()
-    report.coverage = {
-        n: (round(float(v), 4) if n != "projects" else int(v))
-        for n, v in zip(names, values, strict=True)
-        if v is not None
-    }
-    report.coverage_drops = coverage_drops(_previous_coverage(con, run_id, site), report.coverage)
-    if report.coverage_drops and not accept_coverage_drop:
-        report.status = "held"
-        report.complete = False
-        fields = ", ".join(
-            f"{name} {before:.0%} -> {now:.0%}"
-            for name, (before, now) in report.coverage_drops.items()
-        )
-        report.message = (
-            f"field coverage dropped sharply ({fields}): the site may have changed its markup. "
-            "This run's records were NOT applied. Check a page with `pipeline parse URL`; if the "
-            "drop is real, run again with --accept-coverage-drop."
-        )
-        return
     params = {"run": run_id, "at": started_at}
+    merge.run_script(con, merge.IDENTIFY, {"run": run_id})
     merge.run_script(con, merge.APPLY, params)
     merge.run_script(
         con,
@@ -234,6 +221,29 @@ def _apply(
         "SELECT type, count(*) FROM project_changes WHERE run_id = ? GROUP BY type", [run_id]
     ).fetchall()
     report.events = Counter(dict(rows))
+    cursor = con.execute(merge.COVERAGE)
+    names = [d[0] for d in cursor.description]
+    values = cursor.fetchone()
+    report.coverage = {
+        n: (round(float(v), 4) if n != "projects" else int(v))
+        for n, v in zip(names, values, strict=True)
+        if v is not None
+    }
+    report.coverage_drops = coverage_drops(_previous_coverage(con, run_id, site), report.coverage)
+
+
+def _hold(report: LoadReport) -> None:
+    report.status = "held"
+    report.complete = False
+    report.events = Counter()
+    fields = ", ".join(
+        f"{name} {before:.0%} -> {now:.0%}" for name, (before, now) in report.coverage_drops.items()
+    )
+    report.message = (
+        f"field coverage dropped sharply ({fields}): the site may have changed its markup. "
+        "This run's records were NOT applied. Check a page with `pipeline parse URL`; if the "
+        "drop is real, run again with --accept-coverage-drop."
+    )
 
 
 def _record_run(

@@ -183,58 +183,16 @@ LEFT JOIN project_versions v ON v.project_id = i.pid AND v.is_current;
 """
 
 
-# Coverage conditions on a staged record (its JSON, parsed once into the list ``j``) and on a
-# stored version (columns).
-_COVERAGE_PATHS = (
-    "$.status",
-    "$.period",
-    "$.contact",
-    "$.funders",
-    "$.focus_areas",
-    "$.services",
-    "$.division",
-    "$.contact.division",
-    "$.short_title",
-)
-_PRESENT = "COALESCE(CAST(j[{i}] AS VARCHAR), 'null') <> 'null'"
-_COVERAGE_JSON: dict[str, str] = {
-    "status": "CAST(j[1] AS VARCHAR) <> '\"unknown\"'",
-    "period": _PRESENT.format(i=2),
-    "contact": _PRESENT.format(i=3),
-    "funders": "json_array_length(j[4]) > 0",
-    "focus_areas": "json_array_length(j[5]) > 0",
-    "services": "json_array_length(j[6]) > 0",
-    "division": f"({_PRESENT.format(i=7)} OR {_PRESENT.format(i=8)})",
-    "short_title": _PRESENT.format(i=9),
-}
-
-
-def coverage_sql() -> str:
-    """Share of the run's projects that have each field (parsed now, or current if unchanged)."""
-    staged = ", ".join(
-        f"CASE WHEN {condition} THEN 1.0 ELSE 0.0 END AS {name}"
-        for name, condition in _COVERAGE_JSON.items()
-    )
-    stored = ", ".join(
-        f"CASE WHEN {condition} THEN 1.0 ELSE 0.0 END AS {name}"
+COVERAGE = (
+    "SELECT count(*) AS projects, "
+    + ", ".join(
+        f"avg(CASE WHEN {condition} THEN 1.0 ELSE 0.0 END) AS {name}"
         for name, condition in COVERAGE_FIELDS.items()
     )
-    averages = ", ".join(f"avg({name}) AS {name}" for name in COVERAGE_FIELDS)
-    return f"""
-SELECT count(*) AS projects, {averages}
-FROM (
-    SELECT {staged}
-    FROM (
-        SELECT json_extract(s.record, {list(_COVERAGE_PATHS)}) AS j
-        FROM run_ids i JOIN stage_fetches s ON s.run_id = $run AND s.seq = i.seq
-    )
-    UNION ALL
-    SELECT {stored}
-    FROM project_versions
-    WHERE is_current AND project_id IN (SELECT project_id FROM run_seen)
-      AND project_id NOT IN (SELECT pid FROM run_ids)
+    + " FROM project_versions WHERE is_current"
+    " AND project_id IN (SELECT project_id FROM run_seen)"
 )
-"""
+"""Share of the run's projects that have each field, over their (new or kept) current versions."""
 
 
 _TYPED = (
