@@ -109,8 +109,11 @@ def _client(options: RunOptions) -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
+    auth = httpx.BasicAuth(*scope.credentials) if scope.credentials else None
     # Proxies from the environment are for the public web, never for a loopback mirror.
-    return httpx.AsyncClient(limits=limits, trust_env=not _is_private_host(scope.base_host))
+    return httpx.AsyncClient(
+        limits=limits, auth=auth, trust_env=not _is_private_host(scope.base_host)
+    )
 
 
 async def run_crawl_async(

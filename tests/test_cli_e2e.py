@@ -261,3 +261,99 @@ def test_config_file_reaches_the_crawl_and_flags_win(site, tmp_path):
         "crawl", "--db", "p.duckdb", "--json", "--quiet", "--max-pages", "5", cwd=tmp_path
     )
     assert json.loads(result.stdout)["pages"] == 5
+
+
+def test_coverage_drop_exits_4_and_names_the_flag(site, tmp_path):
+    from fixtures.sitegen.facts import PROJECTS
+    from pipeline.fixture_server import Reply
+
+    db = tmp_path / "p.duckdb"
+    assert crawl(site.url, db).returncode == 0
+    for project in PROJECTS:
+        html = (SITE / "v1" / project.path.strip("/") / "index.html").read_text(encoding="utf-8")
+        for label in ("Zeitraum", "Laufzeit", "Projektzeitraum"):
+            html = html.replace(label, "Termine")
+        body = html.encode()
+        site.override(project.path, lambda r, body=body: Reply(200, body))
+    held = crawl(site.url, db)
+    assert held.returncode == exit_codes.COVERAGE_HELD, held.stderr
+    summary = json.loads(held.stdout)
+    assert summary["status"] == "held" and "period" in summary["coverage_drops"]
+    assert "--accept-coverage-drop" in summary["message"]
+    accepted = crawl(site.url, db, "--accept-coverage-drop")
+    assert accepted.returncode == exit_codes.OK
+
+
+def test_ctrl_c_records_the_run_as_interrupted(site, tmp_path):
+    import signal
+    import time
+
+    db = tmp_path / "p.duckdb"
+
+    def slowly(request):
+        time.sleep(0.2)
+
+    for path in ("/projekte/aktionsraummitte/", "/service/projekte/detail/pfd-spandau"):
+        site.override(path, slowly)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIPELINE_")}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "crawl",
+            "--base-url",
+            site.url,
+            "--db",
+            str(db),
+            "--delay",
+            "0.05",
+            "--concurrency",
+            "1",
+            "--no-archive",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(site.requests) < 8:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == exit_codes.INTERRUPTED, (out, err)
+    assert "interrupted" in err
+    with Warehouse.open(db, read_only=True) as warehouse:
+        con = warehouse.con
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        assert con.execute("SELECT count(*) FROM project_versions").fetchone() == (0,)
+
+
+def test_base_url_credentials_are_sent_as_basic_auth_and_not_stored(site, tmp_path):
+    db = tmp_path / "p.duckdb"
+    host = site.url.removeprefix("http://")
+    result = pipeline(
+        "crawl",
+        "--base-url",
+        f"http://bot:pa55@{host}",
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--no-archive",
+        "--json",
+        "--quiet",
+        "--max-pages",
+        "3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pa55" not in result.stdout
+    assert all(r.headers.get("authorization", "").startswith("Basic ") for r in site.requests)
+    with Warehouse.open(db, read_only=True) as warehouse:
+        stored = warehouse.con.execute(
+            "SELECT string_agg(url, ' ') FROM fetches UNION ALL SELECT base_url FROM runs"
+        ).fetchall()
+    assert "pa55" not in str(stored)

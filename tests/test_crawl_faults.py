@@ -297,3 +297,13 @@ def test_retry_after_and_content_decoding_helpers():
     assert retry_after_seconds(None) is None
     assert decode_content(gzip.compress(b"abc"), "gzip", 10) == b"abc"
     assert decode_content(b"abc", None, 10) == b"abc"
+
+
+def test_credentials_in_the_base_url_become_basic_auth_and_never_a_stored_url(site):
+    from pipeline.crawl.scope import Scope
+
+    scope = Scope(STIFTUNG_SPI, "https://user:s%40cret@staging.example.org")
+    assert scope.credentials == ("user", "s@cret")
+    target = scope.target("https://www.stiftung-spi.de/projekte/x/")
+    assert target is not None and target.fetch_url == "https://staging.example.org/projekte/x/"
+    assert "cret" not in scope.base_url

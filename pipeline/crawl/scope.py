@@ -57,7 +57,12 @@ class Scope:
                 "give one like http://127.0.0.1:8080"
             )
         self.base_scheme = base.scheme
-        self.base_netloc = base.netloc.lower()
+        # Credentials in a base URL (a staging site behind basic auth) never reach a URL that
+        # is logged, stored or archived: they are sent as an Authorization header instead.
+        self.credentials = (
+            (unquote(base.username), unquote(base.password or "")) if base.username else None
+        )
+        self.base_netloc = base.netloc.rsplit("@", 1)[-1].lower()
         self.base_host = (base.hostname or "").lower()
         self.base_prefix = base.path.rstrip("/")
         self.hosts = profile.hosts | {bare_host(self.base_host)}
