@@ -1,7 +1,8 @@
 """Logging for the command line: plain text for people, JSON lines for log shippers.
 
 Library modules only call ``logging.getLogger(__name__)``; the CLI configures the output here.
-URLs are logged without user credentials (``redact``).
+Credentials never reach a log line: a base URL's user and password become a basic-auth header
+(see ``pipeline.crawl.scope``) and appear in no URL.
 """
 
 from __future__ import annotations
@@ -10,18 +11,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-
-
-def redact(url: str) -> str:
-    """A URL without the ``user:password@`` part."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, "***@" + host, parts.path, parts.query, parts.fragment))
 
 
 class JsonFormatter(logging.Formatter):

@@ -137,10 +137,9 @@ class RunArchive:
         # at worst a torn last member, which recover_open_files cuts off.
         self._file = self.partial.open("wb")
         self._cdx: list[str] = []
-        self.records = 0
         self._closed = False
         info = {
-            "software": f"foundation-pipeline/{__version__} (warcio)",
+            "software": f"foundation-pipeline/{__version__}",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
             "warc-format/warc-1.1/",
@@ -159,7 +158,6 @@ class RunArchive:
         member = packer.compress(record) + packer.flush()
         offset = self._file.tell()
         self._file.write(member)
-        self.records += 1
         return offset, len(member)
 
     def _write_pair(
@@ -196,7 +194,7 @@ class RunArchive:
         self._cdx.append(f"{surt(exchange.url)} {_cdx_timestamp(exchange.at)} {json.dumps(fields)}")
         return offset, length
 
-    # -- what to write (caller's thread) -------------------------------------------------------
+    # -- what to write -------------------------------------------------------------------------
     def _exchange(self, exchange: Exchange, mime: str | None) -> Capture:
         date = _warc_date(exchange.at)
         record_id = f"<urn:uuid:{uuid.uuid4()}>"

@@ -64,7 +64,6 @@ class Crawl:
         self.frontier = Frontier(self.settings)
         self.summary = CrawlSummary(profile.id, self.scope.base_url, datetime.now(UTC))
         self.robots: Protego | None = None
-        self.robots_txt: str | None = None
         self._rechecks: list[Item] = []
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
         self._pool: ParseWorkers | None = None
@@ -159,8 +158,7 @@ class Crawl:
         await self._emit(CrawledPage(result))
         status = result.status or 0
         if result.outcome == "fetched":
-            self.robots_txt = result.body.decode("utf-8", "replace")
-            self.robots = Protego.parse(self.robots_txt)
+            self.robots = Protego.parse(result.body.decode("utf-8", "replace"))
             delay = self.robots.crawl_delay(ROBOTS_AGENT)
             if delay is not None and float(delay) > self.gate.delay:
                 self.gate.delay = float(delay)

@@ -135,10 +135,6 @@ class Fetcher:
                 result.status = exchange.status
                 result.final_url = url
                 result.final_target = current
-                result.http_version = exchange.http_version
-                result.request_headers = exchange.request_headers
-                result.response_headers = exchange.response_headers
-                result.raw_body = exchange.raw_body
                 if answer.status not in REDIRECT_STATUSES:
                     break
                 location = result.header("location")

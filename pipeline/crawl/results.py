@@ -54,14 +54,19 @@ class FetchResult:
     elapsed: float = 0.0
     attempts: int = 0
     redirects: tuple[Hop, ...] = ()
-    http_version: str = "HTTP/1.1"
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
-    response_headers: list[tuple[str, str]] = field(default_factory=list)
-    raw_body: bytes = b""  # as received, before content decoding
     body: bytes = b""  # after content decoding
     body_hash: str | None = None  # sha256 hex of ``body``
     via: str = "http"  # "http", or "sitemap-lastmod" when no request was sent
     exchanges: list[Exchange] = field(default_factory=list)  # redirect hops, then the final one
+
+    @property
+    def response_headers(self) -> list[tuple[str, str]]:
+        return self.exchanges[-1].response_headers if self.exchanges else []
+
+    @property
+    def raw_body(self) -> bytes:
+        """The final answer's body as received, before content decoding."""
+        return self.exchanges[-1].raw_body if self.exchanges else b""
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
