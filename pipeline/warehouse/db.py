@@ -46,10 +46,20 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# While a crawl stages pages the writer stays small (DuckDB checkpoints and evicts instead of
-# growing with the site); the merge at the end of a run may use more, for a moment.
-WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "128MB")
-MERGE_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MERGE_MEMORY", "256MB")
+# While a crawl stages pages the writer stays small (DuckDB spills instead of growing with the
+# site); the merge at the end of a run gets what its size needs (see merge_memory_limit).
+WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "64MB")
+MERGE_MEMORY_OVERRIDE = os.environ.get("PIPELINE_DUCKDB_MERGE_MEMORY")
+
+
+def merge_memory_limit(staged_rows: int) -> str:
+    """DuckDB's memory for merging a run: 2.5 KB per staged page, at least 128 MB (a
+    100,000-page merge needs about 250 MB); ``$PIPELINE_DUCKDB_MERGE_MEMORY`` overrides."""
+    if MERGE_MEMORY_OVERRIDE:
+        return MERGE_MEMORY_OVERRIDE
+    return f"{max(128, (staged_rows * 5) // 2048)}MB"
+
+
 WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))
 
 

@@ -14,7 +14,7 @@ from pipeline.crawl.results import CrawledPage, CrawlSummary
 from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
-from pipeline.warehouse.db import MERGE_MEMORY_LIMIT, WRITER_MEMORY_LIMIT
+from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limit
 from pipeline.warehouse.staging import Stager
 
 DEFAULT_ABSENCE_RUNS = 2
@@ -166,7 +166,17 @@ def load_run(
     status, site, started_at = found
     if status != "running":
         return _existing_report(con, run_id)
-    con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
+    staging = con.execute(
+        "SELECT estimated_size FROM duckdb_tables() "
+        "WHERE temporary AND table_name = 'stage_fetches'"
+    ).fetchone()
+    if staging is None:
+        raise WarehouseError(
+            f"run {run_id} was staged by another connection, which has ended; its pages are "
+            "gone. The next crawl records it as interrupted."
+        )
+    staged = staging[0]
+    con.execute(f"SET memory_limit = '{merge_memory_limit(staged)}'")
     report = LoadReport(run_id, summary.status, summary.complete, message=summary.message)
     con.begin()
     try:
