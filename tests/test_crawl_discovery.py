@@ -238,3 +238,36 @@ def test_sitemap_lastmod_older_than_the_last_fetch_skips_the_request(site):
 def test_parse_worker_processes_give_the_same_records(site):
     run = crawl(site.url, parse_processes=1)
     assert run.records() == _expected_records()
+
+
+def test_a_consumer_that_stops_early_does_not_hang_the_crawl(site, monkeypatch):
+    """Workers blocked on a full output buffer are cancelled when the consumer goes away."""
+    import asyncio
+
+    import httpx
+
+    import pipeline.crawl.crawler as crawler_module
+    from pipeline.crawl import Crawl, CrawlSettings
+    from pipeline.sites import STIFTUNG_SPI
+
+    monkeypatch.setattr(crawler_module, "OUTPUT_BUFFER", 1)
+
+    async def go() -> str:
+        async with httpx.AsyncClient() as client:
+            crawl = Crawl(
+                STIFTUNG_SPI, client, CrawlSettings(delay=0, parse_processes=0), None, site.url
+            )
+            pages = crawl.pages()
+            seen = 0
+            async for _ in pages:
+                seen += 1
+                if seen == 3:
+                    await asyncio.sleep(0.2)  # let the workers fill the buffer and block
+                    break
+            await pages.aclose()
+            await asyncio.sleep(0)
+            leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            assert leftover == [], leftover  # no worker left blocked on the buffer
+            return crawl.summary.status
+
+    assert asyncio.run(go()) == "interrupted"

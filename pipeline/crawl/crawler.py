@@ -92,6 +92,7 @@ class Crawl:
         if processes is None:
             processes = default_parse_processes()
         workers: list[asyncio.Task[None]] = []
+        cancelled = False
         try:
             if not await self._read_robots():
                 return
@@ -115,13 +116,21 @@ class Crawl:
             for item in self._rechecks:
                 self.frontier.recheck(item.target)
             await self.frontier.queue.join()
-        finally:
             for _ in workers:
                 self.frontier.queue.put_nowait(None)
+            await asyncio.gather(*workers)
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
+        finally:
+            # Workers may be blocked handing a page to a consumer that is gone: cancel them.
+            for task in workers:
+                task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             if self._pool is not None:
                 self._pool.close()
-            await self._out.put(None)
+            if not cancelled:
+                await self._out.put(None)
 
     async def _worker(self) -> None:
         queue = self.frontier.queue
