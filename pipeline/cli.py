@@ -53,6 +53,8 @@ def handle_errors(func: F) -> F:
             _fail(str(exc), exit_codes.USAGE)
         except PipelineError as exc:
             _fail(str(exc), exit_codes.FAILED)
+        except OSError as exc:  # disk full, permissions: say which file, no traceback
+            _fail(f"{exc}; nothing of the run was applied", exit_codes.FAILED)
         except KeyboardInterrupt:
             _fail(
                 "interrupted: the run is recorded as interrupted and nothing of it was applied",

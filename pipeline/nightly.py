@@ -135,11 +135,14 @@ async def run_crawl_async(
                     loader.add(page, capture)
                     if progress is not None:
                         progress(_progress(crawl, page, time.monotonic() - clock))
-            except BaseException:
+            except BaseException as exc:
                 if archive is not None:
                     with contextlib.suppress(OSError):
                         archive.close()
-                loader.abort("interrupted (Ctrl-C or a signal); nothing of this run was applied")
+                if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
+                    loader.abort("interrupted (Ctrl-C or a signal); nothing of it was applied")
+                else:
+                    loader.abort(f"failed: {exc!r}; nothing of it was applied", status="failed")
                 raise
         if archive is not None:
             archive.close()

@@ -288,3 +288,19 @@ def test_a_killed_run_leaves_a_readable_warc(tmp_path):
     killed = records(files[0])
     assert killed[0]["type"] == "warcinfo" and len(killed) > 10
     assert recover_open_files(archive) == []
+
+
+def test_an_archive_that_cannot_be_written_fails_the_run_and_applies_nothing(tmp_path, monkeypatch):
+    from pipeline.archive.warc import RunArchive
+
+    def disk_full(self, page):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(RunArchive, "capture", disk_full)
+    db = tmp_path / "p.duckdb"
+    with FixtureSite(SITE / "v1") as site, pytest.raises(OSError, match="No space left"):
+        run_crawl(archived_options(site.url, db, tmp_path / "warc"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        status, message = con.execute("SELECT status, message FROM runs").fetchone()
+        assert status == "failed" and "No space left" in message
+        assert con.execute("SELECT count(*) FROM project_versions").fetchone() == (0,)

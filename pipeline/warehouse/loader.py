@@ -102,17 +102,17 @@ class RunLoader:
             [folder, warc_file, self.run_id],
         )
 
-    def abort(self, message: str) -> None:
-        """Record the run as interrupted; nothing it fetched is applied."""
+    def abort(self, message: str, status: str = "interrupted") -> None:
+        """End the run as interrupted (or failed); nothing it fetched is applied."""
         if self.run_id is None:
             return
         con = self.con
         con.begin()
         con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
         con.execute(
-            "UPDATE runs SET status = 'interrupted', complete = false, finished_at = ?, "
+            "UPDATE runs SET status = ?, complete = false, finished_at = ?, "
             "message = ? WHERE run_id = ? AND status = 'running'",
-            [datetime.now(UTC), message, self.run_id],
+            [status, datetime.now(UTC), message, self.run_id],
         )
         con.commit()
 
