@@ -17,7 +17,7 @@ import re
 
 import duckdb
 
-from schemas.record import CONTENT_FIELDS
+from schemas.record import CONTENT_FIELDS, ProjectRecord
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 
@@ -75,24 +75,10 @@ RECORD_STRUCTURE = json.dumps(
         "content_hash": "VARCHAR",
     }
 )
-# Record fields stored as columns of project_versions, in the table's order.
-VERSION_FIELDS: tuple[str, ...] = (
-    "url",
-    "site",
-    "lang",
-    "title",
-    "short_title",
-    "status",
-    "status_raw",
-    "period",
-    "funders",
-    "contact",
-    "focus_areas",
-    "services",
-    "division",
-    "closed_notice",
-    "related",
-    "sections",
+# Record fields stored as columns of project_versions, in the table's order (project_id and
+# content_hash have their own places there).
+VERSION_FIELDS: tuple[str, ...] = tuple(
+    name for name in ProjectRecord.model_fields if name not in ("project_id", "content_hash")
 )
 COVERAGE_FIELDS: dict[str, str] = {
     "status": "status <> 'unknown'",

@@ -11,30 +11,13 @@ from typing import Literal
 import duckdb
 
 from pipeline.errors import InputError
+from schemas import ProjectRecord
 
 EVENT_TYPES = ("new", "changed", "closed", "reopened", "removed", "reappeared", "moved")
 EVENT_ORDER = ("new", "reappeared", "moved", "changed", "closed", "reopened", "removed")
 ExportFormat = Literal["jsonl", "csv", "parquet"]
-RECORD_FIELDS = (
-    "project_id",
-    "url",
-    "site",
-    "lang",
-    "title",
-    "short_title",
-    "status",
-    "status_raw",
-    "period",
-    "funders",
-    "contact",
-    "focus_areas",
-    "services",
-    "division",
-    "closed_notice",
-    "related",
-    "sections",
-    "content_hash",
-)
+# The record's JSON field names in order: the export's contract, from the schema itself.
+RECORD_FIELDS: tuple[str, ...] = tuple(ProjectRecord.model_fields)
 
 
 @dataclass
