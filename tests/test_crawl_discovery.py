@@ -133,7 +133,9 @@ def test_minimum_delay_between_requests(site):
     starts = [r.at for r in site.requests]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(gaps) >= 6
-    assert min(gaps) >= 0.045
+    # The client spaces request starts; arrival at the server jitters by a few ms either way.
+    assert (starts[-1] - starts[0]) / len(gaps) >= 0.045
+    assert min(gaps) >= 0.03  # without the delay, gaps here are ~1 ms
 
 
 def test_robots_crawl_delay_raises_the_delay(site):
@@ -142,8 +144,9 @@ def test_robots_crawl_delay_raises_the_delay(site):
         "/robots.txt", lambda r: Reply(200, robots.encode(), {"Content-Type": "text/plain"})
     )
     crawl(site.url, max_pages=3, use_sitemaps=False)
-    starts = [r.at for r in site.requests]
-    assert min(b - a for a, b in itertools.pairwise(starts[1:])) >= 0.19
+    starts = [r.at for r in site.requests][1:]  # after robots.txt was read
+    assert (starts[-1] - starts[0]) / (len(starts) - 1) >= 0.19
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.15
 
 
 def test_max_pages_bounds_the_run_and_marks_it_incomplete(site):
