@@ -157,6 +157,7 @@ def crawl(
             max_depth=settings["max_depth"],
             retries=settings["retries"],
             read_timeout=settings["timeout"],
+            user_agent=settings["user_agent"],
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.crawl.settings import USER_AGENT
 from pipeline.errors import ConfigError
 
 
@@ -84,6 +85,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("archive", True, _bool, "write WARC files of every fetch"),
     Option("archive_dir", "warehouse/archive", _str, "folder for WARC files"),
     Option("log_format", "text", _log_format, "log lines as text or json"),
+    Option("user_agent", USER_AGENT, _str, "User-Agent sent to sites: say who runs the crawl"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import httpx
 
+from pipeline import __version__
+from pipeline.crawl.settings import CONTACT_URL
 from pipeline.errors import FetchError, InputError
 from pipeline.parse import ParseResult, parse_page
 
-USER_AGENT = "foundation-pipeline/0.1 (single-page parse check)"
+USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; single-page parse check)"
 MAX_BYTES = 20_000_000
 
 

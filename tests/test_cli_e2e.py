@@ -335,20 +335,7 @@ def test_ctrl_c_records_the_run_as_interrupted(site, tmp_path):
 def test_base_url_credentials_are_sent_as_basic_auth_and_not_stored(site, tmp_path):
     db = tmp_path / "p.duckdb"
     host = site.url.removeprefix("http://")
-    result = pipeline(
-        "crawl",
-        "--base-url",
-        f"http://bot:pa55@{host}",
-        "--db",
-        str(db),
-        "--delay",
-        "0",
-        "--no-archive",
-        "--json",
-        "--quiet",
-        "--max-pages",
-        "3",
-    )
+    result = crawl(f"http://bot:pa55@{host}", db, "--max-pages", "3")
     assert result.returncode == 0, result.stderr
     assert "pa55" not in result.stdout
     assert all(r.headers.get("authorization", "").startswith("Basic ") for r in site.requests)
@@ -357,3 +344,23 @@ def test_base_url_credentials_are_sent_as_basic_auth_and_not_stored(site, tmp_pa
             "SELECT string_agg(url, ' ') FROM fetches UNION ALL SELECT base_url FROM runs"
         ).fetchall()
     assert "pa55" not in str(stored)
+
+
+def test_user_agent_comes_from_the_settings(site, tmp_path):
+    agent = "foundation-pipeline/test (+https://example.org/contact)"
+    result = pipeline(
+        "crawl",
+        "--base-url",
+        site.url,
+        "--db",
+        str(tmp_path / "p.duckdb"),
+        "--delay",
+        "0",
+        "--no-archive",
+        "--quiet",
+        "--max-pages",
+        "2",
+        env={"PIPELINE_USER_AGENT": agent},
+    )
+    assert result.returncode == 0, result.stderr
+    assert {r.headers.get("user-agent") for r in site.requests} == {agent}

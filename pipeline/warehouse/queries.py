@@ -95,54 +95,53 @@ def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
     return Table([d[0] for d in cursor.description], cursor.fetchall())
 
 
+_LIST_FIELDS = frozenset({"funders", "focus_areas", "services", "related"})
+_PERIOD_PARTS = ("start", "end", "start_precision", "end_precision", "raw")
+_CONTACT_TEXT = (
+    "organization",
+    "unit",
+    "division",
+    "street",
+    "postal_code",
+    "city",
+    "fax",
+    "website",
+)
+_CONTACT_LISTS = ("persons", "phones", "emails", "locations")
+
+
+def _flat_columns(name: str) -> list[str]:
+    """A record field as CSV columns: lists joined with "; ", structs spread out."""
+    if name in _LIST_FIELDS:
+        return [f"array_to_string(v.{name}, '; ') AS {name}"]
+    if name == "period":
+        return [f'v.period."{part}" AS period_{part}' for part in _PERIOD_PARTS]
+    if name == "contact":
+        return [f"v.contact.{part} AS contact_{part}" for part in _CONTACT_TEXT] + [
+            f"array_to_string(v.contact.{part}, '; ') AS contact_{part}" for part in _CONTACT_LISTS
+        ]
+    if name == "sections":
+        return [
+            "array_to_string(list_transform(v.sections, lambda s: "
+            "COALESCE(s.heading || ': ', '') || s.text), '\n\n') AS sections"
+        ]
+    return [f"v.{name}"]
+
+
 def _export_sql(history: bool, flat: bool) -> str:
-    fields = [f"v.{name}" for name in RECORD_FIELDS if name != "project_id"]
-    if flat:
-        flat_fields = []
-        for name in RECORD_FIELDS:
-            if name in ("funders", "focus_areas", "services", "related"):
-                flat_fields.append(f"array_to_string(v.{name}, '; ') AS {name}")
-            elif name == "period":
-                flat_fields += [
-                    'v.period."start" AS period_start',
-                    'v.period."end" AS period_end',
-                    "v.period.start_precision AS period_start_precision",
-                    "v.period.end_precision AS period_end_precision",
-                    "v.period.raw AS period_raw",
-                ]
-            elif name == "contact":
-                for part in (
-                    "organization",
-                    "unit",
-                    "division",
-                    "street",
-                    "postal_code",
-                    "city",
-                    "fax",
-                    "website",
-                ):
-                    flat_fields.append(f"v.contact.{part} AS contact_{part}")
-                for part in ("persons", "phones", "emails", "locations"):
-                    flat_fields.append(f"array_to_string(v.contact.{part}, '; ') AS contact_{part}")
-            elif name == "sections":
-                flat_fields.append(
-                    "array_to_string(list_transform(v.sections, lambda s: "
-                    "COALESCE(s.heading || ': ', '') || s.text), '\n\n') AS sections"
-                )
-            elif name == "project_id":
-                flat_fields.append("v.project_id")
-            else:
-                flat_fields.append(f"v.{name}")
-        fields = flat_fields[1:]
-    select = ", ".join(["v.project_id", *fields])
+    columns = [
+        column
+        for name in RECORD_FIELDS
+        for column in (_flat_columns(name) if flat else [f"v.{name}"])
+    ]
     meta = (
         "p.first_seen_at AS first_seen, p.last_seen_at AS last_seen, v.version, v.is_current, "
         "p.removed, v.valid_from, v.valid_to"
     )
     where = "" if history else "WHERE v.is_current"
     return (
-        f"SELECT {select}, {meta} FROM project_versions v JOIN projects p USING (project_id) "
-        f"{where} ORDER BY v.project_id, v.version"
+        f"SELECT {', '.join(columns)}, {meta} FROM project_versions v "
+        f"JOIN projects p USING (project_id) {where} ORDER BY v.project_id, v.version"
     )
 
 
