@@ -26,7 +26,7 @@ from tests.warehouse_support import SITE, crawl_into
 META = {"first_seen", "last_seen", "version", "is_current", "removed", "valid_from", "valid_to"}
 
 text = (
-    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
     .map(str.strip)
     .filter(bool)
 )
@@ -145,7 +145,9 @@ def test_record_warehouse_export_round_trip(tmp_path_factory, batch):
     _load(db, batch)
     with Warehouse.open(db, read_only=True) as warehouse:
         assert export(warehouse.con, "jsonl", out) == len(batch)
-    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # split on "\n" only: values may hold U+0085 / U+2028, where splitlines() also splits
+    text = out.read_text(encoding="utf-8")
+    exported = [json.loads(line) for line in text.split("\n") if line]
     by_id = {row["project_id"]: row for row in exported}
     for record in batch:
         row = by_id[record.project_id]

@@ -15,7 +15,7 @@ from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
 from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limit
-from pipeline.warehouse.staging import Stager
+from pipeline.warehouse.staging import Stager, spool_folder
 
 DEFAULT_ABSENCE_RUNS = 2
 # A field's coverage "drops sharply" when it falls to under half of what it was, by at least
@@ -55,9 +55,9 @@ def coverage_drops(
 class RunLoader:
     """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, batch_size: int = 500) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, spool_dir: str | None = None) -> None:
         self.con = con
-        self.batch_size = batch_size
+        self.spool_dir = spool_dir  # where the run's pages wait (default: beside the database)
         self.run_id: int | None = None
         self.started_at: datetime | None = None
         self._stager: Stager | None = None
@@ -80,7 +80,7 @@ class RunLoader:
             con.rollback()
             raise
         self.run_id = run_id
-        self._stager = Stager(con, run_id, self.batch_size)
+        self._stager = Stager(con, run_id, self.spool_dir or spool_folder(con))
         return run_id
 
     def _close_abandoned_runs(self) -> None:
@@ -107,6 +107,8 @@ class RunLoader:
         if self.run_id is None:
             return
         con = self.con
+        if self._stager is not None:
+            self._stager.discard()
         con.begin()
         con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
         con.execute(
@@ -124,8 +126,16 @@ class RunLoader:
     ) -> LoadReport:
         if self._stager is None or self.run_id is None:
             raise WarehouseError("RunLoader.finish before begin")
-        self._stager.flush()
-        return load_run(self.con, self.run_id, summary, accept_coverage_drop, absence_runs)
+        try:
+            con = self.con
+            con.execute(f"SET memory_limit = '{merge_memory_limit(self._stager.rows)}'")
+            try:
+                self._stager.load()
+            finally:
+                con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+            return load_run(con, self.run_id, summary, accept_coverage_drop, absence_runs)
+        finally:
+            self._stager.discard()
 
 
 def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -> dict:
@@ -172,7 +182,7 @@ def load_run(
     ).fetchone()
     if staging is None:
         raise WarehouseError(
-            f"run {run_id} was staged by another connection, which has ended; its pages are "
+            f"run {run_id} was staged by another process, which has ended; its pages are "
             "gone. The next crawl records it as interrupted."
         )
     staged = staging[0]

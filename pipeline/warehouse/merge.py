@@ -3,7 +3,7 @@
 Every step is set-based SQL over the run's staged rows. The temp tables, in order:
 
     run_records  the run's valid records: the few fields identity and events need (the full
-                 typed record is read from the staged JSON only where a version is written)
+                 record, typed when the spool was read, is taken only where a version is written)
     run_moves    permanent redirects from a live project's address to an address never seen
     run_ids      each record with its stable project_id (moves and old addresses resolved)
     run_seen     projects the run saw: parsed, unchanged (304 / same body), moved, quarantined
@@ -12,7 +12,6 @@ Every step is set-based SQL over the run's staged rows. The temp tables, in orde
 
 from __future__ import annotations
 
-import json
 import re
 
 import duckdb
@@ -33,48 +32,6 @@ def run_script(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, objec
         con.execute(statement, used)
 
 
-_CONTACT = {
-    "organization": "VARCHAR",
-    "unit": "VARCHAR",
-    "division": "VARCHAR",
-    "street": "VARCHAR",
-    "postal_code": "VARCHAR",
-    "city": "VARCHAR",
-    "persons": ["VARCHAR"],
-    "phones": ["VARCHAR"],
-    "fax": "VARCHAR",
-    "emails": ["VARCHAR"],
-    "website": "VARCHAR",
-    "locations": ["VARCHAR"],
-}
-RECORD_STRUCTURE = json.dumps(
-    {
-        "project_id": "VARCHAR",
-        "url": "VARCHAR",
-        "site": "VARCHAR",
-        "lang": "VARCHAR",
-        "title": "VARCHAR",
-        "short_title": "VARCHAR",
-        "status": "VARCHAR",
-        "status_raw": "VARCHAR",
-        "period": {
-            "start": "DATE",
-            "end": "DATE",
-            "start_precision": "VARCHAR",
-            "end_precision": "VARCHAR",
-            "raw": "VARCHAR",
-        },
-        "funders": ["VARCHAR"],
-        "contact": _CONTACT,
-        "focus_areas": ["VARCHAR"],
-        "services": ["VARCHAR"],
-        "division": "VARCHAR",
-        "closed_notice": "BOOLEAN",
-        "related": ["VARCHAR"],
-        "sections": [{"heading": "VARCHAR", "text": "VARCHAR"}],
-        "content_hash": "VARCHAR",
-    }
-)
 # Record fields stored as columns of project_versions, in the table's order (project_id and
 # content_hash have their own places there).
 VERSION_FIELDS: tuple[str, ...] = tuple(
@@ -107,19 +64,14 @@ FROM stage_fetches WHERE run_id = $run AND parse_kind = 'invalid' ORDER BY seq;
 
 IDENTIFY = """
 CREATE OR REPLACE TEMP TABLE run_records AS
-SELECT seq, page_key, final_key, body_hash, warc_file, warc_record_id, payload_digest,
+SELECT seq, page_key, COALESCE(final_key, page_key) AS final_key, body_hash, warc_file,
+       warc_record_id, payload_digest,
        struct_pack(
-           project_id := v[1], url := v[2], site := v[3], status := v[4],
-           closed_notice := v[5]::BOOLEAN, content_hash := v[6]
+           project_id := record.project_id, url := record.url, site := record.site,
+           status := record.status, closed_notice := record.closed_notice,
+           content_hash := record.content_hash
        ) AS r
-FROM (
-    -- one JSON parse per record for all six fields
-    SELECT seq, page_key, COALESCE(final_key, page_key) AS final_key, body_hash, warc_file,
-           warc_record_id, payload_digest,
-           json_extract_string(record, ['$.project_id', '$.url', '$.site', '$.status',
-                                        '$.closed_notice', '$.content_hash']) AS v
-    FROM stage_fetches WHERE run_id = $run AND record IS NOT NULL
-);
+FROM stage_fetches WHERE run_id = $run AND record IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE run_moves AS
 SELECT DISTINCT ON (u.project_id)
@@ -134,14 +86,18 @@ WHERE f.run_id = $run AND f.kind = 'project' AND f.redirect_status IN (301, 308)
 ORDER BY u.project_id, f.seq;
 
 CREATE OR REPLACE TEMP TABLE run_ids AS
-SELECT * FROM (
-    SELECT rr.*, COALESCE(m.project_id, u1.project_id, u2.project_id, rr.r.project_id) AS pid
-    FROM run_records rr
-    LEFT JOIN run_moves m ON m.final_key = rr.final_key
-    LEFT JOIN project_urls u1 ON u1.page_key = rr.r.project_id
-    LEFT JOIN project_urls u2 ON u2.page_key = rr.page_key
-)
-QUALIFY row_number() OVER (PARTITION BY pid ORDER BY seq) = 1;
+SELECT rr.*, COALESCE(m.project_id, u1.project_id, u2.project_id, rr.r.project_id) AS pid
+FROM run_records rr
+LEFT JOIN run_moves m ON m.final_key = rr.final_key
+LEFT JOIN project_urls u1 ON u1.page_key = rr.r.project_id
+LEFT JOIN project_urls u2 ON u2.page_key = rr.page_key;
+
+-- a project reached twice in one run (two addresses) counts once: its first page. (Deleting
+-- the few later ones is 20 times faster than a QUALIFY over all rows, which DuckDB turns into
+-- an arg_min over the whole row.)
+DELETE FROM run_ids WHERE seq IN (
+    SELECT seq FROM run_ids QUALIFY row_number() OVER (PARTITION BY pid ORDER BY seq) > 1
+);
 
 CREATE OR REPLACE TEMP TABLE run_seen AS
 SELECT pid AS project_id FROM run_ids
@@ -182,8 +138,7 @@ COVERAGE = (
 
 
 _TYPED = (
-    "(SELECT s.seq, json_transform(s.record, '" + RECORD_STRUCTURE + "') AS r "
-    "FROM stage_fetches s WHERE s.run_id = $run AND s.seq IN "
+    "(SELECT s.seq, s.record AS r FROM stage_fetches s WHERE s.run_id = $run AND s.seq IN "
     "(SELECT seq FROM run_diff WHERE @condition))"
 )
 
@@ -203,8 +158,7 @@ def _field_changes() -> str:
     return f"WITH typed AS {typed}\n" + "\nUNION ALL\n".join(parts)
 
 
-_VERSION_VALUES = ", ".join(f't.r."{name}"' for name in VERSION_FIELDS)
-_VERSION_SOURCE = _TYPED.replace("@condition", "needs_version")
+_VERSION_VALUES = ", ".join(f's.record."{name}"' for name in VERSION_FIELDS)
 
 APPLY = f"""
 -- events of records: new, reappeared, changed (per field), closed, reopened, moved
@@ -249,7 +203,8 @@ WHERE v.project_id = d.pid AND v.is_current AND d.needs_version AND NOT d.is_new
 INSERT INTO project_versions
 SELECT d.pid, COALESCE(d.old_version, 0) + 1, $at, NULL, true, d.r.content_hash, $run,
        {_VERSION_VALUES}, d.body_hash, d.warc_file, d.warc_record_id, d.payload_digest
-FROM run_diff d JOIN {_VERSION_SOURCE} t ON t.seq = d.seq;
+FROM run_diff d JOIN stage_fetches s ON s.seq = d.seq AND s.run_id = $run
+WHERE d.needs_version;
 
 -- identity and presence
 INSERT INTO projects

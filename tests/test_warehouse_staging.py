@@ -1,0 +1,104 @@
+"""The spool a run stages its pages in: where it lives, what it survives, when it goes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from fixtures.sitegen.facts import PROJECTS
+from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
+from pipeline.crawl.scope import Target
+from pipeline.fixture_server import FixtureSite
+from pipeline.nightly import run_crawl_async
+from pipeline.parse import ParseResult
+from pipeline.warehouse import RunLoader, Warehouse
+from schemas import ProjectRecord, build_record
+from tests.warehouse_support import SITE, crawl_into, options
+
+
+def _spools(folder: Path) -> list[Path]:
+    return sorted(folder.glob("pipeline-run*.ndjson"))
+
+
+def _page(record: ProjectRecord) -> CrawledPage:
+    target = Target(record.project_id, record.url, record.url, "project")
+    fetch = FetchResult(
+        target, "fetched", datetime.now(UTC), status=200, final_url=record.url, final_target=target
+    )
+    return CrawledPage(fetch, ParseResult(record.url, "project", record=record))
+
+
+def _summary(pages: int) -> CrawlSummary:
+    summary = CrawlSummary("stiftung-spi", "https://www.stiftung-spi.de", datetime.now(UTC))
+    summary.outcomes["fetched"] = pages
+    summary.finished_at = datetime.now(UTC)
+    return summary
+
+
+def test_the_spool_sits_beside_the_database_and_goes_when_the_run_is_loaded(tmp_path):
+    db = tmp_path / "projects.duckdb"
+    with Warehouse.open(db) as warehouse:
+        loader = RunLoader(warehouse.con)
+        loader.begin("stiftung-spi", "https://www.stiftung-spi.de")
+        record = build_record(PROJECTS[0].expected())
+        loader.add(_page(record))
+        assert len(_spools(tmp_path)) == 1
+        report = loader.finish(_summary(1))
+    assert report.status == "ok" and report.events == {"new": 1}
+    assert _spools(tmp_path) == []
+
+
+def test_an_interrupted_crawl_leaves_no_spool(tmp_path):
+    db = tmp_path / "projects.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+
+        async def interrupt() -> None:
+            task = asyncio.create_task(run_crawl_async(options(site.url, db, delay=0.05)))
+            await asyncio.sleep(0.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        asyncio.run(interrupt())
+    assert _spools(tmp_path) == []
+
+
+def test_a_run_without_pages_loads(tmp_path):
+    db = tmp_path / "projects.duckdb"
+    with Warehouse.open(db) as warehouse:
+        loader = RunLoader(warehouse.con)
+        loader.begin("stiftung-spi", "https://www.stiftung-spi.de")
+        report = loader.finish(_summary(0))
+        assert report.events == {}
+        assert warehouse.con.execute("SELECT count(*) FROM fetches").fetchone() == (0,)
+    assert _spools(tmp_path) == []
+
+
+def test_a_record_longer_than_the_json_readers_default_limit_loads_exactly(tmp_path):
+    """DuckDB's JSON reader refuses lines beyond about twice its 16 MB object limit unless
+    told; a huge page's record can be longer (8 million characters of page text, each up to
+    4 bytes of UTF-8 or 6 of JSON escape)."""
+    data = PROJECTS[0].expected()
+    text = "Größe\x01 " * 3_000_000 + '\u2028 \x85 "quoted" \\ ende'  # 39 MB of JSON
+    data["sections"] = [{"heading": "Lang", "text": text}]
+    record = build_record(data)
+    db = tmp_path / "projects.duckdb"
+    with Warehouse.open(db) as warehouse:
+        loader = RunLoader(warehouse.con)
+        loader.begin("stiftung-spi", "https://www.stiftung-spi.de")
+        loader.add(_page(record))
+        assert loader.finish(_summary(1)).status == "ok"
+        stored = warehouse.con.execute(
+            "SELECT sections[1].text, content_hash FROM project_versions"
+        ).fetchone()
+    assert stored == (record.sections[0].text, record.content_hash)
+
+
+def test_every_crawl_of_the_fixture_site_leaves_no_spool(tmp_path):
+    db = tmp_path / "projects.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        assert crawl_into(site.url, db).status == "ok"
+    assert _spools(tmp_path) == []
