@@ -12,7 +12,7 @@ sitemap index of gzip sitemaps with lastmod), serves it with nginx (Debian's ngi
 - the same first run without the archive (its cost);
 - an unchanged re-crawl (sitemap lastmod and conditional requests);
 - an unchanged re-crawl with only conditional requests (no lastmod trust);
-- peak RSS of the crawling process and of its parse worker.
+- peak RSS of the crawling process and of its parse worker (the worker's own VmHWM).
 
 Politeness delays are off (delay 0). Scrapy, if installed, is run on the same site.
 """
@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -146,6 +147,40 @@ def start_nginx(root: Path, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"http://127.0.0.1:{port}"
 
 
+class WorkerPeak(threading.Thread):
+    """Peak RSS of the parse worker processes, from their own VmHWM in /proc.
+
+    (getrusage(RUSAGE_CHILDREN) would report the parent's size: a spawned worker is forked
+    before it executes a fresh interpreter, and Linux keeps the larger high-water mark.)"""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mb = 0.0
+
+    def run(self) -> None:
+        tasks = Path(f"/proc/{os.getpid()}/task")
+        while True:
+            try:
+                pids = {
+                    pid
+                    for task in tasks.iterdir()
+                    for pid in (task / "children").read_text().split()
+                }
+            except OSError:
+                pids = set()
+            for pid in pids:
+                try:
+                    if b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        continue
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+            time.sleep(0.25)
+
+
 def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> None:
     """One measurement in this fresh process; prints a JSON line."""
     from pipeline.crawl import CrawlSettings
@@ -187,11 +222,13 @@ def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> 
         settings=settings,
         archive_dir=Path(archive) if archive else None,
     )
+    workers = WorkerPeak()
+    workers.start()
     start = time.perf_counter()
     report = run_crawl(options)
     elapsed = time.perf_counter() - start
     usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage_children = workers.peak_mb
     print(
         json.dumps(
             {

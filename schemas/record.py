@@ -7,11 +7,11 @@ the export and every downstream consumer depend on; do not rename them.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import date
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Status = Literal["active", "completed", "planned", "unknown"]
@@ -162,8 +162,10 @@ def content_hash(content: dict[str, Any]) -> str:
     Keys outside :data:`CONTENT_FIELDS` are ignored, so a whole record dict may be passed.
     """
     payload = {key: content.get(key) for key in CONTENT_FIELDS}
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # Compact JSON with sorted keys, UTF-8 unescaped: byte for byte what
+    # json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) gives
+    # (tests/test_record.py holds the two together), ten times faster.
+    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def build_record(data: dict[str, Any]) -> ProjectRecord:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from schemas import Contact, Period, ProjectRecord, build_record, content_hash
+from schemas import CONTENT_FIELDS, Contact, Period, ProjectRecord, build_record, content_hash
 from schemas.__main__ import SCHEMA_PATH, schema_text
 
 BASE = {
@@ -23,6 +26,23 @@ def test_build_record_adds_the_hash_of_the_normalized_content():
     record = build_record({**BASE, "title": "  Projekt X  "})
     assert record.title == "Projekt X"
     assert record.content_hash == content_hash(record.model_dump(mode="json"))
+
+
+# JSON values as model_dump(mode="json") makes them: any text, nested lists and objects.
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.fixed_dictionaries({}, optional={name: _json_values for name in CONTENT_FIELDS}))
+def test_content_hash_is_sha256_of_the_documented_json_form(content):
+    """The hash is fixed by its definition, not by the JSON library that computes it: stored
+    hashes stay comparable across versions of this code."""
+    payload = {key: content.get(key) for key in CONTENT_FIELDS}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert content_hash(content) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_hash_ignores_identity_fields_and_sees_content():

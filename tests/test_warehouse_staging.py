@@ -11,10 +11,12 @@ import pytest
 from fixtures.sitegen.facts import PROJECTS
 from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
 from pipeline.crawl.scope import Target
+from pipeline.errors import WarehouseError
 from pipeline.fixture_server import FixtureSite
 from pipeline.nightly import run_crawl_async
 from pipeline.parse import ParseResult
 from pipeline.warehouse import RunLoader, Warehouse
+from pipeline.warehouse import loader as loader_module
 from schemas import ProjectRecord, build_record
 from tests.warehouse_support import SITE, crawl_into, options
 
@@ -102,3 +104,38 @@ def test_every_crawl_of_the_fixture_site_leaves_no_spool(tmp_path):
     with FixtureSite(SITE / "v1") as site:
         assert crawl_into(site.url, db).status == "ok"
     assert _spools(tmp_path) == []
+
+
+def _load_fixture_records(db: Path) -> object:
+    with Warehouse.open(db) as warehouse:
+        loader = RunLoader(warehouse.con)
+        loader.begin("stiftung-spi", "https://www.stiftung-spi.de")
+        records = [build_record(p.expected()) for p in PROJECTS]
+        for record in records:
+            loader.add(_page(record))
+        return loader.finish(_summary(len(records)))
+
+
+def test_a_merge_that_runs_out_of_memory_is_retried_with_more(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(loader_module, "merge_memory_limits", lambda rows: ["1MB", "256MB"])
+    report = _load_fixture_records(tmp_path / "projects.duckdb")
+    assert report.status == "ok" and report.events == {"new": len(PROJECTS)}
+    assert "ran out of memory at 1MB; retrying with 256MB" in caplog.text
+    assert _spools(tmp_path) == []
+
+
+def test_a_merge_out_of_memory_at_every_limit_fails_the_run_and_applies_nothing(
+    tmp_path, monkeypatch
+):
+    db = tmp_path / "projects.duckdb"
+    monkeypatch.setattr(loader_module, "merge_memory_limits", lambda rows: ["1MB"])
+    with pytest.raises(WarehouseError, match="ran out of memory at DuckDB's limit of 1MB"):
+        _load_fixture_records(db)
+    with Warehouse.open(db, read_only=True) as warehouse:
+        con = warehouse.con
+        status, message = con.execute("SELECT status, message FROM runs").fetchone()
+        assert status == "failed" and "PIPELINE_DUCKDB_MERGE_MEMORY" in message
+        assert con.execute("SELECT count(*) FROM project_versions").fetchone() == (0,)
+    assert _spools(tmp_path) == []
+    monkeypatch.undo()
+    assert _load_fixture_records(db).events == {"new": len(PROJECTS)}

@@ -295,7 +295,11 @@ class RunArchive:
             self._file.close()
             os.replace(self.partial, self.path)
             cdxj = self.path.with_name(self.path.name.removesuffix(".warc.gz") + ".cdxj")
-            cdxj.write_text("\n".join(sorted(self._cdx)) + ("\n" if self._cdx else ""), "utf-8")
+            # In place and line by line: no second copy of the index at the run's end.
+            self._cdx.sort()
+            with cdxj.open("w", encoding="utf-8", newline="\n") as out:
+                out.writelines(f"{line}\n" for line in self._cdx)
+            self._cdx = []
         return self.path
 
 

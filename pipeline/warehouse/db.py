@@ -46,18 +46,22 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# While a crawl stages pages the writer stays small (DuckDB spills instead of growing with the
-# site); the merge at the end of a run gets what its size needs (see merge_memory_limit).
+# While a crawl runs the writer stays small (its pages wait in a spool file, not in DuckDB);
+# the merge at the end of a run gets what its size needs (see merge_memory_limits).
 WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "64MB")
 MERGE_MEMORY_OVERRIDE = os.environ.get("PIPELINE_DUCKDB_MERGE_MEMORY")
+MERGE_MEMORY_MB = 80  # enough for 100,000 pages (benchmarks/warehouse_speed.py); DuckDB spills
+MERGE_MEMORY_RETRIES = 3
 
 
-def merge_memory_limit(staged_rows: int) -> str:
-    """DuckDB's memory for merging a run: 2.5 KB per staged page, at least 128 MB (a
-    100,000-page merge needs about 250 MB); ``$PIPELINE_DUCKDB_MERGE_MEMORY`` overrides."""
+def merge_memory_limits(staged_rows: int) -> list[str]:
+    """DuckDB's memory limits for merging a run, to try in turn: 80 MB or 1 KB per staged page,
+    whichever is more, then twice that for each retry after running out of memory.
+    ``$PIPELINE_DUCKDB_MERGE_MEMORY`` sets one limit instead."""
     if MERGE_MEMORY_OVERRIDE:
-        return MERGE_MEMORY_OVERRIDE
-    return f"{max(128, (staged_rows * 5) // 2048)}MB"
+        return [MERGE_MEMORY_OVERRIDE]
+    first = max(MERGE_MEMORY_MB, staged_rows // 1024)
+    return [f"{first << k}MB" for k in range(MERGE_MEMORY_RETRIES + 1)]
 
 
 WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +15,10 @@ from pipeline.crawl.results import CrawledPage, CrawlSummary
 from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
-from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limit
+from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits
 from pipeline.warehouse.staging import Stager, spool_folder
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ABSENCE_RUNS = 2
 # A field's coverage "drops sharply" when it falls to under half of what it was, by at least
@@ -126,15 +129,34 @@ class RunLoader:
     ) -> LoadReport:
         if self._stager is None or self.run_id is None:
             raise WarehouseError("RunLoader.finish before begin")
+        con = self.con
+        limits = merge_memory_limits(self._stager.rows)
         try:
-            con = self.con
-            con.execute(f"SET memory_limit = '{merge_memory_limit(self._stager.rows)}'")
-            try:
-                self._stager.load()
-            finally:
-                con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
-            return load_run(con, self.run_id, summary, accept_coverage_drop, absence_runs)
+            for attempt, limit in enumerate(limits):
+                con.execute(f"SET memory_limit = '{limit}'")
+                try:
+                    self._stager.load()
+                    return load_run(con, self.run_id, summary, accept_coverage_drop, absence_runs)
+                except duckdb.OutOfMemoryException as exc:
+                    # load_run rolled back: nothing of the attempt is left; try with more.
+                    if attempt + 1 == len(limits):
+                        message = (
+                            f"merging {self._stager.rows} pages ran out of memory at DuckDB's "
+                            f"limit of {limit}; nothing of the run was applied. Set "
+                            "PIPELINE_DUCKDB_MERGE_MEMORY higher (e.g. 2GB) and run again."
+                        )
+                        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+                        self.abort(message, status="failed")
+                        raise WarehouseError(f"run {self.run_id}: {message} ({exc})") from exc
+                    log.warning(
+                        "run %s: the merge ran out of memory at %s; retrying with %s",
+                        self.run_id,
+                        limit,
+                        limits[attempt + 1],
+                    )
+            raise AssertionError("unreachable")  # pragma: no cover
         finally:
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             self._stager.discard()
 
 
@@ -176,17 +198,14 @@ def load_run(
     status, site, started_at = found
     if status != "running":
         return _existing_report(con, run_id)
-    staging = con.execute(
-        "SELECT estimated_size FROM duckdb_tables() "
-        "WHERE temporary AND table_name = 'stage_fetches'"
+    staged = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = 'stage_fetches'"
     ).fetchone()
-    if staging is None:
+    if staged is None:
         raise WarehouseError(
             f"run {run_id} was staged by another process, which has ended; its pages are "
             "gone. The next crawl records it as interrupted."
         )
-    staged = staging[0]
-    con.execute(f"SET memory_limit = '{merge_memory_limit(staged)}'")
     report = LoadReport(run_id, summary.status, summary.complete, message=summary.message)
     con.begin()
     try:
@@ -205,8 +224,6 @@ def load_run(
     except BaseException:
         con.rollback()
         raise
-    finally:
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
     return report
 
 

@@ -137,25 +137,23 @@ COVERAGE = (
 """Share of the run's projects that have each field, over their (new or kept) current versions."""
 
 
-_TYPED = (
-    "(SELECT s.seq, s.record AS r FROM stage_fetches s WHERE s.run_id = $run AND s.seq IN "
-    "(SELECT seq FROM run_diff WHERE @condition))"
-)
-
-
 def _field_changes() -> str:
-    parts = []
-    for name in CONTENT_FIELDS:
-        column = f'"{name}"'
-        parts.append(
-            f"SELECT d.pid, t.r.url, '{name}' AS field, to_json(v.{column}) AS old, "
-            f"to_json(t.r.{column}) AS new, d.old_version + 1 AS version "
-            f"FROM run_diff d JOIN typed t ON t.seq = d.seq "
-            f"JOIN project_versions v ON v.project_id = d.pid AND v.is_current "
-            f"WHERE v.{column} IS DISTINCT FROM t.r.{column}"
-        )
-    typed = _TYPED.replace("@condition", "content_changed")
-    return f"WITH typed AS {typed}\n" + "\nUNION ALL\n".join(parts)
+    """One row per changed content field of each changed record: the old version's value and
+    the new one, both as JSON. One join, then a list of (field, old, new) unnested per record
+    (a UNION of one join per field held a hash table per field at once)."""
+    pairs = ", ".join(
+        f"{{'field': '{name}', 'old': to_json(v.\"{name}\"), 'new': to_json(s.record.\"{name}\")}}"
+        for name in CONTENT_FIELDS
+    )
+    return (
+        "SELECT pid, url, c.field AS field, c.old AS old, c.new AS new, version FROM ("
+        f"SELECT d.pid, s.record.url AS url, d.old_version + 1 AS version, unnest([{pairs}]) AS c "
+        "FROM run_diff d "
+        "JOIN stage_fetches s ON s.seq = d.seq AND s.run_id = $run "
+        "JOIN project_versions v ON v.project_id = d.pid AND v.is_current "
+        "WHERE d.content_changed"
+        ") WHERE c.old IS DISTINCT FROM c.new"
+    )
 
 
 _VERSION_VALUES = ", ".join(f's.record."{name}"' for name in VERSION_FIELDS)

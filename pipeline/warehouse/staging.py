@@ -4,7 +4,7 @@ During the crawl each page is one line of JSON appended to a spool file (the rec
 made by the parse workers, is copied in as it is). At the end of the run DuckDB reads the file
 in one ``read_json`` scan, typing the record as the struct ``project_versions`` stores, so the
 merge never parses JSON again. Binding Python values to a DuckDB statement costs about 45 µs
-per page; writing the line costs about 5 and the scan about 8, and the crawl holds no staging
+per page; writing the line costs about 9 and the scan about 8, and the crawl holds no staging
 memory at all. The spool file is removed when the run is loaded or aborted; the TEMP table is
 private to the crawl's connection and vanishes with it.
 """
