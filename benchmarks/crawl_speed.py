@@ -14,7 +14,8 @@ sitemap index of gzip sitemaps with lastmod), serves it with nginx (Debian's ngi
 - an unchanged re-crawl with only conditional requests (no lastmod trust);
 - peak RSS of the crawling process and of its parse worker (the worker's own VmHWM).
 
-Politeness delays are off (delay 0). Scrapy, if installed, is run on the same site.
+Politeness delays are off (delay 0). Scrapy, if installed, runs benchmarks/scrapy_spider.py
+on the same site (listings, four fields per project page) and the ratio is printed.
 """
 
 from __future__ import annotations
@@ -267,6 +268,23 @@ def measure(mode: str, base_url: str, db: Path, archive: Path | None, concurrenc
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def scrapy_run(base_url: str, concurrency: int) -> dict | None:
+    """benchmarks/scrapy_spider.py on the same site, if Scrapy is installed."""
+    try:
+        import scrapy  # noqa: F401
+    except ImportError:
+        return None
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scrapy_spider.py"), base_url, str(concurrency)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        sys.exit(f"the Scrapy spider failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000")
@@ -298,6 +316,7 @@ def main() -> None:
                 cond = measure(
                     "recrawl-conditional", base, tmp / "b.duckdb", None, args.concurrency
                 )
+                spider = scrapy_run(base, args.concurrency)
             finally:
                 nginx.terminate()
                 nginx.wait()
@@ -320,10 +339,17 @@ def main() -> None:
             f"{plain['seconds'] / cond['seconds']:.1f}x (conditional requests only)"
         )
         print(f"archive cost: {1 - plain['seconds'] / first['seconds']:.1%} of throughput")
-    try:
-        import scrapy  # noqa: F401
-    except ImportError:
-        print("\nScrapy is not installed: no comparison run (pip install scrapy to add it).")
+        if spider is None:
+            print("Scrapy is not installed: no comparison run (pip install scrapy to add it).")
+        else:
+            rate = spider["projects"] / spider["seconds"]
+            ours = first["projects"] / first["seconds"]
+            print(
+                f"Scrapy spider (listings, 4 fields){rate:7.0f} project pages/s  "
+                f"{spider['pages'] / spider['seconds']:7.0f} pages/s  {spider['seconds']:6.1f} s  "
+                f"({spider['projects']} projects)"
+            )
+            print(f"ours (with WARC) / Scrapy: {ours / rate:.2f}x")
 
 
 if __name__ == "__main__":
