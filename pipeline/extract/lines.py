@@ -118,7 +118,10 @@ _CELL_KIND = {
     "figcaption": "cap",
     "caption": "cap",
 }
-# Selectors whose elements are chrome wherever they stand.
+# Block elements that change the context of the lines inside them.
+_CONTEXT_TAGS = frozenset(
+    {*HEADINGS, *_CELL_KIND, "ul", "ol", "menu", "tr", "header", "hgroup", "address", "aside"}
+)
 # Elements whose role marks them as chrome.
 CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "alertdialog", "banner"})
 # Never removed for their class or id: they hold the content.
@@ -203,8 +206,12 @@ class _Flattener:
         return self._ids
 
     def flush(self) -> None:
-        if self._buf:
-            text = collapse("".join(self._buf))
+        buf = self._buf
+        if buf:
+            if len(buf) == 1 and buf[0].isspace():  # the newline between two blocks
+                buf.clear()
+                return
+            text = collapse("".join(buf))
             if text:
                 self.lines.append(self._ctx.line(text, self._links))
                 self._links = []
@@ -212,47 +219,52 @@ class _Flattener:
         elif self._links:
             self._links = []
 
-    def _child_ctx(self, tag: str) -> _Ctx | None:
-        """The context inside a block element; None when it is the same as outside."""
-        c = self._ctx
+    def _child_ctx(self, tag: str) -> _Ctx:
+        """The context inside a block element of ``_CONTEXT_TAGS`` (or a body block inside a
+        heading)."""
+        new = self._ctx.copy()
         if tag in HEADINGS:
-            new = c.copy()
             new.kind, new.level = "h", HEADINGS[tag]
         elif tag in _CELL_KIND:
-            new = c.copy()
             new.kind = _CELL_KIND[tag]
         elif tag in ("ul", "ol", "menu"):
-            new = c.copy()
             new.list_id = self._next_id()
-            if c.top_list == -1:
+            if new.top_list == -1:
                 new.top_list = new.list_id
         elif tag == "tr":
-            new = c.copy()
             new.row = self._next_id()
         elif tag in ("header", "hgroup"):
-            new = c.copy()
             new.header = True
         elif tag == "address":
-            new = c.copy()
             new.address = True
         elif tag == "aside":
-            new = c.copy()
             new.aside = True
-        elif c.kind == "h" and tag in _BODY_BLOCKS:
+        else:
             # A paragraph or list inside a heading comes from unclosed heading tags; a reader
             # sees body text there.
-            new = c.copy()
             new.kind, new.level = "p", 0
-        else:
-            return None
         return new
 
     def walk(self, node: LexborNode) -> None:
+        # The hot loop of parsing: checks ordered by frequency, no call where nothing changes.
         buf = self._buf
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
                 buf.append(child.text_content or "")
+            elif tag in BLOCKS:
+                if buf or self._links:
+                    self.flush()
+                if tag in _CONTEXT_TAGS or (self._ctx.kind == "h" and tag in _BODY_BLOCKS):
+                    outer, self._ctx = self._ctx, self._child_ctx(tag)
+                    self.walk(child)
+                    if buf or self._links:
+                        self.flush()
+                    self._ctx = outer
+                else:
+                    self.walk(child)
+                    if buf or self._links:
+                        self.flush()
             elif tag in SKIP:
                 continue
             elif tag == "br":
@@ -261,18 +273,6 @@ class _Flattener:
                 self._image(child)
             elif tag == "a":
                 self._link(child)
-            elif tag in BLOCKS:
-                self.flush()
-                inner = self._child_ctx(tag)
-                if inner is None:
-                    self.walk(child)
-                else:
-                    outer, self._ctx = self._ctx, inner
-                    self.walk(child)
-                    self.flush()
-                    self._ctx = outer
-                    continue
-                self.flush()
             else:
                 self.walk(child)
 
@@ -331,40 +331,69 @@ def _prepare(tree: LexborHTMLParser) -> LexborNode | None:
     if body is None:
         return None
     candidates = [(node, node.tag, node.attributes) for node in body.css(STRUCTURE_SELECTOR)]
+    holds_h1 = _h1_holders(body)
     root, has_main = body, False
     mains = [n for n, tag, attrs in candidates if tag == "main" or attrs.get("role") == "main"]
     articles = [n for n, tag, _ in candidates if tag == "article"]
     for node in mains:
-        if node.css_first("h1") is not None:
+        if node.mem_id in holds_h1:
             root, has_main = node, True
             break
     else:
-        if len(articles) == 1 and articles[0].css_first("h1") is not None:
+        if len(articles) == 1 and articles[0].mem_id in holds_h1:
             root, has_main = articles[0], True
     # remove() unlinks without freeing: a later candidate inside a removed subtree stays valid.
     for node, tag, attrs in candidates:
         if tag in ("main", "article") or attrs.get("role") == "main":
             continue
         if _is_chrome(tag, attrs) or (
-            not has_main and tag in ("footer", "header") and node.css_first("h1") is None
+            not has_main and tag in ("footer", "header") and node.mem_id not in holds_h1
         ):
             node.remove()
     return root
 
 
+def _h1_holders(body: LexborNode) -> set[int]:
+    """The elements (by ``mem_id``) that have an ``<h1>`` among their descendants."""
+    holders: set[int] = set()
+    for h1 in body.css("h1"):
+        node = h1.parent
+        while node is not None and node.mem_id not in holders:
+            holders.add(node.mem_id)
+            node = node.parent
+    return holders
+
+
+def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:
+    """The page's ``lang``, ``<title>`` text and canonical link: read from the few children
+    of ``<head>``; only a page without them there costs a search of the whole document."""
+    title_node = canonical_node = None
+    head = tree.head
+    for node in head.iter() if head is not None else ():
+        tag = node.tag
+        if tag == "title" and title_node is None:
+            title_node = node
+        elif tag == "link" and canonical_node is None and node.attributes.get("rel") == "canonical":
+            canonical_node = node
+    if title_node is None:
+        title_node = tree.css_first("title")
+    if canonical_node is None:
+        canonical_node = tree.css_first('link[rel="canonical"]')
+    root = tree.root
+    lang = root.attributes.get("lang") if root is not None and root.tag == "html" else None
+    title = collapse(title_node.text() or "") if title_node is not None else None
+    canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
+    return lang or None, title or None, canonical
+
+
 def read_document(html: str) -> Document:
     """Parse HTML and flatten its main content into lines."""
     tree = LexborHTMLParser(html)
-    html_node = tree.css_first("html")
-    lang = (html_node.attributes.get("lang") if html_node is not None else None) or None
-    title_node = tree.css_first("title")
-    title_tag = collapse(title_node.text() or "") if title_node is not None else None
-    canonical_node = tree.css_first('link[rel="canonical"]')
-    canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
+    lang, title_tag, canonical = _head_facts(tree)
     root = _prepare(tree)
     flattener = _Flattener()
     if root is not None:
         flattener.walk(root)
         flattener.flush()
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
-    return Document(flattener.lines, title_tag or None, lang, canonical, hrefs)
+    return Document(flattener.lines, title_tag, lang, canonical, hrefs)
