@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.lines import read_document
 from pipeline.parse import parse_page
 from schemas import build_record
 
@@ -45,3 +46,31 @@ def test_built_record_can_be_copied_with_updates():
         {"project_id": "p", "url": URL, "site": "s", "lang": "de", "title": "T", "status": "active"}
     )
     assert record.model_copy(update={"title": "U"}).title == "U"
+
+
+@pytest.mark.parametrize(
+    ("html", "facts"),
+    [
+        (
+            '<html lang="en"><head><title> Projekt  X </title>'
+            '<link rel="canonical" href="/projekte/x/"></head><body><h1>X</h1></body></html>',
+            ("en", "Projekt X", "/projekte/x/"),
+        ),
+        # A title and canonical link where a broken template left them: still found.
+        (
+            '<html><body><title>Im Body</title><link rel="canonical" href="/p/">'
+            "<h1>X</h1></body></html>",
+            (None, "Im Body", "/p/"),
+        ),
+        # The head's own title comes first; a stylesheet link is not the canonical one.
+        (
+            '<head><link rel="stylesheet" href="/s.css"><title>Kopf</title></head>'
+            "<body><svg><title>Grafik</title></svg><h1>X</h1></body>",
+            (None, "Kopf", None),
+        ),
+        ("<p>kein Kopf</p>", (None, None, None)),
+    ],
+)
+def test_head_facts_are_read_wherever_the_page_put_them(html, facts):
+    doc = read_document(html)
+    assert (doc.lang, doc.title_tag, doc.canonical) == facts
