@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from pipeline.archive.warc import (
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
+    index_lines,
     payload_digest,
     recover_open_files,
     surt,
@@ -280,6 +281,9 @@ def test_a_killed_run_leaves_a_readable_warc(tmp_path):
         with partial[0].open("ab") as file:  # and a torn record at the end, as a crash can leave
             member = gzip.compress(os.urandom(2000))
             file.write(member[: len(member) // 2])
+        (spool,) = archive.glob("*.cdxj.open")
+        with spool.open("a", encoding="utf-8") as file:  # a torn line: the spool is not trusted
+            file.write('de,x)/torn 20260101000000 {"url": "x", "offset": "99999999", "len')
         report = run_crawl(archived_options(site.url, db, archive))
     assert report.status == "ok"
     assert not list(archive.glob("*.open"))
@@ -288,6 +292,24 @@ def test_a_killed_run_leaves_a_readable_warc(tmp_path):
     killed = records(files[0])
     assert killed[0]["type"] == "warcinfo" and len(killed) > 10
     assert recover_open_files(archive) == []
+    # The killed run's index was rebuilt from what survived: one line per response or revisit.
+    lines = _cdxj_lines(files[0])
+    assert lines == sorted(lines)
+    indexed = [json.loads(line.split(" ", 2)[2])["digest"] for line in lines]
+    main = [r["digest"] for r in killed if r["type"] in ("response", "revisit")]
+    assert sorted(indexed) == sorted(main)
+
+
+def _cdxj_lines(warc: Path) -> list[str]:
+    cdxj = warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+    return cdxj.read_text(encoding="utf-8").split("\n")[:-1]
+
+
+def test_the_index_written_as_the_run_goes_equals_one_read_from_the_file(archived):
+    for run in (1, 2):
+        warc = _warc(archived, run)
+        assert _cdxj_lines(warc) == sorted(index_lines(warc))
+    assert not list(warc.parent.glob("*.open"))
 
 
 def test_an_archive_that_cannot_be_written_fails_the_run_and_applies_nothing(tmp_path, monkeypatch):

@@ -1,10 +1,10 @@
 """Writing one run's WARC file.
 
 Each record is its own gzip member, written and flushed as it comes, into ``<name>.warc.gz.open``;
-``close`` renames the file to ``<name>.warc.gz`` and writes the sorted CDXJ index beside it. A run
-killed mid-way leaves an ``.open`` file whose complete members are all valid records;
-:func:`recover_open_files` cuts a torn last member and renames the file, so nothing later reads a
-corrupt WARC.
+``close`` renames the file to ``<name>.warc.gz`` and writes the sorted CDXJ index beside it (its
+lines wait in ``<name>.cdxj.open`` meanwhile). A run killed mid-way leaves ``.open`` files whose
+complete members are all valid records; :func:`recover_open_files` cuts a torn last member,
+renames the file and indexes the records that survived, so nothing later reads a corrupt WARC.
 
 Records are serialized here (the format is small and fixed; warcio's builder costs a quarter of
 the crawl's throughput) and read back with warcio in the tests. What is written per fetch:
@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
@@ -136,7 +138,9 @@ class RunArchive:
         # Flushed once per page: a killed run loses at most the page being written, and leaves
         # at worst a torn last member, which recover_open_files cuts off.
         self._file = self.partial.open("wb")
-        self._cdx: list[str] = []
+        # Index lines wait in a file too (not in memory), flushed with the WARC, in write order.
+        self.cdx_partial = _cdx_spool(self.partial)
+        self._cdx = self.cdx_partial.open("w", encoding="utf-8", newline="\n")
         self._closed = False
         info = {
             "software": f"foundation-pipeline/{__version__}",
@@ -191,7 +195,8 @@ class RunArchive:
             "offset": str(offset),
             "filename": self.name,
         }
-        self._cdx.append(f"{surt(exchange.url)} {_cdx_timestamp(exchange.at)} {json.dumps(fields)}")
+        key = f"{surt(exchange.url)} {_cdx_timestamp(exchange.at)}"
+        self._cdx.write(f"{key} {json.dumps(fields)}\n")
         return offset, length
 
     # -- what to write -------------------------------------------------------------------------
@@ -259,6 +264,7 @@ class RunArchive:
             else:
                 self._exchange(exchange, _mime(exchange))
         self._file.flush()
+        self._cdx.flush()
         return final
 
     def _final(self, page: CrawledPage, fetch: FetchResult, exchange: Exchange) -> Capture:
@@ -293,13 +299,11 @@ class RunArchive:
         if not self._closed:
             self._closed = True
             self._file.close()
+            self._cdx.close()
             os.replace(self.partial, self.path)
-            cdxj = self.path.with_name(self.path.name.removesuffix(".warc.gz") + ".cdxj")
-            # In place and line by line: no second copy of the index at the run's end.
-            self._cdx.sort()
-            with cdxj.open("w", encoding="utf-8", newline="\n") as out:
-                out.writelines(f"{line}\n" for line in self._cdx)
-            self._cdx = []
+            lines = self.cdx_partial.read_text(encoding="utf-8").split("\n")[:-1]
+            _write_cdxj(self.path, lines)
+            self.cdx_partial.unlink()
         return self.path
 
 
@@ -329,6 +333,49 @@ def _complete_members_end(path: Path) -> int:
     return good
 
 
+def _cdx_spool(partial: Path) -> Path:
+    return partial.with_name(partial.name.removesuffix(".warc.gz.open") + ".cdxj.open")
+
+
+def _write_cdxj(warc: Path, lines: list[str]) -> None:
+    """``<name>.cdxj`` beside a WARC file: its index lines, sorted (in place)."""
+    lines.sort()
+    cdxj = warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")
+    with cdxj.open("w", encoding="utf-8", newline="\n") as out:
+        out.writelines(f"{line}\n" for line in lines)
+
+
+def index_lines(warc: Path) -> list[str]:
+    """The CDXJ lines of a WARC file's responses and revisits, read from the file itself: what
+    the writer spools as it goes (and how a killed run's index is rebuilt)."""
+    lines = []
+    with warc.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        for record in records:
+            if record.rec_type not in ("response", "revisit"):
+                continue
+            headers = record.rec_headers
+            url = headers.get_header("WARC-Target-URI")
+            http = record.http_headers
+            status = http.get_statuscode() if http is not None else None
+            mime = "warc/revisit" if record.rec_type == "revisit" else None
+            if mime is None and http is not None:
+                mime = http.get_header("Content-Type")
+            record.raw_stream.read()  # to the record's end, so its length is known
+            fields = {
+                "url": url,
+                "mime": (mime or "unk").split(";")[0].strip(),
+                "status": str(status),
+                "digest": headers.get_header("WARC-Payload-Digest"),
+                "length": str(records.get_record_length()),
+                "offset": str(records.get_record_offset()),
+                "filename": warc.name,
+            }
+            stamp = re.sub(r"\D", "", headers.get_header("WARC-Date"))[:14]
+            lines.append(f"{surt(url)} {stamp} {json.dumps(fields)}")
+    return lines
+
+
 def recover_open_files(folder: Path) -> list[Path]:
     """Close the WARC files of runs that were killed: cut a torn last record, then rename."""
     recovered = []
@@ -340,5 +387,8 @@ def recover_open_files(folder: Path) -> list[Path]:
             file.truncate(end)
         final = partial.with_name(partial.name.removesuffix(".open"))
         os.replace(partial, final)
+        # The spool may lack the lines of the last records written: index the file itself.
+        _write_cdxj(final, index_lines(final))
+        _cdx_spool(partial).unlink(missing_ok=True)
         recovered.append(final)
     return recovered
