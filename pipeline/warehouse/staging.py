@@ -25,8 +25,7 @@ from pipeline.crawl.results import CrawledPage
 from pipeline.errors import WarehouseError
 from schemas import ProjectRecord
 
-# (column, DuckDB type) of stage_fetches, in the order of the lines' keys. ``record`` is typed
-# when the spool is read (see _record_type).
+# (column, DuckDB type) of stage_fetches, in the order of the lines' keys.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("run_id", "BIGINT"),
     ("seq", "BIGINT"),
@@ -64,7 +63,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("warc_length", "BIGINT"),
     ("payload_digest", "VARCHAR"),
     ("warc_date", "VARCHAR"),
-    ("record", "RECORD"),
+    ("record", "STRUCT"),  # typed as project_versions stores the record: see _record_type
 )
 # DuckDB's JSON reader refuses longer lines; a run that wrote longer ones raises the limit.
 _DEFAULT_MAX_LINE = 16 * 1024 * 1024
@@ -176,11 +175,11 @@ class Stager:
         self._file.flush()
         types = {name: kind for name, kind in COLUMNS}
         types["record"] = _record_type(self.con)
-        columns = "{" + ", ".join(f"{_sql_string(n)}: {_sql_string(t)}" for n, t in types.items())
+        columns = ", ".join(f"{_sql_string(n)}: {_sql_string(t)}" for n, t in types.items())
         longest = max(_DEFAULT_MAX_LINE, self._max_line + 1)
         source = (
             f"read_json({_sql_string(str(self.path))}, format = 'newline_delimited', "
-            f"columns = {columns}}}, maximum_object_size = {longest})"
+            f"columns = {{{columns}}}, maximum_object_size = {longest})"
             if self.seq
             else "(SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " LIMIT 0)"
         )
