@@ -164,7 +164,7 @@ def content_hash(content: dict[str, Any]) -> str:
     payload = {key: content.get(key) for key in CONTENT_FIELDS}
     # Compact JSON with sorted keys, UTF-8 unescaped: byte for byte what
     # json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) gives
-    # (tests/test_record.py holds the two together), ten times faster.
+    # (tests/test_schema.py holds the two together), ten times faster.
     return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 

@@ -377,7 +377,8 @@ def index_lines(warc: Path) -> list[str]:
 
 
 def recover_open_files(folder: Path) -> list[Path]:
-    """Close the WARC files of runs that were killed: cut a torn last record, then rename."""
+    """Close the WARC files of runs that were killed: cut a torn last record, rename the file
+    and index the records it holds."""
     recovered = []
     if not folder.is_dir():
         return recovered
