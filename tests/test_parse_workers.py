@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
 from pipeline.crawl.workers import ParseWorkers, WorkerDied
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def square(n: int) -> int:
@@ -56,3 +62,47 @@ def test_a_killed_worker_is_reported_not_hung():
             workers.close()
 
     asyncio.run(go())
+
+
+PROGRAM = textwrap.dedent(
+    """
+    import asyncio
+    import sys
+
+    import duckdb  # what the pipeline command's own module brings: never into a worker
+    import httpx
+
+    from pipeline.crawl.workers import ParseWorkers
+    from probe import heavy_modules_loaded
+
+    async def main():
+        workers = ParseWorkers(1, heavy_modules_loaded).start()
+        try:
+            print(await workers.run(None))
+        finally:
+            workers.close()
+        print(sys.modules["__main__"].__file__ == __file__)
+
+    if __name__ == "__main__":
+        asyncio.run(main())
+    """
+)
+
+
+def test_a_worker_does_not_import_the_program_that_started_it(tmp_path):
+    (tmp_path / "probe.py").write_text(
+        "import sys\n\ndef heavy_modules_loaded(_):\n"
+        "    return sorted(m for m in ('duckdb', 'httpx', 'rich', 'click') if m in sys.modules)\n"
+    )
+    (tmp_path / "program.py").write_text(PROGRAM)
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "program.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    # nothing heavy in the worker, and the program's own module is whole again afterwards
+    assert done.stdout.split() == ["[]", "True"]

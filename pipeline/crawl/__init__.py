@@ -1,10 +1,30 @@
-"""The crawler: discovery, polite incremental fetching, and page analysis."""
+"""The crawler: discovery, polite incremental fetching, and page analysis.
 
-from pipeline.crawl.crawler import Crawl
-from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
-from pipeline.crawl.settings import CrawlSettings
-from pipeline.crawl.state import MemoryStateStore, PageState, PageStateStore
+Names are imported on first use, so that a parse worker, which imports only
+``pipeline.crawl.analyze``, does not load the HTTP client and the crawler with it.
+"""
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.crawl.crawler import Crawl
+    from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
+    from pipeline.crawl.settings import CrawlSettings
+    from pipeline.crawl.state import MemoryStateStore, PageState, PageStateStore
+
+_HOMES = {
+    "Crawl": "pipeline.crawl.crawler",
+    "CrawlSettings": "pipeline.crawl.settings",
+    "CrawlSummary": "pipeline.crawl.results",
+    "CrawledPage": "pipeline.crawl.results",
+    "FetchResult": "pipeline.crawl.results",
+    "MemoryStateStore": "pipeline.crawl.state",
+    "PageState": "pipeline.crawl.state",
+    "PageStateStore": "pipeline.crawl.state",
+}
 __all__ = [
     "Crawl",
     "CrawlSettings",
@@ -15,3 +35,9 @@ __all__ = [
     "PageState",
     "PageStateStore",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'pipeline.crawl' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

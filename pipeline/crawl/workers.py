@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import pickle
 import signal
+import sys
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -23,6 +24,28 @@ from typing import Any
 
 class WorkerDied(RuntimeError):
     """A parse worker process ended while it had a job."""
+
+
+@contextlib.contextmanager
+def _program_main_hidden() -> Iterator[None]:
+    """Start a worker without the program's ``__main__``.
+
+    A spawned process re-imports the parent's main module unless it has neither ``__spec__``
+    nor ``__file__``; for the ``pipeline`` command that is the CLI, which would bring DuckDB,
+    httpx and rich into every worker (~30 MB each). The workers run functions of pipeline
+    modules only, so they never need it.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {key: main.__dict__[key] for key in ("__spec__", "__file__") if key in main.__dict__}
+    main.__dict__["__spec__"] = None
+    main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
 
 
 def _serve(conn: Connection, func: Callable[[Any], Any]) -> None:
@@ -70,7 +93,8 @@ class ParseWorkers:
         for _ in range(self.count):
             parent, child = context.Pipe(duplex=True)
             process = context.Process(target=_serve, args=(child, self.func), daemon=True)
-            process.start()
+            with _program_main_hidden():
+                process.start()
             child.close()
             worker = _Worker(process, parent)
             self._loop.add_reader(parent.fileno(), self._on_readable, worker)
