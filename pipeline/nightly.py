@@ -130,11 +130,14 @@ async def run_crawl_async(
             archive = _open_archive(options, loader, run_id, crawl.summary.started_at)
             clock = time.monotonic()
             try:
-                async for page in crawl.pages():
-                    capture = archive.capture(page) if archive is not None else None
-                    loader.add(page, capture)
-                    if progress is not None:
-                        progress(_progress(crawl, page, time.monotonic() - clock))
+                # aclosing: when this loop fails, the crawl stops its fetches and workers at
+                # once, while the HTTP client is still open (not when the event loop ends).
+                async with contextlib.aclosing(crawl.pages()) as pages:
+                    async for page in pages:
+                        capture = archive.capture(page) if archive is not None else None
+                        loader.add(page, capture)
+                        if progress is not None:
+                            progress(_progress(crawl, page, time.monotonic() - clock))
             except BaseException as exc:
                 if archive is not None:
                     with contextlib.suppress(OSError):

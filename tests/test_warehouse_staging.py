@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pipeline.nightly import run_crawl_async
 from pipeline.parse import ParseResult
 from pipeline.warehouse import RunLoader, Warehouse
 from pipeline.warehouse import loader as loader_module
+from pipeline.warehouse.staging import Stager
 from schemas import ProjectRecord, build_record
 from tests.warehouse_support import SITE, crawl_into, options
 
@@ -139,3 +142,34 @@ def test_a_merge_out_of_memory_at_every_limit_fails_the_run_and_applies_nothing(
     assert _spools(tmp_path) == []
     monkeypatch.undo()
     assert _load_fixture_records(db).events == {"new": len(PROJECTS)}
+
+
+def test_a_spool_that_cannot_be_written_fails_the_run_and_keeps_history(tmp_path, monkeypatch):
+    db = tmp_path / "projects.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        assert crawl_into(site.url, db).status == "ok"
+        with Warehouse.open(db, read_only=True) as warehouse:
+            before = warehouse.con.execute("SELECT count(*) FROM project_versions").fetchone()
+        site.switch(SITE / "v2")
+        written = Stager.add
+
+        def fills_the_disk(self, page, capture=None):
+            if self.seq >= 10:
+                raise OSError(28, "No space left on device")
+            written(self, page, capture)
+
+        monkeypatch.setattr(Stager, "add", fills_the_disk)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(OSError, match="No space left"):
+                crawl_into(site.url, db)
+            gc.collect()
+    # The crawl was closed at once, while its HTTP client was open: nothing left half-started.
+    assert not [w for w in caught if "never awaited" in str(w.message)]
+    with Warehouse.open(db, read_only=True) as warehouse:
+        con = warehouse.con
+        run = con.execute("SELECT status, message FROM runs WHERE run_id = 2").fetchone()
+        status, message = run
+        assert status == "failed" and "No space left" in message
+        assert con.execute("SELECT count(*) FROM project_versions").fetchone() == before
+    assert _spools(tmp_path) == []
