@@ -183,6 +183,7 @@ def test_a_run_killed_mid_load_leaves_the_database_intact(site, db):
     with _read(db) as con:
         assert _history(con) == before  # the half-applied merge was rolled back
         assert con.execute("SELECT status FROM runs WHERE run_id = 2").fetchone() == ("running",)
+    assert len(list(db.parent.glob("*.spool.ndjson"))) == 1  # the killed run's pages
     report = crawl_into(site.url, db)
     assert report.status == "ok" and report.run_id == 3
     with _read(db) as con:
@@ -193,6 +194,7 @@ def test_a_run_killed_mid_load_leaves_the_database_intact(site, db):
         assert con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_fetches'"
         ).fetchone() == (0,)
+    assert not list(db.parent.glob("*.spool.ndjson"))  # removed by the next run
 
 
 def test_a_second_writer_fails_fast_with_a_clear_message(db):

@@ -25,7 +25,7 @@ from tests.warehouse_support import SITE, crawl_into, options
 
 
 def _spools(folder: Path) -> list[Path]:
-    return sorted(folder.glob("pipeline-run*.ndjson"))
+    return sorted(folder.glob("*.spool.ndjson"))
 
 
 def _page(record: ProjectRecord) -> CrawledPage:
@@ -173,3 +173,14 @@ def test_a_spool_that_cannot_be_written_fails_the_run_and_keeps_history(tmp_path
         assert status == "failed" and "No space left" in message
         assert con.execute("SELECT count(*) FROM project_versions").fetchone() == before
     assert _spools(tmp_path) == []
+
+
+def test_the_next_run_removes_the_spool_a_killed_run_left_and_no_other(tmp_path):
+    db = tmp_path / "projects.duckdb"
+    killed = tmp_path / "projects.duckdb.run7-x1y2z3.spool.ndjson"  # as a SIGKILL leaves it
+    other = tmp_path / "other.duckdb.run1-a1b2c3.spool.ndjson"  # another database's crawl
+    killed.write_text("{}\n")
+    other.write_text("{}\n")
+    report = _load_fixture_records(db)
+    assert report.status == "ok"
+    assert _spools(tmp_path) == [other]

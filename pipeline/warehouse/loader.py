@@ -16,7 +16,7 @@ from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
 from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits
-from pipeline.warehouse.staging import Stager, spool_folder
+from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,8 @@ def coverage_drops(
 class RunLoader:
     """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spool_dir: str | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.spool_dir = spool_dir  # where the run's pages wait (default: beside the database)
         self.run_id: int | None = None
         self.started_at: datetime | None = None
         self._stager: Stager | None = None
@@ -83,7 +82,11 @@ class RunLoader:
             con.rollback()
             raise
         self.run_id = run_id
-        self._stager = Stager(con, run_id, self.spool_dir or spool_folder(con))
+        folder, prefix = spool_place(con)
+        if folder is not None:  # this connection holds the database's write lock
+            for path in remove_stale_spools(folder, prefix):
+                log.info("removed %s, left by a killed run", path)
+        self._stager = Stager(con, run_id, folder, prefix)
         return run_id
 
     def _close_abandoned_runs(self) -> None:

@@ -5,12 +5,14 @@ made by the parse workers, is copied in as it is). At the end of the run DuckDB 
 in one ``read_json`` scan, typing the record as the struct ``project_versions`` stores, so the
 merge never parses JSON again. Binding Python values to a DuckDB statement costs about 45 µs
 per page; writing the line costs about 9 and the scan about 8, and the crawl holds no staging
-memory at all. The spool file is removed when the run is loaded or aborted; the TEMP table is
-private to the crawl's connection and vanishes with it.
+memory at all. The spool (``<database>.run<N>-<random>.spool.ndjson`` beside the database) is
+removed when the run is loaded or aborted, or, after a SIGKILL, by the next run of the same
+database; the TEMP table is private to the crawl's connection and vanishes with it.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 import weakref
@@ -132,12 +134,28 @@ def _record_type(con: duckdb.DuckDBPyConnection) -> str:
     return f"STRUCT({fields})"
 
 
-def spool_folder(con: duckdb.DuckDBPyConnection) -> str | None:
-    """Beside the database file, where DuckDB spills too (None for an in-memory database)."""
+SPOOL_SUFFIX = ".spool.ndjson"
+
+
+def spool_place(con: duckdb.DuckDBPyConnection) -> tuple[Path | None, str]:
+    """Where a run's spool goes and how its name starts: beside the database file, where
+    DuckDB spills too, named after it (an in-memory database spools to the temp directory)."""
     row = con.execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
-    return str(Path(row[0]).resolve().parent) if row and row[0] else None
+    if not row or not row[0]:
+        return None, "pipeline-memory.run"
+    database = Path(row[0]).resolve()
+    return database.parent, f"{database.name}.run"
+
+
+def remove_stale_spools(folder: Path, prefix: str) -> list[Path]:
+    """Spools that killed runs of this database left behind. Only call while holding the
+    database's write lock: then no other run of it is spooling."""
+    stale = sorted(folder.glob(f"{glob.escape(prefix)}*{SPOOL_SUFFIX}"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def _sql_string(text: str) -> str:
@@ -147,12 +165,14 @@ def _sql_string(text: str) -> str:
 class Stager:
     """Appends a run's pages to its spool file; ``load`` reads them into ``stage_fetches``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, folder: str | None = None):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, run_id: int, folder: Path | None, prefix: str
+    ):
         self.con = con
         self.run_id = run_id
         self.seq = 0
         self._max_line = 0
-        fd, name = tempfile.mkstemp(prefix=f"pipeline-run{run_id}-", suffix=".ndjson", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f"{prefix}{run_id}-", suffix=SPOOL_SUFFIX, dir=folder)
         self.path = Path(name)
         self._file = os.fdopen(fd, "wb", buffering=1 << 20)
         # Whatever ends the run (short of SIGKILL), the spool file goes with the Stager.
