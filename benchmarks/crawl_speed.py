@@ -229,7 +229,6 @@ def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> 
     report = run_crawl(options)
     elapsed = time.perf_counter() - start
     usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    usage_children = workers.peak_mb
     print(
         json.dumps(
             {
@@ -241,31 +240,15 @@ def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> 
                 "unchanged": report.summary.outcomes["unchanged"]
                 + report.summary.outcomes["not_modified"],
                 "rss_main_mb": usage_self,
-                "rss_worker_mb": usage_children,
+                "rss_worker_mb": workers.peak_mb,
             }
         )
     )
 
 
 def measure(mode: str, base_url: str, db: Path, archive: Path | None, concurrency: int) -> dict:
-    out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            mode,
-            base_url,
-            str(db),
-            str(archive or ""),
-            str(concurrency),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        sys.exit(f"measurement {mode} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    child_args = [mode, base_url, str(db), str(archive or ""), str(concurrency)]
+    return _json_result([__file__, "--child", *child_args], f"measurement {mode}")
 
 
 def scrapy_run(base_url: str, concurrency: int) -> dict | None:
@@ -274,14 +257,17 @@ def scrapy_run(base_url: str, concurrency: int) -> dict | None:
         import scrapy  # noqa: F401
     except ImportError:
         return None
+    spider = str(ROOT / "benchmarks" / "scrapy_spider.py")
+    return _json_result([spider, base_url, str(concurrency)], "the Scrapy spider")
+
+
+def _json_result(script_and_args: list[str], what: str) -> dict:
+    """Run a Python script in a fresh process; the JSON object its last output line holds."""
     out = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "scrapy_spider.py"), base_url, str(concurrency)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+        [sys.executable, *script_and_args], capture_output=True, text=True, cwd=ROOT
     )
     if out.returncode != 0:
-        sys.exit(f"the Scrapy spider failed:\n{out.stderr}")
+        sys.exit(f"{what} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
