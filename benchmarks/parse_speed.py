@@ -4,7 +4,8 @@ Usage: python benchmarks/parse_speed.py [--seconds 5]
 
 Pages are the fixture site's project pages in all three markup styles, padded the way real
 TYPO3 pages are (a mega-menu, inline scripts, a long body) to 30-40 KB. Prints pages/s for
-parse_page on bytes (decoding included) and, for reference, for selectolax's parse alone.
+parse_page on bytes (decoding included) and, for reference, for selectolax's parse alone; then
+parse_page again with a class on every menu element, as TYPO3 templates usually write menus.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def main() -> None:
     print(f"selectolax (lexbor) parse only: {lexbor:8.0f} pages/s")
     full = rate(parse_page, pages, args.seconds)
     print(f"parse_page (extract + validate): {full:8.0f} pages/s  (target >= 2000)")
+    classed = [
+        (padded(render_project(p, style), classed_menu=True), ORIGIN + p.path)
+        for p in PROJECTS
+        for style in "abc"
+    ]
+    full = rate(parse_page, classed, args.seconds)
+    print(f"  the same, a class on every menu element: {full:8.0f} pages/s")
 
 
 if __name__ == "__main__":

@@ -225,7 +225,7 @@ TEASER_LINK = re.compile(
     r"^(?:mehr|more|weiterlesen|read more|details|zum projekt)\s*(?:»|›|>)?$", re.IGNORECASE
 )
 
-# Class or id tokens of elements that are never content (chrome removed before extraction).
+# Class or id tokens of elements that are never content (skipped when flattening).
 CHROME_ATTR = re.compile(
     r"(?:^|[\s_-])(?:cookie\w*|consent|gdpr|breadcrumbs?|navbar|navigation|mainnav|subnav|"
     r"menu|footer|site-footer|sidebar|newsticker|news-?teaser|social|share|skip-?links?|"

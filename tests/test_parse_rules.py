@@ -74,3 +74,43 @@ def test_built_record_can_be_copied_with_updates():
 def test_head_facts_are_read_wherever_the_page_put_them(html, facts):
     doc = read_document(html)
     assert (doc.lang, doc.title_tag, doc.canonical) == facts
+
+
+@pytest.mark.parametrize(
+    ("body", "lines"),
+    [
+        # Chrome by class, id, role and hidden attributes is skipped wherever it sits.
+        (
+            '<main><h1>X</h1><div class="cookie-banner"><p>Cookies?</p></div><p>Text</p>'
+            '<ul class="menu__list"><li class="menu__item">Menü</li></ul>'
+            '<div id="site-footer">Fuß</div><p hidden>Versteckt</p>'
+            '<p aria-hidden="true">Auch</p><div role="navigation">Navi</div></main>',
+            ["X", "Text"],
+        ),
+        # <main> and <article> hold content even when their class sounds like chrome.
+        ('<main class="menu"><h1>X</h1><p>Text</p></main>', ["X", "Text"]),
+        # Without <main>: the page header and footer go, a header holding the <h1> stays.
+        (
+            '<header class="top"><p>Logo</p></header><div><header><h1>X</h1></header>'
+            "<p>Text</p><footer>Seitenfuß</footer></div><footer>Impressum</footer>",
+            ["X", "Text"],
+        ),
+        # With <main>: a header inside it is content.
+        (
+            "<header>Kopf</header><main><header><p>Unterzeile</p></header><h1>X</h1></main>",
+            ["Unterzeile", "X"],
+        ),
+    ],
+)
+def test_chrome_is_skipped_and_content_kept(body, lines):
+    assert [line.text for line in read_document(body).lines] == lines
+
+
+def test_link_text_is_what_a_reader_sees():
+    html = (
+        '<main><h1>X</h1><p>Website: <a href="https://p.de"><svg><title>Extern</title></svg>'
+        "p.de<span hidden>(neues Fenster)</span><script>var x;</script></a></p></main>"
+    )
+    (line,) = [line for line in read_document(html).lines if line.links]
+    assert [(link.href, link.text) for link in line.links] == [("https://p.de", "p.de")]
+    assert line.text == "Website: p.de"

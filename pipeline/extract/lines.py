@@ -5,7 +5,8 @@ extractors need of the structure it came from: heading level, list membership, d
 and table roles, whether it sits in a header, an ``<address>`` or an ``<aside>``, and its links.
 Images become their own lines (their alt text), since logos carry funder names.
 
-Site chrome (navigation, footer, cookie banners, scripts) is removed before flattening.
+Site chrome (navigation, footer, cookie banners, scripts) is skipped during flattening: the walk
+never enters it, so a mega-menu costs nothing beyond lexbor's parse.
 """
 
 from __future__ import annotations
@@ -124,12 +125,11 @@ _CONTEXT_TAGS = frozenset(
 )
 # Elements whose role marks them as chrome.
 CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "alertdialog", "banner"})
-# Never removed for their class or id: they hold the content.
+# Never skipped for their class or id: they hold the content.
 KEEP_TAGS = frozenset({"body", "html", "main", "article", "h1"})
-# One CSS pass finds the content root candidates and every element that may be chrome.
-STRUCTURE_SELECTOR = (
-    "main, article, nav, header, footer, [role], [hidden], [aria-hidden], [class], [id]"
-)
+_HEADER_FOOTER = frozenset({"header", "footer"})
+# One CSS pass finds the content root candidates and the page's main headings.
+ROOT_SELECTOR = 'main, article, [role="main"], h1'
 
 
 @dataclass(slots=True)
@@ -193,7 +193,9 @@ class _Ctx:
 
 
 class _Flattener:
-    def __init__(self) -> None:
+    def __init__(self, chrome: _Chrome) -> None:
+        self._chrome = chrome
+        self._anchor_text: list[str] | None = None  # the text of the link being walked
         self.lines: list[Line] = []
         self._buf: list[str] = []
         self._links: list[Link] = []
@@ -251,8 +253,17 @@ class _Flattener:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                buf.append(child.text_content or "")
-            elif tag in BLOCKS:
+                text = child.text_content or ""
+                buf.append(text)
+                if self._anchor_text is not None:
+                    self._anchor_text.append(text)
+                continue
+            if tag in SKIP:
+                continue
+            attrs = child.attributes
+            if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
+                continue
+            if tag in BLOCKS:
                 if buf or self._links:
                     self.flush()
                 if tag in _CONTEXT_TAGS or (self._ctx.kind == "h" and tag in _BODY_BLOCKS):
@@ -265,19 +276,16 @@ class _Flattener:
                     self.walk(child)
                     if buf or self._links:
                         self.flush()
-            elif tag in SKIP:
-                continue
             elif tag == "br":
                 self.flush()
             elif tag == "img":
-                self._image(child)
+                self._image(child, attrs)
             elif tag == "a":
-                self._link(child)
+                self._link(child, attrs)
             else:
                 self.walk(child)
 
-    def _image(self, node: LexborNode) -> None:
-        attrs = node.attributes
+    def _image(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         alt = collapse(attrs.get("alt") or "")
         if not alt and self._anchor is not None:
             alt = collapse(self._anchor.title or "")
@@ -287,18 +295,21 @@ class _Flattener:
         links = [self._anchor] if self._anchor is not None else []
         self.lines.append(self._ctx.line(alt, links, kind="img"))
 
-    def _link(self, node: LexborNode) -> None:
-        attrs = node.attributes
+    def _link(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         link = Link(
             href=attrs.get("href"),
-            text=collapse(node.text(deep=True) or ""),
+            text="",
             title=attrs.get("title"),
             token=attrs.get("data-mailto-token"),
         )
         self._links.append(link)
         outer, self._anchor = self._anchor, link
+        outer_text, self._anchor_text = self._anchor_text, []
         self.walk(node)
-        self._anchor = outer
+        link.text = collapse("".join(self._anchor_text))
+        if outer_text is not None:  # a link inside a link (only from scripts): text counts twice
+            outer_text.extend(self._anchor_text)
+        self._anchor, self._anchor_text = outer, outer_text
 
 
 @dataclass(slots=True)
@@ -312,51 +323,58 @@ class Document:
     hrefs: tuple[str, ...] = ()  # link targets in the content (chrome removed), as written
 
 
-def _is_chrome(tag: str, attrs: dict[str, str | None]) -> bool:
-    if tag == "nav" or "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    if attrs.get("role") in CHROME_ROLES:
-        return True
-    marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return marker != " " and tag not in KEEP_TAGS and bool(CHROME_ATTR.search(marker))
+class _Chrome:
+    """Tells, element by element during the walk, what is site chrome: the walk skips those
+    subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
+
+    __slots__ = ("_cache", "_has_main", "_holds_h1")
+
+    def __init__(self, holds_h1: set[int], has_main: bool) -> None:
+        self._holds_h1 = holds_h1
+        self._has_main = has_main
+        self._cache: dict[str, bool] = {}  # class + id marker -> chrome?
+
+    def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
+        role = attrs.get("role")
+        if tag in ("main", "article") or role == "main":
+            return False
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or role in CHROME_ROLES:
+            return True
+        if tag in _HEADER_FOOTER and not self._has_main and node.mem_id not in self._holds_h1:
+            return True  # the page's own header or footer, outside any <main>
+        if tag in KEEP_TAGS:
+            return False
+        marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if marker == " ":
+            return False
+        chrome = self._cache.get(marker)
+        if chrome is None:
+            chrome = self._cache[marker] = bool(CHROME_ATTR.search(marker))
+        return chrome
 
 
-def _prepare(tree: LexborHTMLParser) -> LexborNode | None:
-    """Find the content root and remove site chrome, in one pass of lexbor's CSS engine.
+def _content_root(body: LexborNode) -> tuple[LexborNode, _Chrome]:
+    """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
     holding it, else the body without its page header and footer.
     """
-    body = tree.body
-    if body is None:
-        return None
-    candidates = [(node, node.tag, node.attributes) for node in body.css(STRUCTURE_SELECTOR)]
-    holds_h1 = _h1_holders(body)
-    root, has_main = body, False
-    mains = [n for n, tag, attrs in candidates if tag == "main" or attrs.get("role") == "main"]
-    articles = [n for n, tag, _ in candidates if tag == "article"]
-    for node in mains:
-        if node.mem_id in holds_h1:
-            root, has_main = node, True
-            break
-    else:
-        if len(articles) == 1 and articles[0].mem_id in holds_h1:
-            root, has_main = articles[0], True
-    # remove() unlinks without freeing: a later candidate inside a removed subtree stays valid.
-    for node, tag, attrs in candidates:
-        if tag in ("main", "article") or attrs.get("role") == "main":
-            continue
-        if _is_chrome(tag, attrs) or (
-            not has_main and tag in ("footer", "header") and node.mem_id not in holds_h1
-        ):
-            node.remove()
-    return root
+    found = [(node, node.tag) for node in body.css(ROOT_SELECTOR)]
+    holds_h1 = _h1_holders([node for node, tag in found if tag == "h1"])
+    for node, tag in found:
+        is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
+        if is_main and node.mem_id in holds_h1:
+            return node, _Chrome(holds_h1, has_main=True)
+    articles = [node for node, tag in found if tag == "article"]
+    if len(articles) == 1 and articles[0].mem_id in holds_h1:
+        return articles[0], _Chrome(holds_h1, has_main=True)
+    return body, _Chrome(holds_h1, has_main=False)
 
 
-def _h1_holders(body: LexborNode) -> set[int]:
-    """The elements (by ``mem_id``) that have an ``<h1>`` among their descendants."""
+def _h1_holders(headings: list[LexborNode]) -> set[int]:
+    """The elements (by ``mem_id``) that have one of these ``<h1>`` among their descendants."""
     holders: set[int] = set()
-    for h1 in body.css("h1"):
+    for h1 in headings:
         node = h1.parent
         while node is not None and node.mem_id not in holders:
             holders.add(node.mem_id)
@@ -390,10 +408,12 @@ def read_document(html: str) -> Document:
     """Parse HTML and flatten its main content into lines."""
     tree = LexborHTMLParser(html)
     lang, title_tag, canonical = _head_facts(tree)
-    root = _prepare(tree)
-    flattener = _Flattener()
-    if root is not None:
-        flattener.walk(root)
-        flattener.flush()
+    body = tree.body
+    if body is None:
+        return Document([], title_tag, lang, canonical)
+    root, chrome = _content_root(body)
+    flattener = _Flattener(chrome)
+    flattener.walk(root)
+    flattener.flush()
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(flattener.lines, title_tag, lang, canonical, hrefs)
