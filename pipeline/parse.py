@@ -7,6 +7,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
@@ -85,8 +86,12 @@ class _Facts:
 
 def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> ParseResult:
     """Parse one page. Never raises for bad input: problems come back in the result."""
+    raw: bytes | None = None
     if isinstance(html, bytes):
-        html, _codec = decode_html(html, content_type)
+        raw = html
+        html, codec = decode_html(raw, content_type)
+        if codec != "utf-8" or raw.startswith(codecs.BOM_UTF8) or "\ufffd" in html:
+            raw = None  # lexbor reads UTF-8: only bytes that decoded exactly are passed on
     if not html.strip():
         return ParseResult(url, "invalid", problems=(Problem("page", "the document is empty"),))
     head = html[:2048].lstrip().lower()
@@ -99,9 +104,10 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
     warnings: list[str] = []
     if len(html) > MAX_HTML_CHARS:
         warnings.append(f"page truncated from {len(html)} to {MAX_HTML_CHARS} characters")
-        html = html[:MAX_HTML_CHARS]
+        html, raw = html[:MAX_HTML_CHARS], None
     try:
-        doc = read_document(html)
+        # The page's own bytes spare lexbor encoding the text to UTF-8 again.
+        doc = read_document(html if raw is None else raw)
     except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
         return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
     result = _extract(doc.lines, doc.title_tag, doc.lang, doc.canonical, url, warnings)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.decode import decode_html
 from pipeline.parse import parse_page
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "v1"
@@ -151,3 +153,12 @@ def test_parse_is_deterministic_and_pure():
     first = parse_page(EXAMPLE, URL)
     second = parse_page(EXAMPLE, URL)
     assert first == second
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(soup(), st.sampled_from([b"", codecs.BOM_UTF8, b"\xff\xfe<p>", b"<p>\xc3(\x80</p>"]))
+def test_bytes_and_their_text_parse_the_same(html, prefix):
+    """UTF-8 bytes go to lexbor as they are; what it reads must equal the decoded text."""
+    body = prefix + EXAMPLE.replace(b"</h1>", b"</h1>" + html.encode("utf-8", "replace"), 1)
+    text, _codec = decode_html(body)
+    assert parse_page(body, URL) == parse_page(text, URL)

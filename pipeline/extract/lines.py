@@ -404,8 +404,8 @@ def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | N
     return lang or None, title or None, canonical
 
 
-def read_document(html: str) -> Document:
-    """Parse HTML and flatten its main content into lines."""
+def read_document(html: str | bytes) -> Document:
+    """Parse HTML (text, or bytes in UTF-8) and flatten its main content into lines."""
     tree = LexborHTMLParser(html)
     lang, title_tag, canonical = _head_facts(tree)
     body = tree.body
