@@ -8,6 +8,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
@@ -35,6 +36,12 @@ from pipeline.urls import bare_host, canonical_key, canonical_url
 from schemas import ProjectRecord, build_record
 
 MAX_HTML_CHARS = 8_000_000
+# Chrome lines, the closed notice and the division link in one match (one call per line).
+_SPECIAL_LINE = re.compile(
+    f"(?P<chrome>{CHROME_LINES.pattern})|(?P<closed>{CLOSED_NOTICE.pattern})"
+    f"|(?P<division>{DIVISION_LINK.pattern})",
+    re.IGNORECASE,
+)
 Kind = Literal["project", "not_project", "invalid"]
 
 
@@ -257,13 +264,12 @@ def _read_labels(
         if line.kind == "img" and LOGO_LINK.match(text):
             facts.funders.append((i, funder_name(text) or ""))
             taken[i] = True
-        elif CHROME_LINES.match(text):
+        elif match := _SPECIAL_LINE.match(text):
             taken[i] = True
-        elif CLOSED_NOTICE.match(text):
-            facts.closed_notice = taken[i] = True
-        elif match := DIVISION_LINK.match(text):
-            facts.division = (match["name"] or match["en"]).strip()
-            taken[i] = True
+            if match["closed"]:
+                facts.closed_notice = True
+            elif match["division"]:
+                facts.division = (match["name"] or match["en"]).strip()
         elif (hit := match_label(text)) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url)
     return teasers

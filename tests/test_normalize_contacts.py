@@ -109,3 +109,21 @@ def test_decrypt_token_rejects_garbage():
 def test_collapse_and_fold():
     assert collapse("  a\u00a0 b\n\tc\u00ad d ") == "a b c d"
     assert fold("„Straße“ – X") == '"strasse" - x'
+
+
+@pytest.mark.parametrize(
+    ("text", "collapsed"),
+    [
+        ("Jugend\u00adhilfe", "Jugendhilfe"),  # soft hyphen
+        ("Jugend\u200bhilfe", "Jugendhilfe"),  # zero-width space
+        ("Jugend\u200chilfe", "Jugendhilfe"),  # zero-width non-joiner
+        ("Jugend\u200dhilfe", "Jugendhilfe"),  # zero-width joiner
+        ("Jugend\u2060hilfe", "Jugendhilfe"),  # word joiner
+        ("\ufeffJugendhilfe", "Jugendhilfe"),  # BOM
+        ("Grü\u00adße\u200b \u2009aus\u3000Berlin", "Grüße aus Berlin"),  # thin, ideographic
+        ("plain ascii  text", "plain ascii text"),
+        ("Straße\u00a0–\u202fNord", "Straße – Nord"),  # no-break spaces, nothing invisible
+    ],
+)
+def test_collapse_removes_invisible_characters(text, collapsed):
+    assert collapse(text) == collapsed

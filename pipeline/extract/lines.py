@@ -154,42 +154,11 @@ class Line:
     links: list[Link] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Ctx:
-    kind: str = "p"
-    level: int = 0
-    list_id: int = -1
-    top_list: int = -1
-    row: int = -1
-    header: bool = False
-    address: bool = False
-    aside: bool = False
-
-    def line(self, text: str, links: list[Link], kind: str | None = None) -> Line:
-        return Line(
-            text,
-            kind or self.kind,
-            self.level,
-            self.list_id,
-            self.top_list,
-            self.row,
-            self.header,
-            self.address,
-            self.aside,
-            links,
-        )
-
-    def copy(self) -> _Ctx:
-        return _Ctx(
-            self.kind,
-            self.level,
-            self.list_id,
-            self.top_list,
-            self.row,
-            self.header,
-            self.address,
-            self.aside,
-        )
+# The context of the lines being read: a Line's fields after its text, in their order (kind,
+# level, list_id, top_list, row, header, address, aside). A plain tuple: the walk makes ~30 per
+# page, and building one is the cheapest thing Python has.
+_Ctx = tuple[str, int, int, int, int, bool, bool, bool]
+_TOP: _Ctx = ("p", 0, -1, -1, -1, False, False, False)
 
 
 class _Flattener:
@@ -199,13 +168,9 @@ class _Flattener:
         self.lines: list[Line] = []
         self._buf: list[str] = []
         self._links: list[Link] = []
-        self._ctx = _Ctx()
+        self._ctx: _Ctx = _TOP
         self._ids = 0
         self._anchor: Link | None = None
-
-    def _next_id(self) -> int:
-        self._ids += 1
-        return self._ids
 
     def flush(self) -> None:
         buf = self._buf
@@ -215,7 +180,7 @@ class _Flattener:
                 return
             text = collapse("".join(buf))
             if text:
-                self.lines.append(self._ctx.line(text, self._links))
+                self.lines.append(Line(text, *self._ctx, self._links))
                 self._links = []
             self._buf.clear()
         elif self._links:
@@ -224,28 +189,30 @@ class _Flattener:
     def _child_ctx(self, tag: str) -> _Ctx:
         """The context inside a block element of ``_CONTEXT_TAGS`` (or a body block inside a
         heading)."""
-        new = self._ctx.copy()
+        kind, level, list_id, top_list, row, header, address, aside = self._ctx
         if tag in HEADINGS:
-            new.kind, new.level = "h", HEADINGS[tag]
+            kind, level = "h", HEADINGS[tag]
         elif tag in _CELL_KIND:
-            new.kind = _CELL_KIND[tag]
+            kind = _CELL_KIND[tag]
         elif tag in ("ul", "ol", "menu"):
-            new.list_id = self._next_id()
-            if new.top_list == -1:
-                new.top_list = new.list_id
+            self._ids += 1
+            list_id = self._ids
+            if top_list == -1:
+                top_list = list_id
         elif tag == "tr":
-            new.row = self._next_id()
+            self._ids += 1
+            row = self._ids
         elif tag in ("header", "hgroup"):
-            new.header = True
+            header = True
         elif tag == "address":
-            new.address = True
+            address = True
         elif tag == "aside":
-            new.aside = True
+            aside = True
         else:
             # A paragraph or list inside a heading comes from unclosed heading tags; a reader
             # sees body text there.
-            new.kind, new.level = "p", 0
-        return new
+            kind, level = "p", 0
+        return (kind, level, list_id, top_list, row, header, address, aside)
 
     def walk(self, node: LexborNode) -> None:
         # The hot loop of parsing: checks ordered by frequency, no call where nothing changes.
@@ -266,7 +233,7 @@ class _Flattener:
             if tag in BLOCKS:
                 if buf or self._links:
                     self.flush()
-                if tag in _CONTEXT_TAGS or (self._ctx.kind == "h" and tag in _BODY_BLOCKS):
+                if tag in _CONTEXT_TAGS or (self._ctx[0] == "h" and tag in _BODY_BLOCKS):
                     outer, self._ctx = self._ctx, self._child_ctx(tag)
                     self.walk(child)
                     if buf or self._links:
@@ -293,7 +260,7 @@ class _Flattener:
             return
         self.flush()
         links = [self._anchor] if self._anchor is not None else []
-        self.lines.append(self._ctx.line(alt, links, kind="img"))
+        self.lines.append(Line(alt, "img", *self._ctx[1:], links))
 
     def _link(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         link = Link(
