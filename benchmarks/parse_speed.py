@@ -24,14 +24,18 @@ from pipeline.extract.labels_match import match_label
 from pipeline.parse import parse_page
 
 
-def rate(func, pages: list[tuple[bytes, str]], seconds: float) -> float:
-    done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+def rate(func, pages: list[tuple[bytes, str]], seconds: float) -> tuple[float, float]:
+    """Pages/s over repeated passes: (median pass, best pass). The best pass is the least
+    disturbed by the machine's other load; the median is what to expect."""
+    passes: list[float] = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds or len(passes) < 3:
         match_label.cache_clear()  # each pass starts cold, as a crawl of new pages would
+        begin = time.perf_counter()
         for body, url in pages:
             func(body, url)
-        done += len(pages)
-    return done / (time.perf_counter() - start)
+        passes.append(len(pages) / (time.perf_counter() - begin))
+    return statistics.median(passes), max(passes)
 
 
 def main() -> None:
@@ -48,17 +52,26 @@ def main() -> None:
         f"pages: {len(pages)}, size median {statistics.median(sizes) / 1024:.1f} KiB "
         f"(min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f})"
     )
-    lexbor = rate(lambda body, url: LexborHTMLParser(body.decode("utf-8")), pages, args.seconds)
-    print(f"selectolax (lexbor) parse only: {lexbor:8.0f} pages/s")
-    full = rate(parse_page, pages, args.seconds)
-    print(f"parse_page (extract + validate): {full:8.0f} pages/s  (target >= 2000)")
+    lexbor, lexbor_best = rate(lambda body, url: LexborHTMLParser(body), pages, args.seconds)
+    print(f"selectolax (lexbor) parse only:  {lexbor:6.0f} pages/s (best pass {lexbor_best:.0f})")
+    full, full_best = rate(parse_page, pages, args.seconds)
+    print(
+        f"parse_page (extract + validate): {full:6.0f} pages/s (best pass {full_best:.0f}; "
+        "target >= 2000)"
+    )
+    # The issue's reference machine: lexbor ~7,000/s and the target 2,000/s, a page costing at
+    # most 3.5 lexbor parses. The same ratio here tells what this machine's speed allows.
+    print(
+        f"  a page costs {lexbor / full:.2f} lexbor parses (reference 3.50: "
+        f"{lexbor / 3.5:.0f} pages/s here)"
+    )
     classed = [
         (padded(render_project(p, style), classed_menu=True), ORIGIN + p.path)
         for p in PROJECTS
         for style in "abc"
     ]
-    full = rate(parse_page, classed, args.seconds)
-    print(f"  the same, a class on every menu element: {full:8.0f} pages/s")
+    full, full_best = rate(parse_page, classed, args.seconds)
+    print(f"  with a class on every menu element: {full:6.0f} pages/s (best pass {full_best:.0f})")
 
 
 if __name__ == "__main__":

@@ -274,7 +274,7 @@ class _Flattener:
         outer_text, self._anchor_text = self._anchor_text, []
         self.walk(node)
         link.text = collapse("".join(self._anchor_text))
-        if outer_text is not None:  # a link inside a link (only from scripts): text counts twice
+        if outer_text is not None:  # links nest in misnested markup: the outer one reads it too
             outer_text.extend(self._anchor_text)
         self._anchor, self._anchor_text = outer, outer_text
 
@@ -287,7 +287,7 @@ class Document:
     title_tag: str | None
     lang: str | None
     canonical: str | None
-    hrefs: tuple[str, ...] = ()  # link targets in the content (chrome removed), as written
+    hrefs: tuple[str, ...] = ()  # link targets in the content (chrome skipped), as written
 
 
 class _Chrome:
