@@ -11,7 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -32,7 +32,7 @@ from pipeline.labels import (
 )
 from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
 from pipeline.sites import profile_for_url
-from pipeline.urls import bare_host, canonical_key, canonical_url
+from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
 from schemas import ProjectRecord, build_record
 
 MAX_HTML_CHARS = 8_000_000
@@ -123,16 +123,14 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
 
 def _page_url(url: str, canonical: str | None) -> str:
     """The page's own URL: its ``<link rel=canonical>`` on the same host or a profiled site."""
-    if canonical:
-        resolved = urljoin(url, canonical.strip())
-        same_host = bare_host(urlsplit(resolved).hostname or "") == bare_host(
-            urlsplit(url).hostname or ""
-        )
-        # A mirror or staging copy names the public page: accept hosts of known site profiles.
-        known_site = profile_for_url(resolved) is not None
-        if urlsplit(resolved).scheme in ("http", "https") and (same_host or known_site):
-            return resolved
-    return url
+    resolved = absolute(canonical, url) if canonical else None
+    if resolved is None or resolved == url:
+        return url
+    same_host = bare_host(urlsplit(resolved).hostname or "") == bare_host(
+        urlsplit(url).hostname or ""
+    )
+    # A mirror or staging copy names the public page: accept hosts of known site profiles.
+    return resolved if same_host or profile_for_url(resolved) is not None else url
 
 
 def _extract(

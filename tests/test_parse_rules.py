@@ -114,3 +114,30 @@ def test_link_text_is_what_a_reader_sees():
     (line,) = [line for line in read_document(html).lines if line.links]
     assert [(link.href, link.text) for link in line.links] == [("https://p.de", "p.de")]
     assert line.text == "Website: p.de"
+
+
+@pytest.mark.parametrize(
+    ("fetched", "canonical", "page_url"),
+    [
+        (
+            URL,
+            "/service/projekte/detail/y",
+            "https://www.stiftung-spi.de/service/projekte/detail/y",
+        ),
+        (URL, "https://stiftung-spi.de/projekte/y/", "https://stiftung-spi.de/projekte/y/"),
+        # A copy served elsewhere names the public page of a known site: accepted.
+        (
+            "http://127.0.0.1:8080/p/y",
+            "https://www.stiftung-spi.de/p/y",
+            "https://www.stiftung-spi.de/p/y",
+        ),
+        # A foreign host, a non-HTTP link, a fragment or nothing: the fetched URL stands.
+        (URL, "https://elsewhere.example/y", URL),
+        (URL, "mailto:info@stiftung-spi.de", URL),
+        (URL, "#top", URL),
+        (URL, "  ", URL),
+    ],
+)
+def test_page_url_follows_a_trustworthy_canonical_link(fetched, canonical, page_url):
+    html = f'<head><link rel="canonical" href="{canonical}"></head><main><h1>X</h1></main>'
+    assert parse_page(html, fetched).url == page_url

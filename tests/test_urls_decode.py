@@ -1,4 +1,5 @@
-from urllib.parse import urljoin, urlsplit
+import re
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -135,3 +136,27 @@ def test_absolute_fast_paths_agree_with_urljoin(href, base):
     if href.strip().startswith("#") or not href.strip():
         expected = None
     assert absolute(href, base) == expected
+
+
+def _normal_path_reference(path: str) -> str:
+    """The path normalization without its fast path: quote everything, then simplify."""
+    path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
+    path = re.sub(r"/index\.(?:html?|php)$", "/", path, flags=re.IGNORECASE)
+    path = re.sub(r"/{2,}", "/", path)
+    return path.rstrip("/") or "/"
+
+
+@settings(max_examples=2000)
+@given(
+    path=st.one_of(
+        st.from_regex(r"/[A-Za-z0-9/._~-]{0,30}(index\.html?|INDEX\.PHP)?/?", fullmatch=True),
+        st.from_regex(r"/[A-Za-z0-9/._~%äß ?:@+-]{0,30}", fullmatch=True),
+        st.text(max_size=30),
+    )
+)
+def test_path_fast_path_agrees_with_full_normalization(path):
+    url = "https://example.org" + (path if path.startswith("/") else "/" + path)
+    parts = urlsplit(url.strip())
+    key = canonical_key(url)
+    expected = _normal_path_reference(parts.path)
+    assert key.split("?")[0] == "example.org" + ("" if expected == "/" else expected)
