@@ -128,3 +128,18 @@ def test_published_json_schema_is_current():
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == set(ProjectRecord.model_fields)
     assert Path(SCHEMA_PATH).name == "project_record.schema.json"
+
+
+def test_built_record_is_what_pydantic_would_construct_and_validate():
+    record = build_record(
+        {**BASE, "period": {"start": "2020-01-01", "start_precision": "day", "raw": "seit 2020"}}
+    )
+    constructed = ProjectRecord.model_construct(
+        _fields_set=set(ProjectRecord.model_fields), **dict(record)
+    )
+    assert record == constructed
+    assert record.model_fields_set == constructed.model_fields_set
+    assert record.__pydantic_extra__ is None and record.__pydantic_private__ is None
+    assert ProjectRecord.model_validate(record.model_dump()) == record
+    assert record.model_copy(update={"title": "Y"}).title == "Y"
+    assert record.model_dump_json() == constructed.model_dump_json()
