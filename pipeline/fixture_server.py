@@ -27,6 +27,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pipeline.urls import keep_param as _keep_param
@@ -98,7 +99,7 @@ def resolve(root: Path, target: str) -> Path | None:
 
 
 @lru_cache(maxsize=32)
-def snapshot_statuses(root: Path) -> dict[str, dict[str, object]]:
+def snapshot_statuses(root: Path) -> dict[str, dict[str, Any]]:
     """A snapshot's ``_status.json``: path (no trailing slash) -> status and Location."""
     file = root / "_status.json"
     if not file.is_file():
@@ -135,7 +136,9 @@ def file_reply(file: Path, request: Request) -> Reply:
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
         # Clients that hang up (timeouts, size caps, resets in tests) are expected here.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
@@ -159,6 +162,8 @@ class FixtureSite:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}"
 
     def switch(self, root: Path) -> None:

@@ -159,8 +159,8 @@ def _extract(
             taken[i] = True
             if CLOSED_NOTICE.match(lines[i].text):
                 facts.closed_notice = True
-        data = read_contact(lines[start:end])
-        contact = None if data.is_empty() else data
+        found = read_contact(lines[start:end])
+        contact = None if found.is_empty() else found
 
     teasers = _read_labels(lines, taken, facts, page_url, title.end)
     _read_bare_lists(lines, taken, facts, title.end)

@@ -150,7 +150,7 @@ class ProjectRecord(ProjectContent):
 
     @model_validator(mode="after")
     def _hash_matches(self) -> ProjectRecord:
-        expected = content_hash(self.model_dump(mode="json", include=_CONTENT_SET))
+        expected = content_hash(self.model_dump(mode="json"))
         if self.content_hash != expected:
             raise ValueError("content_hash does not match the record's content fields")
         return self
@@ -188,5 +188,4 @@ def build_record(data: dict[str, Any]) -> ProjectRecord:
 
 
 _set_attr = object.__setattr__
-_CONTENT_SET = frozenset(CONTENT_FIELDS)
 _RECORD_FIELDS = frozenset(ProjectRecord.model_fields)

@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
 from pipeline.errors import InputError
+from pipeline.warehouse.db import scalar
 
 VERSION_COLUMNS = (
     "project_id",
@@ -67,10 +68,11 @@ def find_version(
         params,
     ).fetchone()
     if row is None:
-        versions = con.execute(
+        versions = scalar(
+            con,
             "SELECT list(version ORDER BY version) FROM project_versions WHERE project_id = ?",
             [project_id],
-        ).fetchone()[0]
+        )
         if not versions:
             raise InputError(
                 f"no project {project_id!r} in the warehouse; list them with "

@@ -379,7 +379,7 @@ def index_lines(warc: Path) -> list[str]:
 def recover_open_files(folder: Path) -> list[Path]:
     """Close the WARC files of runs that were killed: cut a torn last record, rename the file
     and index the records it holds."""
-    recovered = []
+    recovered: list[Path] = []
     if not folder.is_dir():
         return recovered
     for partial in sorted(folder.glob("*.warc.gz.open")):

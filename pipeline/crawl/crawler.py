@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import traceback
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -70,7 +70,7 @@ class Crawl:
         self._now = datetime.now(UTC)
 
     # -- the stream --------------------------------------------------------------------------
-    async def pages(self) -> AsyncIterator[CrawledPage]:
+    async def pages(self) -> AsyncGenerator[CrawledPage, None]:
         driver = asyncio.create_task(self._drive())
         try:
             while (page := await self._out.get()) is not None:

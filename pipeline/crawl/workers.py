@@ -39,7 +39,9 @@ def _program_main_hidden() -> Iterator[None]:
     if main is None:
         yield
         return
-    saved = {key: main.__dict__[key] for key in ("__spec__", "__file__") if key in main.__dict__}
+    saved: dict[str, object] = {
+        key: main.__dict__[key] for key in ("__spec__", "__file__") if key in main.__dict__
+    }
     main.__dict__["__spec__"] = None
     main.__dict__.pop("__file__", None)
     try:

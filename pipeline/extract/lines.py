@@ -218,7 +218,7 @@ class _Flattener:
         # The hot loop of parsing: checks ordered by frequency, no call where nothing changes.
         buf = self._buf
         for child in node.iter(include_text=True):
-            tag = child.tag
+            tag = child.tag or ""
             if tag == "-text":
                 text = child.text_content or ""
                 buf.append(text)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -67,8 +68,16 @@ def merge_memory_limits(staged_rows: int) -> list[str]:
 WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> Any:
+    """The first value of the one row an aggregate query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:  # an aggregate always answers with a row: the connection is broken
+        raise WarehouseError(f"the warehouse returned no row for {sql!r}; check the database file")
+    return row[0]
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | bool | int] = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     if not read_only:
         config = {
             "memory_limit": WRITER_MEMORY_LIMIT,

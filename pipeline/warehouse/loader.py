@@ -15,7 +15,7 @@ from pipeline.crawl.results import CrawledPage, CrawlSummary
 from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
 from pipeline.warehouse import merge
-from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits
+from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits, scalar
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class RunLoader:
         con.begin()
         try:
             self._close_abandoned_runs()
-            run_id = con.execute("SELECT COALESCE(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+            run_id = scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs")
             self.started_at = started_at or datetime.now(UTC)
             con.execute(
                 "INSERT INTO runs (run_id, site, base_url, started_at, status) "
@@ -173,9 +173,12 @@ def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -
 
 
 def _existing_report(con: duckdb.DuckDBPyConnection, run_id: int) -> LoadReport:
-    status, complete, events, coverage, message = con.execute(
+    row = con.execute(
         "SELECT status, complete, events, coverage, message FROM runs WHERE run_id = ?", [run_id]
     ).fetchone()
+    if row is None:
+        raise WarehouseError(f"run {run_id} does not exist in this warehouse")
+    status, complete, events, coverage, message = row
     return LoadReport(
         run_id,
         status,
@@ -233,9 +236,9 @@ def load_run(
 def _log(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     """The run's fetches and quarantined pages: kept whatever else happens to the run."""
     merge.run_script(con, merge.STAGE_TO_LOG, {"run": report.run_id})
-    report.quarantined = con.execute(
-        "SELECT count(*) FROM quarantine WHERE run_id = ?", [report.run_id]
-    ).fetchone()[0]
+    report.quarantined = scalar(
+        con, "SELECT count(*) FROM quarantine WHERE run_id = ?", [report.run_id]
+    )
 
 
 def _apply(
@@ -264,6 +267,8 @@ def _apply(
     cursor = con.execute(merge.COVERAGE)
     names = [d[0] for d in cursor.description]
     values = cursor.fetchone()
+    if values is None:
+        raise WarehouseError(f"run {run_id}: the coverage query returned no row")
     report.coverage = {
         n: (round(float(v), 4) if n != "projects" else int(v))
         for n, v in zip(names, values, strict=True)

@@ -11,6 +11,7 @@ from typing import Literal
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.warehouse.db import scalar
 from schemas import ProjectRecord
 
 EVENT_TYPES = ("new", "changed", "closed", "reopened", "removed", "reappeared", "moved")
@@ -45,7 +46,8 @@ def changes(
         raise InputError(
             f"unknown change type(s) {', '.join(unknown)}; choose from {', '.join(EVENT_TYPES)}"
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if since is not None:
         where.append("detected_at >= ?")
         params.append(since)
@@ -163,4 +165,4 @@ def export(
         con.execute(f"COPY ({sql}) TO '{target}' ({options})")
     except duckdb.Error as exc:
         raise InputError(f"cannot write {out}: {exc}") from exc
-    return con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    return int(scalar(con, f"SELECT count(*) FROM ({sql})"))
