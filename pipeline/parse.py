@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -20,7 +20,7 @@ from pipeline.extract.blocks import add_funder, funder_name, related_urls, value
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
 from pipeline.extract.labels_match import LabelHit, match_label, status_of
-from pipeline.extract.lines import Line, read_document
+from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.title import find_title
 from pipeline.labels import (
     CHROME_LINES,
@@ -99,10 +99,9 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
         html, codec = decode_html(raw, content_type)
         if codec != "utf-8" or raw.startswith(codecs.BOM_UTF8) or "\ufffd" in html:
             raw = None  # lexbor reads UTF-8: only bytes that decoded exactly are passed on
-    if not html.strip():
+    if not html or html.isspace():
         return ParseResult(url, "invalid", problems=(Problem("page", "the document is empty"),))
-    head = html[:2048].lstrip().lower()
-    if "<" not in head:
+    if "<" not in html[:2048]:
         return ParseResult(
             url,
             "invalid",
@@ -117,8 +116,7 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
         doc = read_document(html if raw is None else raw)
     except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
         return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
-    result = _extract(doc.lines, doc.title_tag, doc.lang, doc.canonical, url, warnings)
-    return replace(result, links=doc.hrefs) if doc.hrefs else result
+    return _extract(doc, url, warnings)
 
 
 def _page_url(url: str, canonical: str | None) -> str:
@@ -133,21 +131,15 @@ def _page_url(url: str, canonical: str | None) -> str:
     return resolved if same_host or profile_for_url(resolved) is not None else url
 
 
-def _extract(
-    lines: list[Line],
-    title_tag: str | None,
-    lang_attr: str | None,
-    canonical: str | None,
-    url: str,
-    warnings: list[str],
-) -> ParseResult:
-    page_url = _page_url(url, canonical)
+def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
+    lines = doc.lines
+    page_url = _page_url(url, doc.canonical)
     profile = profile_for_url(page_url)
     origin = profile.origin if profile else None
     taken = [False] * len(lines)
     facts = _Facts(warnings=warnings)
 
-    title = find_title(lines, title_tag)
+    title = find_title(lines, doc.title_tag)
     for i in range(title.end):
         taken[i] = True
 
@@ -182,7 +174,12 @@ def _extract(
             if title.title is None
             else (f"{teasers} teaser links: a listing" if teasers >= 2 else "no project facts")
         )
-        return ParseResult(page_url, "not_project", warnings=(f"not a project page ({reason})",))
+        return ParseResult(
+            page_url,
+            "not_project",
+            warnings=(f"not a project page ({reason})",),
+            links=doc.hrefs,
+        )
 
     status, status_raw = _status(facts, title.texts)
     period = facts.period or _title_period(title.texts)
@@ -197,7 +194,7 @@ def _extract(
     for _index, name in sorted(facts.funders, key=lambda item: item[0]):
         add_funder(funders, name)
 
-    lang = (lang_attr or "").split("-")[0].lower()
+    lang = (doc.lang or "").split("-")[0].lower()
     if lang not in ("de", "en"):
         lang = profile.lang_for_path(urlsplit(page_url).path) if profile else "de"
     project_id = canonical_key(page_url)
@@ -226,10 +223,12 @@ def _extract(
         ],
         "sections": body,
     }
-    return _validate(page_url, data, facts.warnings)
+    return _validate(page_url, data, facts.warnings, doc.hrefs)
 
 
-def _validate(page_url: str, data: dict[str, object], warnings: list[str]) -> ParseResult:
+def _validate(
+    page_url: str, data: dict[str, object], warnings: list[str], links: tuple[str, ...]
+) -> ParseResult:
     try:
         record = build_record(data)
     except ValidationError as exc:
@@ -237,8 +236,10 @@ def _validate(page_url: str, data: dict[str, object], warnings: list[str]) -> Pa
             Problem(".".join(str(p) for p in err["loc"]) or "record", err["msg"])
             for err in exc.errors()
         )
-        return ParseResult(page_url, "invalid", problems=problems, warnings=tuple(warnings))
-    return ParseResult(page_url, "project", record=record, warnings=tuple(warnings))
+        return ParseResult(
+            page_url, "invalid", problems=problems, warnings=tuple(warnings), links=links
+        )
+    return ParseResult(page_url, "project", record=record, warnings=tuple(warnings), links=links)
 
 
 def _read_labels(
