@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from pipeline.decode import decode_html
-from pipeline.extract.blocks import add_funder, funder_name, related_urls, value_lines
+from pipeline.extract.blocks import funder_name, related_urls, unique_funders, value_lines
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
 from pipeline.extract.labels_match import LabelHit, match_label, status_of
@@ -190,9 +190,7 @@ def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
     if contact is None:
         facts.warnings.append("no contact block found")
     division = (contact.division if contact else None) or facts.division
-    funders: list[str] = []
-    for _index, name in sorted(facts.funders, key=lambda item: item[0]):
-        add_funder(funders, name)
+    funders = unique_funders(name for _index, name in sorted(facts.funders, key=lambda f: f[0]))
 
     lang = (doc.lang or "").split("-")[0].lower()
     if lang not in ("de", "en"):

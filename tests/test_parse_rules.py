@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract.blocks import unique_funders
 from pipeline.extract.lines import read_document
 from pipeline.parse import parse_page
 from schemas import build_record
@@ -141,3 +142,16 @@ def test_link_text_is_what_a_reader_sees():
 def test_page_url_follows_a_trustworthy_canonical_link(fetched, canonical, page_url):
     html = f'<head><link rel="canonical" href="{canonical}"></head><main><h1>X</h1></main>'
     assert parse_page(html, fetched).url == page_url
+
+
+@pytest.mark.parametrize(
+    ("names", "funders"),
+    [
+        (["Land Berlin", "LAND  BERLIN", "Bund"], ["Land Berlin", "Bund"]),
+        (["Aktion Mensch – Stiftung", "Aktion Mensch - Stiftung"], ["Aktion Mensch – Stiftung"]),
+        (["", "Straße der Vielfalt", "Strasse der Vielfalt"], ["Straße der Vielfalt"]),
+        ([], []),
+    ],
+)
+def test_funders_are_unique_by_what_a_reader_sees(names, funders):
+    assert unique_funders(names) == funders

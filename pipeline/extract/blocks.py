@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import Line
 from pipeline.labels import (
@@ -58,9 +60,15 @@ def funder_name(text: str) -> str | None:
     return text or None
 
 
-def add_funder(funders: list[str], name: str | None) -> None:
-    if name and fold(name) not in {fold(f) for f in funders}:
-        funders.append(name)
+def unique_funders(names: Iterable[str]) -> list[str]:
+    """Funder names in order, each once: a logo's alt text and its caption are one funder."""
+    funders: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        if name and (key := fold(name)) not in seen:
+            seen.add(key)
+            funders.append(name)
+    return funders
 
 
 def related_urls(lines: list[Line], page_url: str) -> list[str]:

@@ -77,13 +77,22 @@ def _title_like(line: Line) -> bool:
     return len(text) <= 160 and not text.endswith((".", ":", "!", "?")) and text.count(". ") == 0
 
 
-def _belongs_to_title(line: Line, title: str) -> bool:
-    """Whether a heading-like line after the h1 is a title repeat/subtitle, not a section."""
-    if line.header or fold(line.text) == fold(title):
-        return True
-    if EXPIRY.search(line.text) or TITLE_YEARS.search(line.text):
-        return True
-    return bool(_tokens(line.text) & _tokens(title))
+@dataclass(frozen=True, slots=True)
+class _Title:
+    key: str  # folded, to compare
+    tokens: frozenset[str]  # its words, for overlap
+
+    @classmethod
+    def of(cls, title: str) -> _Title:
+        return cls(fold(title), frozenset(_tokens(title)))
+
+    def owns(self, line: Line) -> bool:
+        """Whether a heading-like line near the h1 is a title repeat/subtitle, not a section."""
+        if line.header or fold(line.text) == self.key:
+            return True
+        if EXPIRY.search(line.text) or TITLE_YEARS.search(line.text):
+            return True
+        return not self.tokens.isdisjoint(_tokens(line.text))
 
 
 def find_title(lines: list[Line], title_tag: str | None) -> TitleBlock:
@@ -101,18 +110,16 @@ def find_title(lines: list[Line], title_tag: str | None) -> TitleBlock:
             break
         end += 1
     # A heading right before the body that does not echo the title opens the first section.
-    while end > h1 + 1 and not _belongs_to_title(lines[end - 1], title):
+    known = _Title.of(title)
+    while end > h1 + 1 and not known.owns(lines[end - 1]):
         end -= 1
     before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]
     block = [*before, *lines[h1 + 1 : end]]
-    title_key = fold(title)
     short = next(
         (
             line.text
             for line in block
-            if line.kind not in ("img", "cap")
-            and fold(line.text) != title_key
-            and _belongs_to_title(line, title)
+            if line.kind not in ("img", "cap") and fold(line.text) != known.key and known.owns(line)
         ),
         None,
     )

@@ -29,7 +29,7 @@ def collapse(text: str) -> str:
 def fold(text: str) -> str:
     """A comparison key: collapsed, case-folded, dashes and quotes unified."""
     text = collapse(text).casefold()
-    return text.translate(_FOLD)
+    return text if text.isascii() else text.translate(_FOLD)  # _FOLD maps non-ASCII only
 
 
 _FOLD = str.maketrans(
