@@ -10,6 +10,9 @@ DEFAULT_COUNTRY_CODE = "49"
 _NUMBER = re.compile(r"(?:\+|\(\s*0|0)[\d\s/()\-–.]*\d")
 # Separators between two numbers on one line.
 _SPLIT = re.compile(r"\s*(?:[,;]|\s(?:und|oder|and|or|bzw\.?)\s|\s\|\s)\s*")
+# "+49 (0)30 ...": the trunk zero in parentheses is not dialled from abroad.
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+_NON_DIGITS = re.compile(r"\D")
 PLACEHOLDERS = frozenset({"", "-", "–", "—", "--", "n/a", "k.a.", "k. a.", "keine", "none", "/"})
 
 
@@ -22,9 +25,8 @@ def to_e164(text: str, country_code: str = DEFAULT_COUNTRY_CODE) -> str | None:
     text = text.strip()
     if text.lower() in PLACEHOLDERS:
         return None
-    # "+49 (0)30 ..." : the trunk zero in parentheses is not dialled from abroad.
-    text = re.sub(r"\(\s*0\s*\)", "", text)
-    digits = re.sub(r"\D", "", text)
+    text = _TRUNK_ZERO.sub("", text)
+    digits = _NON_DIGITS.sub("", text)
     if text.startswith("+"):
         national = digits
     elif digits.startswith("00"):
