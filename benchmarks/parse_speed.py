@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -23,19 +24,28 @@ from fixtures.sitegen.render import render_project
 from pipeline.extract.labels_match import match_label
 from pipeline.parse import parse_page
 
+Pages = list[tuple[bytes, str]]
 
-def rate(func, pages: list[tuple[bytes, str]], seconds: float) -> tuple[float, float]:
-    """Pages/s over repeated passes: (median pass, best pass). The best pass is the least
-    disturbed by the machine's other load; the median is what to expect."""
-    passes: list[float] = []
+
+def rates(
+    runs: dict[str, tuple[Callable[[bytes, str], object], Pages]], seconds: float
+) -> dict[str, tuple[float, float]]:
+    """Pages/s of each function on its pages, over passes taken in turn: name -> (median pass,
+    best pass).
+
+    Taking turns puts every function under the same conditions (the machine's other load, the
+    allocator's state), which measuring one after the other does not: lexbor alone varied by
+    20 % from one layout of the same pages to another. The median is what to expect."""
+    passes: dict[str, list[float]] = {name: [] for name in runs}
     start = time.perf_counter()
-    while time.perf_counter() - start < seconds or len(passes) < 3:
-        match_label.cache_clear()  # each pass starts cold, as a crawl of new pages would
-        begin = time.perf_counter()
-        for body, url in pages:
-            func(body, url)
-        passes.append(len(pages) / (time.perf_counter() - begin))
-    return statistics.median(passes), max(passes)
+    while time.perf_counter() - start < seconds * len(runs) or len(passes[next(iter(runs))]) < 3:
+        for name, (func, pages) in runs.items():
+            match_label.cache_clear()  # each pass starts cold, as a crawl of new pages would
+            begin = time.perf_counter()
+            for body, url in pages:
+                func(body, url)
+            passes[name].append(len(pages) / (time.perf_counter() - begin))
+    return {name: (statistics.median(p), max(p)) for name, p in passes.items()}
 
 
 def main() -> None:
@@ -52,9 +62,22 @@ def main() -> None:
         f"pages: {len(pages)}, size median {statistics.median(sizes) / 1024:.1f} KiB "
         f"(min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f})"
     )
-    lexbor, lexbor_best = rate(lambda body, url: LexborHTMLParser(body), pages, args.seconds)
+    classed = [
+        (padded(render_project(p, style), classed_menu=True), ORIGIN + p.path)
+        for p in PROJECTS
+        for style in "abc"
+    ]
+    found = rates(
+        {
+            "lexbor": (lambda body, url: LexborHTMLParser(body), pages),
+            "parse_page": (parse_page, pages),
+            "classed": (parse_page, classed),
+        },
+        args.seconds,
+    )
+    lexbor, lexbor_best = found["lexbor"]
+    full, full_best = found["parse_page"]
     print(f"selectolax (lexbor) parse only:  {lexbor:6.0f} pages/s (best pass {lexbor_best:.0f})")
-    full, full_best = rate(parse_page, pages, args.seconds)
     print(
         f"parse_page (extract + validate): {full:6.0f} pages/s (best pass {full_best:.0f}; "
         "target >= 2000)"
@@ -65,13 +88,11 @@ def main() -> None:
         f"  a page costs {lexbor / full:.2f} lexbor parses (reference 3.50: "
         f"{lexbor / 3.5:.0f} pages/s here)"
     )
-    classed = [
-        (padded(render_project(p, style), classed_menu=True), ORIGIN + p.path)
-        for p in PROJECTS
-        for style in "abc"
-    ]
-    full, full_best = rate(parse_page, classed, args.seconds)
-    print(f"  with a class on every menu element: {full:6.0f} pages/s (best pass {full_best:.0f})")
+    classed_rate, classed_best = found["classed"]
+    print(
+        f"  with a class on every menu element: {classed_rate:6.0f} pages/s "
+        f"(best pass {classed_best:.0f})"
+    )
 
 
 if __name__ == "__main__":

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.extract import labels_match
 from pipeline.extract.blocks import unique_funders
+from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import read_document
+from pipeline.labels import FIELD_LABELS
 from pipeline.parse import parse_page
 from schemas import build_record
 
@@ -155,3 +160,38 @@ def test_page_url_follows_a_trustworthy_canonical_link(fetched, canonical, page_
 )
 def test_funders_are_unique_by_what_a_reader_sees(names, funders):
     assert unique_funders(names) == funders
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels})
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(_LABELS),
+            st.sampled_from(["", ":", ": ", " ", "  :"]),
+            st.text(max_size=12),
+            st.sampled_from([str, str.upper, str.lower, str.title]),
+            st.sampled_from(["", " ", "\u00a0"]),
+        ).map(lambda t: t[4] + t[3](t[0]) + t[1] + t[2]),
+        st.text(max_size=40),
+    )
+)
+def test_label_prefilter_turns_away_no_label(text):
+    """The first-letters check before the label regex never changes what matches."""
+    match_label.cache_clear()
+    found = match_label(text)
+    original = labels_match._HEADS
+    try:
+        labels_match._HEADS = _Everything()  # type: ignore[assignment]
+        match_label.cache_clear()
+        assert match_label(text) == found
+    finally:
+        labels_match._HEADS = original
+        match_label.cache_clear()

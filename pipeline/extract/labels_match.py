@@ -19,6 +19,10 @@ _LABEL_RE = re.compile(
     + r")(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+# Every label starts with one of these (lowercased, ASCII): most lines of running text are turned
+# away by one set lookup instead of a regex with a hundred alternatives.
+_HEAD = min(len(label) for label in _BY_LABEL)
+_HEADS: frozenset[str] = frozenset(label[:_HEAD] for label in _BY_LABEL)
 _STATUS: dict[str, str] = {
     fold(word): status for status, words in STATUS_WORDS.items() for word in words
 }
@@ -40,6 +44,9 @@ def match_label(text: str) -> LabelHit | None:
     2016 – 2019`` (no colon) matches for labels in INLINE_LABELS only, and the caller must check
     that such a value parses.
     """
+    head = text.lstrip()[:_HEAD]
+    if head.isascii() and head.lower() not in _HEADS:
+        return None  # (a non-ASCII start goes to the regex: its case rules are Unicode's)
     match = _LABEL_RE.match(text.strip())
     if match is None:
         return None

@@ -233,7 +233,13 @@ class _Flattener:
             if tag in BLOCKS:
                 if buf or self._links:
                     self.flush()
-                if tag in _CONTEXT_TAGS or (self._ctx[0] == "h" and tag in _BODY_BLOCKS):
+                new_ctx = tag in _CONTEXT_TAGS or (self._ctx[0] == "h" and tag in _BODY_BLOCKS)
+                first = child.first_child
+                if first is not None and first.next is None and first.is_text_node:
+                    # A block holding one text (most paragraphs, headings and cells): its line
+                    # directly, without entering it.
+                    self._leaf(first.text_content or "", new_ctx, tag)
+                elif new_ctx:
                     outer, self._ctx = self._ctx, self._child_ctx(tag)
                     self.walk(child)
                     if buf or self._links:
@@ -251,6 +257,14 @@ class _Flattener:
                 self._link(child, attrs)
             else:
                 self.walk(child)
+
+    def _leaf(self, raw: str, new_ctx: bool, tag: str) -> None:
+        if self._anchor_text is not None:
+            self._anchor_text.append(raw)
+        ctx = self._child_ctx(tag) if new_ctx else self._ctx
+        text = collapse(raw)
+        if text:
+            self.lines.append(Line(text, *ctx, []))
 
     def _image(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         alt = collapse(attrs.get("alt") or "")
