@@ -220,6 +220,13 @@ CHROME_LINES = re.compile(
     r"teilen|share|mehr|more|weiterlesen|read more)\s*$",
     re.IGNORECASE,
 )
+# Chrome lines, the closed notice and the division link in one pattern (one match per line):
+# lines that stand for themselves, never a label's value.
+MARKER_LINES = re.compile(
+    f"(?P<chrome>{CHROME_LINES.pattern})|(?P<closed>{CLOSED_NOTICE.pattern})"
+    f"|(?P<division>{DIVISION_LINK.pattern})",
+    re.IGNORECASE,
+)
 # Teaser links on listings: many of these mean the page is a listing, not a project.
 TEASER_LINK = re.compile(
     r"^(?:mehr|more|weiterlesen|read more|details|zum projekt)\s*(?:»|›|>)?$", re.IGNORECASE

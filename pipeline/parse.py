@@ -8,7 +8,6 @@ projects, headed lists), bare lists, then the descriptive sections.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
@@ -23,11 +22,10 @@ from pipeline.extract.labels_match import LabelHit, match_label, status_of
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.title import find_title
 from pipeline.labels import (
-    CHROME_LINES,
     CLOSED_NOTICE,
     CONTACT_FIELDS,
-    DIVISION_LINK,
     LOGO_LINK,
+    MARKER_LINES,
     TEASER_LINK,
 )
 from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
@@ -36,12 +34,6 @@ from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
 from schemas import ProjectRecord, build_record
 
 MAX_HTML_CHARS = 8_000_000
-# Chrome lines, the closed notice and the division link in one match (one call per line).
-_SPECIAL_LINE = re.compile(
-    f"(?P<chrome>{CHROME_LINES.pattern})|(?P<closed>{CLOSED_NOTICE.pattern})"
-    f"|(?P<division>{DIVISION_LINK.pattern})",
-    re.IGNORECASE,
-)
 Kind = Literal["project", "not_project", "invalid"]
 
 
@@ -261,7 +253,7 @@ def _read_labels(
         if line.kind == "img" and LOGO_LINK.match(text):
             facts.funders.append((i, funder_name(text) or ""))
             taken[i] = True
-        elif match := _SPECIAL_LINE.match(text):
+        elif match := MARKER_LINES.match(text):
             taken[i] = True
             if match["closed"]:
                 facts.closed_notice = True

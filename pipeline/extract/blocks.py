@@ -6,14 +6,7 @@ from collections.abc import Iterable
 
 from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import Line
-from pipeline.labels import (
-    CHROME_LINES,
-    CLOSED_NOTICE,
-    CONTACT_HEADINGS,
-    DIVISION_LINK,
-    FUNDER_LINK,
-    LOGO_AFFIX,
-)
+from pipeline.labels import CONTACT_HEADINGS, FUNDER_LINK, LOGO_AFFIX, MARKER_LINES
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
 
@@ -26,7 +19,7 @@ def _stops(line: Line, label: Line) -> bool:
         line.kind == "h"
         or line.aside != label.aside
         or match_label(text) is not None
-        or bool(DIVISION_LINK.match(text) or CLOSED_NOTICE.match(text) or CHROME_LINES.match(text))
+        or MARKER_LINES.match(text) is not None
         or bool(CONTACT_HEADINGS.match(text) and len(text) < 60)
     )
 

@@ -12,6 +12,7 @@ never enters it, so a mega-menu costs nothing beyond lexbor's parse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -308,12 +309,11 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_cache", "_has_main", "_holds_h1")
+    __slots__ = ("_has_main", "_holds_h1")
 
     def __init__(self, holds_h1: set[int], has_main: bool) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
-        self._cache: dict[str, bool] = {}  # class + id marker -> chrome?
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -326,12 +326,13 @@ class _Chrome:
         if tag in KEEP_TAGS:
             return False
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if marker == " ":
-            return False
-        chrome = self._cache.get(marker)
-        if chrome is None:
-            chrome = self._cache[marker] = bool(CHROME_ATTR.search(marker))
-        return chrome
+        return marker != " " and _chrome_marker(marker)
+
+
+@lru_cache(maxsize=4096)  # a site's templates repeat their class names on every page
+def _chrome_marker(marker: str) -> bool:
+    """Whether an element's class and id tokens name it as chrome."""
+    return CHROME_ATTR.search(marker) is not None
 
 
 def _content_root(body: LexborNode) -> tuple[LexborNode, _Chrome]:
