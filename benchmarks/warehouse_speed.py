@@ -28,10 +28,7 @@ from pathlib import Path
 
 from fixtures.sitegen.facts import PROJECTS
 from fixtures.sitegen.model import Section
-from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
-from pipeline.crawl.scope import Target
-from pipeline.crawl.state import PageState
-from pipeline.parse import ParseResult
+from pipeline.model import CrawledPage, CrawlSummary, FetchResult, PageState, ParseResult, Target
 from pipeline.warehouse import RunLoader, Warehouse
 from schemas import ProjectRecord, build_record
 

@@ -19,10 +19,10 @@ import httpx
 
 from pipeline import exit_codes
 from pipeline.archive import RunArchive, recover_open_files
-from pipeline.crawl import Crawl, CrawlSettings, CrawlSummary
-from pipeline.crawl.results import CrawledPage
+from pipeline.crawl import Crawl, CrawlSettings
 from pipeline.crawl.scope import _is_private_host, scope_for
 from pipeline.errors import ConfigError
+from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.sites import PROFILES
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS

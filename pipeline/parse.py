@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -28,38 +27,13 @@ from pipeline.labels import (
     MARKER_LINES,
     TEASER_LINK,
 )
+from pipeline.model import ParseResult, Problem
 from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
 from pipeline.sites import profile_for_url
 from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
-from schemas import ProjectRecord, build_record
+from schemas import build_record
 
 MAX_HTML_CHARS = 8_000_000
-Kind = Literal["project", "not_project", "invalid"]
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Why a page did not yield a valid record: the field (or ``page``) and what is wrong."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ParseResult:
-    url: str
-    kind: Kind
-    record: ProjectRecord | None = None
-    problems: tuple[Problem, ...] = ()
-    warnings: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()  # hrefs of the content's links as written, for the crawler
-
-    @property
-    def ok(self) -> bool:
-        return self.record is not None
 
 
 @dataclass(slots=True)

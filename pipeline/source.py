@@ -9,7 +9,8 @@ import httpx
 from pipeline import __version__
 from pipeline.crawl.settings import CONTACT_URL
 from pipeline.errors import FetchError, InputError
-from pipeline.parse import ParseResult, parse_page
+from pipeline.model import ParseResult
+from pipeline.parse import parse_page
 
 USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; single-page parse check)"
 MAX_BYTES = 20_000_000

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parse import ParseResult, parse_page
+from pipeline.model import ParseResult
+from pipeline.parse import parse_page
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 MANIFEST: dict[str, str] = json.loads((PAGES / "MANIFEST.json").read_text(encoding="utf-8"))

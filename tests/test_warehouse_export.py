@@ -12,11 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
-from pipeline.crawl.scope import Target
 from pipeline.errors import InputError
 from pipeline.fixture_server import FixtureSite
-from pipeline.parse import ParseResult
+from pipeline.model import CrawledPage, CrawlSummary, FetchResult, ParseResult, Target
 from pipeline.warehouse import RunLoader, Warehouse
 from pipeline.warehouse.db import sql_root
 from pipeline.warehouse.queries import RECORD_FIELDS, changes, export, query

@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 
 from fixtures.sitegen.facts import PROJECTS
-from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
-from pipeline.crawl.scope import Target
 from pipeline.errors import WarehouseError
 from pipeline.fixture_server import FixtureSite
+from pipeline.model import CrawledPage, CrawlSummary, FetchResult, ParseResult, Target
 from pipeline.nightly import run_crawl_async
-from pipeline.parse import ParseResult
 from pipeline.warehouse import RunLoader, Warehouse
 from pipeline.warehouse import loader as loader_module
 from pipeline.warehouse.staging import Stager

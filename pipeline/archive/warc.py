@@ -26,7 +26,6 @@ import os
 import re
 import uuid
 import zlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,24 +35,11 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from pipeline import __version__
-from pipeline.crawl.results import CrawledPage, Exchange, FetchResult
+from pipeline.model import Capture, CrawledPage, Exchange, FetchResult
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 GZIP_LEVEL = 1  # 90 % of level 6's compression of HTML at half its time
-
-
-@dataclass(frozen=True, slots=True)
-class Capture:
-    """Where a page's archived response lives, and its payload digest (``sha1:BASE32``)."""
-
-    warc_file: str
-    record_id: str
-    offset: int
-    length: int
-    payload_digest: str
-    date: str  # WARC-Date of the record
-    target_uri: str
 
 
 def payload_digest(body: bytes) -> str:

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.crawl.crawler import Crawl
-    from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
     from pipeline.crawl.settings import CrawlSettings
-    from pipeline.crawl.state import MemoryStateStore, PageState, PageStateStore
+    from pipeline.crawl.state import MemoryStateStore, PageStateStore
+    from pipeline.model import CrawledPage, CrawlSummary, FetchResult, PageState
 
 _HOMES = {
     "Crawl": "pipeline.crawl.crawler",
     "CrawlSettings": "pipeline.crawl.settings",
-    "CrawlSummary": "pipeline.crawl.results",
-    "CrawledPage": "pipeline.crawl.results",
-    "FetchResult": "pipeline.crawl.results",
+    "CrawlSummary": "pipeline.model",
+    "CrawledPage": "pipeline.model",
+    "FetchResult": "pipeline.model",
     "MemoryStateStore": "pipeline.crawl.state",
-    "PageState": "pipeline.crawl.state",
+    "PageState": "pipeline.model",
     "PageStateStore": "pipeline.crawl.state",
 }
 __all__ = [

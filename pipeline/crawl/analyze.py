@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.crawl.links import SitemapTooLarge, page_links, parse_sitemap
-from pipeline.crawl.scope import PageKind, Target, scope_for
+from pipeline.crawl.scope import scope_for
 from pipeline.decode import decode_html
-from pipeline.parse import ParseResult, parse_page
+from pipeline.model import PageKind, ParseResult, Target
+from pipeline.parse import parse_page
 from pipeline.urls import absolute
 
 

@@ -22,11 +22,11 @@ from pipeline.crawl.analyze import Analysis, AnalysisJob, analyze
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.frontier import Frontier, Item
 from pipeline.crawl.politeness import HostGate
-from pipeline.crawl.results import CrawledPage, CrawlSummary, FetchResult
 from pipeline.crawl.scope import scope_for
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
-from pipeline.crawl.state import PARSER_VERSION, PageState, PageStateStore
+from pipeline.crawl.state import PageStateStore
 from pipeline.crawl.workers import ParseWorkers, WorkerDied
+from pipeline.model import PARSER_VERSION, CrawledPage, CrawlSummary, FetchResult, PageState
 from pipeline.normalize.dates import parse_w3c_datetime
 from pipeline.sites import SiteProfile
 

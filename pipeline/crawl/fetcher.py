@@ -20,10 +20,9 @@ from urllib.parse import urljoin
 import httpx
 
 from pipeline.crawl.politeness import HostGate
-from pipeline.crawl.results import Exchange, FetchResult, Hop
-from pipeline.crawl.scope import Scope, Target
+from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import CrawlSettings
-from pipeline.crawl.state import PARSER_VERSION, PageState
+from pipeline.model import PARSER_VERSION, Exchange, FetchResult, Hop, PageState, Target
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -6,8 +6,8 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.crawl.scope import Target
 from pipeline.crawl.settings import CrawlSettings
+from pipeline.model import Target
 
 
 @dataclass(frozen=True, slots=True)

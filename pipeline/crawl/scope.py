@@ -11,28 +11,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from pipeline.errors import ConfigError
+from pipeline.model import PageKind, Target
 from pipeline.sites import PROFILES, SiteProfile
 from pipeline.urls import IGNORED_PREFIXES, bare_host, canonical_key, canonical_url
 
-PageKind = Literal["project", "listing", "sitemap", "robots"]
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _TRACKING = re.compile(
     r"(?:^|&)(?:" + "|".join(re.escape(p) for p in IGNORED_PREFIXES) + r")[^&=]*=[^&]*", re.I
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    key: str
-    site_url: str
-    fetch_url: str
-    kind: PageKind
 
 
 def _is_private_host(host: str) -> bool:

@@ -6,33 +6,10 @@ The warehouse implements :class:`PageStateStore` from its ``fetches`` table;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import replace
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from pipeline.crawl.results import CrawledPage
-
-# Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 1
-
-
-@dataclass(frozen=True, slots=True)
-class PageState:
-    """The last successful fetch of one page (by canonical key)."""
-
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    links: tuple[str, ...]  # site URLs the page linked to, replayed when it is unchanged
-    is_project: bool  # the page gave a project record
-    verified_at: datetime | None  # when the server last confirmed this content (200 or 304)
-    parser_version: int = PARSER_VERSION
-    # The page's last full capture in the archive, which a revisit record refers to.
-    warc_record_id: str | None = None
-    warc_target_uri: str | None = None
-    warc_date: str | None = None
-    payload_digest: str | None = None
+from pipeline.model import CrawledPage, PageState
 
 
 class PageStateStore(Protocol):

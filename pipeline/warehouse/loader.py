@@ -10,10 +10,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pipeline.archive.warc import Capture
-from pipeline.crawl.results import CrawledPage, CrawlSummary
-from pipeline.crawl.state import PARSER_VERSION
 from pipeline.errors import WarehouseError
+from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
 from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits, scalar
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place

@@ -22,9 +22,8 @@ from typing import BinaryIO
 import duckdb
 import orjson
 
-from pipeline.archive.warc import Capture
-from pipeline.crawl.results import CrawledPage
 from pipeline.errors import WarehouseError
+from pipeline.model import Capture, CrawledPage
 from schemas import ProjectRecord
 
 # (column, DuckDB type) of stage_fetches, in the order of the lines' keys.

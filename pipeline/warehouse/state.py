@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.crawl.state import PageState
+from pipeline.model import PageState
 
 
 class WarehouseStateStore:

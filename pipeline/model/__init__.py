@@ -1,0 +1,42 @@
+"""The types that cross stages (fetch results, exchanges, pages, page state, captures, parse
+results, run summaries, the parser version); this package imports no stage, so stages form a tree.
+"""
+
+from pipeline.model.fetch import (
+    PERMANENT_REDIRECTS,
+    Exchange,
+    FetchResult,
+    Hop,
+    Outcome,
+    PageKind,
+    Target,
+)
+from pipeline.model.pages import (
+    PARSER_VERSION,
+    Capture,
+    CrawledPage,
+    Kind,
+    PageState,
+    ParseResult,
+    Problem,
+)
+from pipeline.model.summary import CrawlSummary, RunStatus
+
+__all__ = [
+    "PARSER_VERSION",
+    "PERMANENT_REDIRECTS",
+    "Capture",
+    "CrawlSummary",
+    "CrawledPage",
+    "Exchange",
+    "FetchResult",
+    "Hop",
+    "Kind",
+    "Outcome",
+    "PageKind",
+    "PageState",
+    "ParseResult",
+    "Problem",
+    "RunStatus",
+    "Target",
+]

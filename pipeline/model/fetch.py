@@ -1,0 +1,111 @@
+"""One fetch: the page it was for, every HTTP exchange, and what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+PageKind = Literal["project", "listing", "sitemap", "robots"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    key: str
+    site_url: str
+    fetch_url: str
+    kind: PageKind
+
+
+# fetched: a new body to analyse · unchanged: same body as last time, or trusted by the sitemap's
+# lastmod · not_modified: 304 · gone: 404/410 · failed: no usable answer after retries ·
+# refused: a redirect we may not follow · skipped: a body we do not parse (type, size)
+Outcome = Literal["fetched", "unchanged", "not_modified", "gone", "failed", "refused", "skipped"]
+PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One redirect: ``url`` answered ``status`` pointing at ``location``."""
+
+    status: int
+    url: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP request and its response, as sent and received (for the archive)."""
+
+    url: str
+    at: datetime
+    http_version: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    raw_body: bytes
+
+
+@dataclass(slots=True)
+class FetchResult:
+    target: Target
+    outcome: Outcome
+    started_at: datetime
+    status: int | None = None
+    final_url: str = ""
+    final_target: Target | None = None
+    error: str | None = None  # a short kind: connect, timeout, reset, http_503, too_large, ...
+    detail: str = ""
+    elapsed: float = 0.0
+    attempts: int = 0
+    redirects: tuple[Hop, ...] = ()
+    body: bytes = b""  # after content decoding
+    body_hash: str | None = None  # sha256 hex of ``body``
+    via: str = "http"  # "http", or "sitemap-lastmod" when no request was sent
+    exchanges: list[Exchange] = field(default_factory=list)  # redirect hops, then the final one
+
+    @property
+    def response_headers(self) -> list[tuple[str, str]]:
+        return self.exchanges[-1].response_headers if self.exchanges else []
+
+    @property
+    def raw_body(self) -> bytes:
+        """The final answer's body as received, before content decoding."""
+        return self.exchanges[-1].raw_body if self.exchanges else b""
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.response_headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("content-type")
+
+    @property
+    def etag(self) -> str | None:
+        return self.header("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.header("last-modified")
+
+    @property
+    def bytes_received(self) -> int:
+        return len(self.raw_body)
+
+    @property
+    def moved_to(self) -> Target | None:
+        """The new address when a permanent redirect moved this page to another in-scope key."""
+        if (
+            self.redirects
+            and self.redirects[0].status in PERMANENT_REDIRECTS
+            and self.final_target is not None
+            and self.final_target.key != self.target.key
+            and self.outcome in ("fetched", "unchanged", "not_modified")
+        ):
+            return self.final_target
+        return None

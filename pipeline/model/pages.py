@@ -1,0 +1,84 @@
+"""A page as the stages hand it on: its parse result, its stored state, its archived capture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pipeline.model.fetch import FetchResult
+from schemas import ProjectRecord
+
+Kind = Literal["project", "not_project", "invalid"]
+
+# Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
+PARSER_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """The last successful fetch of one page (by canonical key)."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    links: tuple[str, ...]  # site URLs the page linked to, replayed when it is unchanged
+    is_project: bool  # the page gave a project record
+    verified_at: datetime | None  # when the server last confirmed this content (200 or 304)
+    parser_version: int = PARSER_VERSION
+    # The page's last full capture in the archive, which a revisit record refers to.
+    warc_record_id: str | None = None
+    warc_target_uri: str | None = None
+    warc_date: str | None = None
+    payload_digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Where a page's archived response lives, and its payload digest (``sha1:BASE32``)."""
+
+    warc_file: str
+    record_id: str
+    offset: int
+    length: int
+    payload_digest: str
+    date: str  # WARC-Date of the record
+    target_uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a page did not yield a valid record: the field (or ``page``) and what is wrong."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    url: str
+    kind: Kind
+    record: ProjectRecord | None = None
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # hrefs of the content's links as written, for the crawler
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+
+@dataclass(slots=True)
+class CrawledPage:
+    """A fetch and what came of it, handed to the sink (warehouse, archive) as it happens."""
+
+    fetch: FetchResult
+    parse: ParseResult | None = None  # project pages with a new body
+    links: tuple[str, ...] = ()  # in-scope site URLs the page links to
+    recheck: bool = False  # the second request for a known project page that answered 404
+    duplicate_of: str | None = None  # a redirect ended on a page this run already had
+    previous: PageState | None = None  # what the warehouse knew of the page before this run
+    record_json: str | None = None  # ``parse.record`` as JSON, when a parse worker made it

@@ -1,0 +1,88 @@
+"""How a crawl run went: counts per outcome and error, and whether it saw the whole site."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+RunStatus = Literal["ok", "partial", "failed", "interrupted"]
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    site: str
+    base_url: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    duration: float = 0.0
+    discovered: int = 0  # distinct in-scope pages found
+    requests: int = 0  # HTTP requests sent, retries and redirects included
+    retries: int = 0
+    bytes_received: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)  # per Outcome, pages only
+    errors: Counter[str] = field(default_factory=Counter)  # per error kind
+    robots_blocked: int = 0
+    trap_dropped: int = 0  # URLs beyond the depth or query-variant bounds
+    truncated: bool = False  # max_pages reached: discovery incomplete
+    projects: int = 0  # valid project records parsed
+    invalid: int = 0  # project pages that failed validation
+    not_project: int = 0
+    moved: int = 0
+    status: RunStatus = "ok"
+    message: str = ""
+
+    @property
+    def pages(self) -> int:
+        return sum(self.outcomes.values())
+
+    @property
+    def failed(self) -> int:
+        return self.outcomes["failed"]
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failed / self.pages if self.pages else 0.0
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Whether the run saw the whole site, so that absences may be judged."""
+        return self.status == "ok" and not self.truncated
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "site": self.site,
+            "base_url": self.base_url,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_s": round(self.duration, 3),
+            "status": self.status,
+            "complete": self.complete,
+            "message": self.message,
+            "discovered": self.discovered,
+            "pages": self.pages,
+            "fetched": self.outcomes["fetched"],
+            "unchanged": self.outcomes["unchanged"],
+            "not_modified": self.outcomes["not_modified"],
+            "gone": self.outcomes["gone"],
+            "failed": self.failed,
+            "refused": self.outcomes["refused"],
+            "skipped": self.outcomes["skipped"],
+            "robots_blocked": self.robots_blocked,
+            "trap_dropped": self.trap_dropped,
+            "truncated": self.truncated,
+            "projects": self.projects,
+            "invalid": self.invalid,
+            "not_project": self.not_project,
+            "moved": self.moved,
+            "requests": self.requests,
+            "retries": self.retries,
+            "bytes_received": self.bytes_received,
+            "pages_per_second": round(self.pages_per_second, 1),
+            "errors": dict(self.errors),
+        }
