@@ -184,8 +184,11 @@ class WorkerPeak(threading.Thread):
 
 def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> None:
     """One measurement in this fresh process; prints a JSON line."""
-    from pipeline.crawl import CrawlSettings
-    from pipeline.nightly import RunOptions, run_crawl
+    from dataclasses import replace
+
+    from pipeline import config
+    from pipeline.nightly import run_crawl
+    from pipeline.options import run_options, select_profile
 
     if mode == "httpx":
         import httpx
@@ -211,18 +214,18 @@ def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> 
         elapsed = time.perf_counter() - start
         print(json.dumps({"seconds": elapsed, "pages": len(urls), "projects": len(urls)}))
         return
-    settings = CrawlSettings(
+    effective = config.defaults(
+        base_url=base_url,
+        db=str(db),
         delay=0.0,
         concurrency=concurrency,
         max_pages=1_000_000,
-        trust_sitemap_lastmod=mode != "recrawl-conditional",
+        archive=bool(archive),
+        archive_dir=archive or None,
     )
-    options = RunOptions(
-        base_url=base_url,
-        db=db,
-        settings=settings,
-        archive_dir=Path(archive) if archive else None,
-    )
+    options = run_options(effective, select_profile(effective))
+    trust = mode != "recrawl-conditional"
+    options = replace(options, settings=replace(options.settings, trust_sitemap_lastmod=trust))
     workers = WorkerPeak()
     workers.start()
     start = time.perf_counter()

@@ -21,8 +21,16 @@ from fixtures.sitegen.facts import PROJECTS
 from fixtures.sitegen.model import ORIGIN
 from fixtures.sitegen.padding import padded
 from fixtures.sitegen.render import render_project
-from pipeline.extract.labels_match import match_label
+from pipeline.extract.vocabulary import lexicon_for
 from pipeline.parse import parse_page
+from pipeline.profiles import discover
+
+SPI = discover().get("stiftung-spi")
+
+
+def parse_spi(body: bytes, url: str) -> object:
+    return parse_page(body, url, SPI)
+
 
 Pages = list[tuple[bytes, str]]
 
@@ -40,7 +48,7 @@ def rates(
     start = time.perf_counter()
     while time.perf_counter() - start < seconds * len(runs) or len(passes[next(iter(runs))]) < 3:
         for name, (func, pages) in runs.items():
-            match_label.cache_clear()  # each pass starts cold, as a crawl of new pages would
+            lexicon_for(SPI).clear_caches()  # each pass starts cold, as a crawl of new pages would
             begin = time.perf_counter()
             for body, url in pages:
                 func(body, url)
@@ -57,7 +65,7 @@ def main() -> None:
     ]
     sizes = [len(body) for body, _ in pages]
     for body, url in pages:  # every padded page still parses to a record
-        assert parse_page(body, url).kind == "project", url
+        assert parse_page(body, url, SPI).kind == "project", url
     print(
         f"pages: {len(pages)}, size median {statistics.median(sizes) / 1024:.1f} KiB "
         f"(min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f})"
@@ -70,8 +78,8 @@ def main() -> None:
     found = rates(
         {
             "lexbor": (lambda body, url: LexborHTMLParser(body), pages),
-            "parse_page": (parse_page, pages),
-            "classed": (parse_page, classed),
+            "parse_page": (parse_spi, pages),
+            "classed": (parse_spi, classed),
         },
         args.seconds,
     )

@@ -26,9 +26,10 @@ from pipeline.cli_output import (
     summary_lines,
     to_json,
 )
-from pipeline.crawl import CrawlSettings
 from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
-from pipeline.nightly import RunOptions, run_crawl
+from pipeline.nightly import run_crawl
+from pipeline.options import catalog, run_options, select_profile
+from pipeline.profiles import load_profile
 from pipeline.source import parse_source
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,7 +95,8 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--site", help="Site profile (default stiftung-spi).")
+@click.option("--site", help="Site profile by id (default stiftung-spi; see `pipeline sites`).")
+@click.option("--profile", "profile_file", metavar="FILE", help="Crawl the site of this profile.")
 @click.option("--base-url", help="Crawl a mirror or staging copy with the site's paths.")
 @db_option
 @click.option("--concurrency", type=int, help="Requests in flight per host (default 2).")
@@ -110,6 +112,7 @@ def cli(ctx: click.Context) -> None:
 @handle_errors
 def crawl(
     site: str | None,
+    profile_file: str | None,
     base_url: str | None,
     db: str | None,
     concurrency: int | None,
@@ -149,27 +152,8 @@ def crawl(
         config_path,
     )
     logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
-    try:
-        crawl_settings = CrawlSettings(
-            concurrency=settings["concurrency"],
-            delay=settings["delay"],
-            max_pages=settings["max_pages"],
-            max_depth=settings["max_depth"],
-            retries=settings["retries"],
-            read_timeout=settings["timeout"],
-            user_agent=settings["user_agent"],
-        )
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
-    options = RunOptions(
-        site=settings["site"],
-        base_url=settings["base_url"],
-        db=settings["db"],
-        settings=crawl_settings,
-        accept_coverage_drop=accept_coverage_drop,
-        absence_runs=settings["absence_runs"],
-        archive_dir=Path(settings["archive_dir"]) if settings["archive"] else None,
-    )
+    profile = select_profile(settings, profile_file)
+    options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
         report = run_crawl(options, progress)
     if as_json:
@@ -478,11 +462,23 @@ def show_config(config_path: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("source")
 @click.option("--url", help="The page's address, when SOURCE is a saved file.")
+@click.option("--site", help="Read the page with this site's profile (default: by its host).")
+@click.option("--profile", "profile_file", metavar="FILE", help="Read it with this profile file.")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
-def parse(source: str, url: str | None, quiet: bool) -> None:
+def parse(
+    source: str,
+    url: str | None,
+    site: str | None,
+    profile_file: str | None,
+    config_path: str | None,
+    quiet: bool,
+) -> None:
     """Parse one page (a saved file or an http(s) URL) and print its record as JSON.
 
-    Exits 1 with the problems when the page is not a valid project page.
+    The page is read with the profile of its host (a generic one for a host no profile knows),
+    or with --site / --profile. Exits 1 with the problems when the page is not a valid
+    project page.
 
     \b
     Example:
@@ -490,7 +486,12 @@ def parse(source: str, url: str | None, quiet: bool) -> None:
           --url https://www.stiftung-spi.de/projekte/aktionsraummitte/
     """
     try:
-        result = parse_source(source, url)
+        settings = config.load({"site": site}, config_path)
+        chosen = select_profile(settings, profile_file) if site or profile_file else None
+        result = parse_source(source, url, chosen, catalog(settings))
+    except ConfigError as exc:
+        _fail(str(exc), exit_codes.USAGE)
+        return
     except PipelineError as exc:
         _fail(str(exc), exit_codes.FAILED)
         return
@@ -507,6 +508,60 @@ def parse(source: str, url: str | None, quiet: bool) -> None:
         for problem in result.problems:
             click.echo(f"  - {problem}", err=True)
     sys.exit(exit_codes.FAILED)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@handle_errors
+def sites(ctx: click.Context, config_path: str | None, as_json: bool) -> None:
+    """List the site profiles found (built-in, profiles_dir), where each came from; check them.
+
+    A profile is a TOML file (keys: id, name, origin, host_aliases, start_paths,
+    sitemap_paths, project_paths, listing_paths, default_lang, english_paths,
+    ignored_params, country, [vocabulary]); README "Adding a foundation".
+
+    \b
+    Examples:
+      pipeline sites
+      pipeline sites check my-foundation.toml
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    found = catalog(config.load(None, config_path)).found
+    rows = [
+        [entry.profile.id, entry.profile.name, entry.profile.origin, entry.source]
+        for entry in sorted(found.values(), key=lambda e: e.profile.id)
+    ]
+    if as_json:
+        keys = ["id", "name", "origin", "source"]
+        click.echo(to_json([dict(zip(keys, row, strict=True)) for row in rows]))
+        return
+    render_rows(["site", "name", "origin", "profile"], rows, "table")
+    click.echo(f"{len(rows)} profile(s), all valid", err=True)
+
+
+@sites.command(name="check")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@handle_errors
+def check_sites(files: tuple[str, ...]) -> None:
+    """Validate profile files: unknown keys, bad regular expressions, wrong types.
+
+    Exits 2 naming the file, the key and what is expected when one is not valid.
+
+    \b
+    Example:
+      pipeline sites check profiles/my-foundation.toml
+    """
+    for file in files:
+        profile = load_profile(file)
+        summary = (
+            f"{len(profile.project_paths)} project path(s), "
+            f"{len(profile.listing_paths)} listing path(s), country {profile.country}"
+        )
+        words = "" if profile.vocabulary.empty else ", with its own vocabulary"
+        click.echo(f"{file}: ok: site {profile.id!r} ({profile.origin}), {summary}{words}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ Each effective value remembers where it came from (``pipeline config`` shows it)
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,8 +34,17 @@ def _str(value: Any) -> str:
     return str(value)
 
 
-def _positive_int(value: Any) -> int:
+def _whole(value: Any) -> int:
+    if isinstance(value, float) or (isinstance(value, str) and "." in value):
+        raise ValueError(f"{value!r} is not a whole number")
     number = int(value)
+    if number < 0:
+        raise ValueError(f"{value!r} is negative")
+    return number
+
+
+def _positive_int(value: Any) -> int:
+    number = _whole(value)
     if number < 1:
         raise ValueError(f"{value!r} is not a positive whole number")
     return number
@@ -54,12 +64,32 @@ def _log_format(value: Any) -> str:
     return text
 
 
+def _processes(value: Any) -> int | None:
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return None
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"{value!r} is negative")
+    return number
+
+
+def _memory(value: Any) -> str:
+    text = str(value).strip().upper().replace(" ", "")
+    if not re.fullmatch(r"\d+(?:\.\d+)?(?:B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", text):
+        raise ValueError(f"{value!r} is not a memory size like 64MB or 2GB")
+    return text
+
+
 @dataclass(frozen=True)
 class Option:
+    """One setting, declared once: its name (also the ``pipeline.toml`` key and, upper-cased
+    after ``PIPELINE_``, the environment variable), default, value type, parser and help."""
+
     name: str
     default: Any
     parse: Callable[[Any], Any]
     help: str
+    kind: str = "text"
 
     @property
     def env(self) -> str:
@@ -67,25 +97,46 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("site", "stiftung-spi", _str, "site profile to crawl"),
-    Option("base_url", None, _str, "mirror or staging copy with the same paths"),
-    Option("db", "warehouse/projects.duckdb", _str, "DuckDB warehouse file"),
-    Option("concurrency", 2, _positive_int, "requests in flight per host"),
-    Option("delay", 1.0, _seconds, "minimum seconds between requests per host"),
-    Option("max_pages", 20000, _positive_int, "pages fetched per run at most"),
-    Option("max_depth", 50, _positive_int, "link hops from a start page at most"),
-    Option("retries", 3, int, "extra attempts for transient failures"),
-    Option("timeout", 30.0, _seconds, "read timeout per request, seconds"),
+    Option("site", "stiftung-spi", _str, "site profile to crawl (its id)", "id"),
+    Option(
+        "profiles_dir", None, _str, "folder of site profiles: every *.toml in it is a site", "path"
+    ),
+    Option("base_url", None, _str, "mirror or staging copy with the same paths", "url"),
+    Option("db", "warehouse/projects.duckdb", _str, "DuckDB warehouse file", "path"),
+    Option("concurrency", 2, _positive_int, "requests in flight per host", "int"),
+    Option("delay", 1.0, _seconds, "minimum seconds between requests per host", "seconds"),
+    Option("max_pages", 20000, _positive_int, "pages fetched per run at most", "int"),
+    Option("max_depth", 50, _positive_int, "link hops from a start page at most", "int"),
+    Option("retries", 3, _whole, "extra attempts for transient failures", "int"),
+    Option("backoff", 0.5, _seconds, "first retry waits about this long; doubles", "seconds"),
+    Option("timeout", 30.0, _seconds, "read timeout per request, seconds", "seconds"),
+    Option(
+        "parse_processes",
+        None,
+        _processes,
+        "parse worker processes (auto: one per spare core; 0: parse in the crawl)",
+        "int|auto",
+    ),
     Option(
         "absence_runs",
         2,
         _positive_int,
         "complete runs a project must be absent to count as removed",
+        "int",
     ),
-    Option("archive", True, _bool, "write WARC files of every fetch"),
-    Option("archive_dir", "warehouse/archive", _str, "folder for WARC files"),
-    Option("log_format", "text", _log_format, "log lines as text or json"),
+    Option("archive", True, _bool, "write WARC files of every fetch", "bool"),
+    Option("archive_dir", "warehouse/archive", _str, "folder for WARC files", "path"),
+    Option("log_format", "text", _log_format, "log lines as text or json", "text|json"),
     Option("user_agent", USER_AGENT, _str, "User-Agent sent to sites: say who runs the crawl"),
+    Option("duckdb_memory", "64MB", _memory, "DuckDB memory limit while a crawl runs", "size"),
+    Option(
+        "duckdb_merge_memory",
+        None,
+        _memory,
+        "DuckDB memory limit for a run's merge (default: sized by the run)",
+        "size",
+    ),
+    Option("duckdb_threads", 1, _positive_int, "DuckDB threads of the writer", "int"),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -98,6 +149,35 @@ class Effective:
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
+
+    def replace(self, **values: Any) -> Effective:
+        """These settings with ``values`` set in code (parsed like any other source)."""
+        unknown = sorted(set(values) - set(BY_NAME))
+        if unknown:
+            raise ConfigError(f"unknown setting(s) {', '.join(unknown)}")
+        parsed = dict(self.values)
+        sources = dict(self.sources)
+        for name, raw in values.items():
+            parsed[name] = _parse(BY_NAME[name], raw, "code")
+            sources[name] = "code"
+        return Effective(parsed, sources, self.config_file)
+
+
+def _parse(option: Option, raw: Any, source: str) -> Any:
+    if raw is None:
+        return None
+    try:
+        return option.parse(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {option.name} from {source}: {exc}") from exc
+
+
+def defaults(**values: Any) -> Effective:
+    """The built-in defaults with ``values`` set: the settings of the demo, benchmarks, tests."""
+    base = Effective(
+        {o.name: o.default for o in OPTIONS}, {o.name: "default" for o in OPTIONS}, None
+    )
+    return base.replace(**values)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -147,11 +227,6 @@ def load(
             raw, source = env[option.env], f"env {option.env}"
         if flags is not None and flags.get(option.name) is not None:
             raw, source = flags[option.name], "flag"
-        if raw is not None:
-            try:
-                raw = option.parse(raw)
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"setting {option.name} from {source}: {exc}") from exc
-        values[option.name] = raw
+        values[option.name] = _parse(option, raw, source)
         sources[option.name] = source
     return Effective(values, sources, config_file)

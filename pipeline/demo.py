@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.crawl import CrawlSettings
+from pipeline import config
 from pipeline.errors import ConfigError
 from pipeline.fixture_server import FixtureSite
-from pipeline.nightly import Progress, RunOptions, RunReport, run_crawl
+from pipeline.nightly import Progress, RunReport, run_crawl
+from pipeline.options import run_options, select_profile
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse.queries import changes
 
@@ -49,9 +50,17 @@ def run_demo(
     for leftover in (db, db.with_name(db.name + ".wal")):
         if leftover.exists():
             leftover.unlink()
-    settings = CrawlSettings(delay=0.0, parse_processes=0, backoff=0.05)
     with FixtureSite(site_root / FIRST) as site:
-        options = RunOptions(base_url=site.url, db=db, settings=settings, archive_dir=archive_dir)
+        settings = config.defaults(
+            base_url=site.url,
+            db=str(db),
+            delay=0.0,
+            parse_processes=0,
+            backoff=0.05,
+            archive=archive_dir is not None,
+            archive_dir=str(archive_dir) if archive_dir is not None else None,
+        )
+        options = run_options(settings, select_profile(settings))
         if on_phase:
             on_phase(f"Crawling the bundled site (snapshot {FIRST}) at {site.url}")
         first = run_crawl(options, progress)

@@ -3,6 +3,7 @@
     PipelineError                 base: every error the pipeline raises on purpose
     ├── InputError                bad input from a user: a file, a URL, an option value
     ├── ConfigError               settings that cannot be used (unknown site, bad base URL)
+    │   └── ProfileError          a site profile file that cannot be read or is not valid
     ├── FetchError                a request that could not be completed
     └── WarehouseError            the database cannot be opened, migrated or written
         └── WarehouseLockedError  another run holds the database
@@ -23,6 +24,10 @@ class InputError(PipelineError):
 
 class ConfigError(PipelineError):
     """Settings that cannot be used."""
+
+
+class ProfileError(ConfigError):
+    """A site profile that cannot be read or does not validate (names the file and the key)."""
 
 
 class FetchError(PipelineError):

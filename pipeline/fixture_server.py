@@ -30,7 +30,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.urls import keep_param as _keep_param
+from pipeline.urls import keep_param
+
+# Like TYPO3, the server answers a URL with or without its cHash (and session, print-view and
+# tracking parameters) with the same page.
+_CMS_PARAMS = frozenset({"chash", "no_cache", "type", "sid", "ref"})
+
+
+def _keep_param(name: str) -> bool:
+    return name.lower() not in _CMS_PARAMS and keep_param(name)
+
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -83,7 +92,6 @@ def resolve(root: Path, target: str) -> Path | None:
     base = root / path.lstrip("/")
     if parts.query:
         folder = base if base.is_dir() else base.parent
-        # Like TYPO3, accept a URL with or without its cHash and tracking parameters.
         kept = "&".join(
             pair for pair in parts.query.split("&") if _keep_param(unquote(pair.split("=")[0]))
         )

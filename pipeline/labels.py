@@ -1,12 +1,14 @@
-"""What a reader sees: the label vocabularies the parser anchors on, German and English.
+"""The shared vocabulary: what a reader sees on foundations' pages, German and English, as data.
 
-Everything the extractor matches on page text lives here as named data. To teach the parser a
-new wording, add it to the right tuple; matching is case-insensitive and ignores a trailing colon.
+Every word the extractors match on page text lives here (or, for one site only, in that site's
+profile file under ``[vocabulary]``, which adds to these defaults). To teach the parser a wording
+every foundation uses, add it to the right tuple; matching is case-insensitive and ignores a
+trailing colon. :mod:`pipeline.extract.vocabulary` compiles these tuples into matchers.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 # Labels of single facts, by record field. A label matches at the start of a line, followed by a
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
@@ -173,69 +175,146 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Headings that open a project's own contact block.
-CONTACT_HEADINGS = re.compile(
-    r"^(?:kontakt|contact|ansprechpartner|ansprechperson|so erreichen sie uns|anfahrt)\b",
-    re.IGNORECASE,
+# Headings that open a project's own contact block (the heading starts with one of these words).
+CONTACT_HEADINGS: tuple[str, ...] = (
+    "Kontakt",
+    "Contact",
+    "Ansprechpartner",
+    "Ansprechperson",
+    "So erreichen Sie uns",
+    "Anfahrt",
 )
-# Sub-headings inside a contact block, and whether the lines under them are skipped.
-CONTACT_SUBHEADINGS = re.compile(
-    r"^(?:öffnungszeiten|sprechzeiten|bürozeiten|verkehrsverbindung(?:en)?|anfahrt|anreise|"
-    r"opening hours|office hours|public transport|getting here|directions)\s*:?",
-    re.IGNORECASE,
+# Sub-headings inside a contact block, whose lines are skipped (regular expressions).
+CONTACT_SUBHEADINGS: tuple[str, ...] = (
+    "öffnungszeiten",
+    "sprechzeiten",
+    "bürozeiten",
+    "verkehrsverbindung(?:en)?",
+    "anfahrt",
+    "anreise",
+    "opening hours",
+    "office hours",
+    "public transport",
+    "getting here",
+    "directions",
 )
-# The line that closes a contact block.
-CONTACT_END = re.compile(r"^(?:fahrinfo\b|journey planner|travel information)", re.IGNORECASE)
-# "Standort Berlin-Mitte": a location line of the contact block.
-LOCATION_LINE = re.compile(r"^(?:Standort|Standorte|Location|Site)\s+\S", re.IGNORECASE)
-# "Geschäftsbereich Lebenslagen, ...": a unit line naming the division.
-DIVISION_UNIT = re.compile(r"^(?:Geschäftsbereich|Business unit|Division)\s+(?P<name>.+)$", re.I)
-# "Alle Projekte aus dem Geschäftsbereich X": the link to the division's projects.
-DIVISION_LINK = re.compile(
-    r"^(?:Alle|Weitere)\s+Projekte\s+(?:aus\s+dem|des)\s+Geschäftsbereich(?:s|es)?\s+(?P<name>.+)$"
-    r"|^All\s+projects\s+(?:of|from|in)\s+the\s+(?:business\s+unit|division)\s+(?P<en>.+)$",
-    re.IGNORECASE,
+# Lines that close a contact block (regular expressions, matched at the line's start).
+CONTACT_END: tuple[str, ...] = (r"fahrinfo\b", "journey planner", "travel information")
+# "Standort Berlin-Mitte": words that open a location line of the contact block.
+LOCATION_WORDS: tuple[str, ...] = ("Standort", "Standorte", "Location", "Site")
+# Words naming a foundation's division: "Geschäftsbereich Lebenslagen" (a unit line) and
+# "Alle Projekte aus dem Geschäftsbereich X" (the link to the division's projects).
+DIVISION_WORDS: tuple[str, ...] = ("Geschäftsbereich",)
+DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
+# The closed notice, as regular expressions matched at the start of a line.
+CLOSED_NOTICES: tuple[str, ...] = (
+    r"(?:Das|Dieses)\s+Projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
+    r"This\s+project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
 )
-# The closed notice.
-CLOSED_NOTICE = re.compile(
-    r"^(?:Das|Dieses)\s+Projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b"
-    r"|^This\s+project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
-    re.IGNORECASE,
+# "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
+EXPIRY_WORDS: tuple[str, ...] = (
+    "ausgelaufen",
+    "beendet",
+    "abgeschlossen",
+    "expired",
+    "ended",
+    "completed",
 )
-# "Link zum Land Brandenburg" / "Link to the State of Berlin": a funder's logo link.
-_LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
-LOGO_LINK = re.compile(rf"^{_LINK_TO}\s+(?P<name>.+)$", re.IGNORECASE)
-# A funder's name behind a link or logo wording ("Logo der Stadt Cottbus").
-FUNDER_LINK = re.compile(rf"^(?:{_LINK_TO}|Logo(?:\s+de[rs])?:?)\s+(?P<name>.+)$", re.IGNORECASE)
-LOGO_AFFIX = re.compile(r"^(?:Logo|Signet)\s*[:\-–]?\s+|\s+[-–]?\s*(?:Logo|Signet)$", re.IGNORECASE)
-# A postal code and city line: "10247 Berlin", "03130 Spremberg", "D-14482 Potsdam-Babelsberg".
-POSTAL_LINE = re.compile(r"^(?:D\s?-\s?)?(?P<code>\d{5})\s+(?P<city>\D.*)$")
-# A street line: words then a house number ("Frankfurter Allee 35 – 37, Aufgang C").
-STREET_LINE = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
-
-# Lines that are site chrome wherever they stand in the content.
-CHROME_LINES = re.compile(
-    r"^(?:zum inhalt springen|jump to content|skip to (?:main )?content|zurück zur übersicht|"
-    r"zurück|back to (?:the )?overview|back|nach oben|to top|drucken|print|seite drucken|"
-    r"teilen|share|mehr|more|weiterlesen|read more)\s*$",
-    re.IGNORECASE,
+# Words a title's repeats may differ in without being another heading.
+TITLE_STOPWORDS: tuple[str, ...] = (
+    *("der", "die", "das", "den", "dem", "des", "und", "für", "im", "in", "am", "an", "auf"),
+    *("aus", "mit", "von", "zum", "zur", "bei"),
+    *("the", "and", "for", "of", "in", "on", "at", "to", "with", "a", "an"),
 )
-# Chrome lines, the closed notice and the division link in one pattern (one match per line):
-# lines that stand for themselves, never a label's value.
-MARKER_LINES = re.compile(
-    f"(?P<chrome>{CHROME_LINES.pattern})|(?P<closed>{CLOSED_NOTICE.pattern})"
-    f"|(?P<division>{DIVISION_LINK.pattern})",
-    re.IGNORECASE,
+# Lines that are site chrome wherever they stand in the content (whole line, any case).
+CHROME_LINES: tuple[str, ...] = (
+    "zum inhalt springen",
+    "jump to content",
+    "skip to (?:main )?content",
+    "zurück zur übersicht",
+    "zurück",
+    "back to (?:the )?overview",
+    "back",
+    "nach oben",
+    "to top",
+    "drucken",
+    "print",
+    "seite drucken",
+    "teilen",
+    "share",
+    "mehr",
+    "more",
+    "weiterlesen",
+    "read more",
 )
 # Teaser links on listings: many of these mean the page is a listing, not a project.
-TEASER_LINK = re.compile(
-    r"^(?:mehr|more|weiterlesen|read more|details|zum projekt)\s*(?:»|›|>)?$", re.IGNORECASE
+TEASER_LINKS: tuple[str, ...] = (
+    "mehr",
+    "more",
+    "weiterlesen",
+    "read more",
+    "details",
+    "zum projekt",
+)
+# "Link zum Land Brandenburg" / "Link to the State of Berlin": a funder's logo link (a regular
+# expression), and the words that mark a logo's alt text ("Logo der Stadt Cottbus").
+LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
+LOGO_WORDS: tuple[str, ...] = ("Logo", "Signet")
+# Class or id tokens of elements that are never content (skipped when flattening).
+CHROME_TOKENS: tuple[str, ...] = (
+    r"cookie\w*",
+    "consent",
+    "gdpr",
+    "breadcrumbs?",
+    "navbar",
+    "navigation",
+    "mainnav",
+    "subnav",
+    "menu",
+    "footer",
+    "site-footer",
+    "sidebar",
+    "newsticker",
+    "news-?teaser",
+    "social",
+    "share",
+    "skip-?links?",
+    "modal",
+    "popup",
 )
 
-# Class or id tokens of elements that are never content (skipped when flattening).
-CHROME_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:cookie\w*|consent|gdpr|breadcrumbs?|navbar|navigation|mainnav|subnav|"
-    r"menu|footer|site-footer|sidebar|newsticker|news-?teaser|social|share|skip-?links?|"
-    r"modal|popup)(?:$|[\s_-])",
-    re.IGNORECASE,
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """What a site's country changes in the parse: phone numbers and postcodes."""
+
+    calling_code: str  # for numbers written in national form ("030 ...")
+    postcode_digits: int
+    postcode_prefix: str  # "D-14482 Potsdam", "CH-8001 Zürich"
+
+
+# A site's country (its profile's ``country``); numbers with a ``+`` code are read as given.
+COUNTRIES: dict[str, Country] = {
+    "DE": Country("49", 5, "D"),
+    "AT": Country("43", 4, "A"),
+    "CH": Country("41", 4, "CH"),
+    "LI": Country("423", 4, "FL"),
+    "LU": Country("352", 4, "L"),
+}
+# Query parameters that never select content on any site (compared case-insensitively); a
+# site's profile adds its CMS's own (TYPO3's cHash ...) as ``ignored_params``.
+IGNORED_PARAMS: tuple[str, ...] = (
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "yclid",
+    "igshid",
+    "sessionid",
+    "phpsessid",
+    "jsessionid",
 )
+IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")

@@ -11,7 +11,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,17 +20,25 @@ import httpx
 from pipeline import exit_codes
 from pipeline.archive import RunArchive, recover_open_files
 from pipeline.crawl import Crawl, CrawlSettings
-from pipeline.crawl.scope import _is_private_host, scope_for
+from pipeline.crawl.scope import Scope, _is_private_host
 from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
-from pipeline.sites import PROFILES
+from pipeline.profiles import SiteProfile
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    site: str = "stiftung-spi"
+    """One run's options, made from effective settings by :func:`pipeline.options.run_options`."""
+
+    profile: SiteProfile
     base_url: str | None = None
     db: str | Path | None = None
     settings: CrawlSettings = field(default_factory=CrawlSettings)
@@ -89,9 +97,6 @@ class RunReport:
 
 
 def validate_options(options: RunOptions) -> None:
-    if options.site not in PROFILES:
-        known = ", ".join(sorted(PROFILES))
-        raise ConfigError(f"unknown site {options.site!r}; known sites: {known}")
     if options.base_url is not None:
         parts = urlsplit(options.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -103,32 +108,43 @@ def validate_options(options: RunOptions) -> None:
         raise ConfigError("absence runs must be at least 1")
 
 
-def _client(options: RunOptions) -> httpx.AsyncClient:
+def _client(
+    options: RunOptions, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     settings = options.settings
-    scope = scope_for(options.site, options.base_url)
+    scope = Scope(options.profile, options.base_url)
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
     auth = httpx.BasicAuth(*scope.credentials) if scope.credentials else None
     # Proxies from the environment are for the public web, never for a loopback mirror.
     return httpx.AsyncClient(
-        limits=limits, auth=auth, trust_env=not _is_private_host(scope.base_host)
+        limits=limits,
+        auth=auth,
+        trust_env=not _is_private_host(scope.base_host),
+        transport=transport,
     )
 
 
 async def run_crawl_async(
-    options: RunOptions, progress: Callable[[Progress], None] | None = None
+    options: RunOptions,
+    progress: Callable[[Progress], None] | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = utc_now,
 ) -> RunReport:
+    """One run; ``transport`` replaces the network (``httpx.MockTransport`` in logic tests) and
+    ``clock`` the time the run is stamped with."""
     validate_options(options)
-    profile = PROFILES[options.site]
+    profile = options.profile
     with Warehouse.open(options.db) as warehouse:
         loader = RunLoader(warehouse.con)
         state = WarehouseStateStore(warehouse.con)
-        async with _client(options) as client:
-            crawl = Crawl(profile, client, options.settings, state, options.base_url)
+        async with _client(options, transport) as client:
+            crawl = Crawl(profile, client, options.settings, state, options.base_url, clock)
             run_id = loader.begin(profile.id, crawl.scope.base_url, crawl.summary.started_at)
             archive = _open_archive(options, loader, run_id, crawl.summary.started_at)
-            clock = time.monotonic()
+            began = time.monotonic()
             try:
                 # aclosing: when this loop fails, the crawl stops its fetches and workers at
                 # once, while the HTTP client is still open (not when the event loop ends).
@@ -137,7 +153,7 @@ async def run_crawl_async(
                         capture = archive.capture(page) if archive is not None else None
                         loader.add(page, capture)
                         if progress is not None:
-                            progress(_progress(crawl, page, time.monotonic() - clock))
+                            progress(_progress(crawl, page, time.monotonic() - began))
             except BaseException as exc:
                 if archive is not None:
                     with contextlib.suppress(OSError):
@@ -162,7 +178,7 @@ def _open_archive(
     recover_open_files(folder)  # WARC files of killed runs become readable again
     robots = "obey" if options.settings.respect_robots else "ignore"
     archive = RunArchive(
-        folder, options.site, run_id, started_at, options.settings.user_agent, robots
+        folder, options.profile.id, run_id, started_at, options.settings.user_agent, robots
     )
     loader.set_archive(str(folder), archive.name)
     return archive
@@ -183,6 +199,12 @@ def _progress(crawl: Crawl, page: CrawledPage, elapsed: float) -> Progress:
     )
 
 
-def run_crawl(options: RunOptions, progress: Callable[[Progress], None] | None = None) -> RunReport:
+def run_crawl(
+    options: RunOptions,
+    progress: Callable[[Progress], None] | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = utc_now,
+) -> RunReport:
     """Run one crawl to the end (see the module docstring)."""
-    return asyncio.run(run_crawl_async(options, progress))
+    return asyncio.run(run_crawl_async(options, progress, transport=transport, clock=clock))

@@ -17,19 +17,13 @@ from pipeline.decode import decode_html
 from pipeline.extract.blocks import funder_name, related_urls, unique_funders, value_lines
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
-from pipeline.extract.labels_match import LabelHit, match_label, status_of
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.title import find_title
-from pipeline.labels import (
-    CLOSED_NOTICE,
-    CONTACT_FIELDS,
-    LOGO_LINK,
-    MARKER_LINES,
-    TEASER_LINK,
-)
+from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
+from pipeline.labels import CONTACT_FIELDS
 from pipeline.model import ParseResult, Problem
-from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, PeriodValue, parse_period
-from pipeline.sites import profile_for_url
+from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
+from pipeline.profiles import SiteProfile
 from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
 from schemas import build_record
 
@@ -57,8 +51,13 @@ class _Facts:
         return self.status_raw is not None
 
 
-def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> ParseResult:
-    """Parse one page. Never raises for bad input: problems come back in the result."""
+def parse_page(
+    html: str | bytes, url: str, profile: SiteProfile, content_type: str | None = None
+) -> ParseResult:
+    """Parse one page of ``profile``'s site (give a generic profile for an unknown host).
+
+    Never raises for bad input: problems come back in the result.
+    """
     raw: bytes | None = None
     if isinstance(html, bytes):
         raw = html
@@ -77,50 +76,56 @@ def parse_page(html: str | bytes, url: str, content_type: str | None = None) -> 
     if len(html) > MAX_HTML_CHARS:
         warnings.append(f"page truncated from {len(html)} to {MAX_HTML_CHARS} characters")
         html, raw = html[:MAX_HTML_CHARS], None
+    lex = lexicon_for(profile)
     try:
         # The page's own bytes spare lexbor encoding the text to UTF-8 again.
-        doc = read_document(html if raw is None else raw)
+        doc = read_document(html if raw is None else raw, lex)
     except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
         return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
-    return _extract(doc, url, warnings)
+    return _extract(doc, url, warnings, profile, lex)
 
 
-def _page_url(url: str, canonical: str | None) -> str:
-    """The page's own URL: its ``<link rel=canonical>`` on the same host or a profiled site."""
+def _host(url: str) -> str:
+    return bare_host(urlsplit(url).hostname or "")
+
+
+def _page_url(url: str, canonical: str | None, profile: SiteProfile) -> str:
+    """The page's own URL: its ``<link rel=canonical>`` on the same host or the site's hosts."""
     resolved = absolute(canonical, url) if canonical else None
     if resolved is None or resolved == url:
         return url
-    same_host = bare_host(urlsplit(resolved).hostname or "") == bare_host(
-        urlsplit(url).hostname or ""
-    )
-    # A mirror or staging copy names the public page: accept hosts of known site profiles.
-    return resolved if same_host or profile_for_url(resolved) is not None else url
+    # A mirror or staging copy names the public page: accept the profile's own hosts.
+    host = _host(resolved)
+    return resolved if host == _host(url) or host in profile.hosts else url
 
 
-def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
+def _extract(
+    doc: Document, url: str, warnings: list[str], profile: SiteProfile, lex: Lexicon
+) -> ParseResult:
     lines = doc.lines
-    page_url = _page_url(url, doc.canonical)
-    profile = profile_for_url(page_url)
-    origin = profile.origin if profile else None
+    page_url = _page_url(url, doc.canonical, profile)
+    # The profile's origin names the page only when the page is on one of the site's hosts.
+    on_site = _host(page_url) in profile.hosts
+    origin = profile.origin if on_site else None
     taken = [False] * len(lines)
     facts = _Facts(warnings=warnings)
 
-    title = find_title(lines, doc.title_tag)
+    title = find_title(lines, doc.title_tag, lex)
     for i in range(title.end):
         taken[i] = True
 
     contact = None
-    block = find_contact_block(lines, taken)
+    block = find_contact_block(lines, taken, lex)
     if block is not None:
         start, end = block
         for i in range(start, end):
             taken[i] = True
-            if CLOSED_NOTICE.match(lines[i].text):
+            if lex.closed_notice.match(lines[i].text):
                 facts.closed_notice = True
-        found = read_contact(lines[start:end])
+        found = read_contact(lines[start:end], lex)
         contact = None if found.is_empty() else found
 
-    teasers = _read_labels(lines, taken, facts, page_url, title.end)
+    teasers = _read_labels(lines, taken, facts, page_url, title.end, lex)
     _read_bare_lists(lines, taken, facts, title.end)
     body = sections(lines, taken, title.end)
 
@@ -131,7 +136,7 @@ def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
         bool(facts.funders),
         facts.division is not None,
         facts.closed_notice,
-        any(EXPIRY.search(t) for t in title.texts),
+        any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
     if title.title is None or teasers >= 2 or not any(signals):
@@ -147,8 +152,8 @@ def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
             links=doc.hrefs,
         )
 
-    status, status_raw = _status(facts, title.texts)
-    period = facts.period or _title_period(title.texts)
+    status, status_raw = _status(facts, title.texts, lex)
+    period = facts.period or _title_period(title.texts, lex)
     if period is None:
         facts.warnings.append("no period found")
     if status == "unknown":
@@ -160,14 +165,13 @@ def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
 
     lang = (doc.lang or "").split("-")[0].lower()
     if lang not in ("de", "en"):
-        lang = profile.lang_for_path(urlsplit(page_url).path) if profile else "de"
-    project_id = canonical_key(page_url)
+        lang = profile.lang_for_path(urlsplit(page_url).path) if on_site else "de"
+    keep = profile.keep_param
+    project_id = canonical_key(page_url, keep)
     data: dict[str, object] = {
         "project_id": project_id,
-        "url": canonical_url(page_url, origin),
-        "site": profile.id
-        if profile
-        else bare_host(urlsplit(page_url).hostname or "") or "unknown",
+        "url": canonical_url(page_url, origin, keep),
+        "site": profile.id if on_site else _host(page_url) or "unknown",
         "lang": lang,
         "title": title.title,
         "short_title": title.short_title,
@@ -181,9 +185,9 @@ def _extract(doc: Document, url: str, warnings: list[str]) -> ParseResult:
         "division": division,
         "closed_notice": facts.closed_notice,
         "related": [
-            canonical_url(u, origin if profile_for_url(u) == profile else None)
+            canonical_url(u, profile.origin if _host(u) in profile.hosts else None, keep)
             for u in facts.related
-            if canonical_key(u) != project_id
+            if canonical_key(u, keep) != project_id
         ],
         "sections": body,
     }
@@ -212,43 +216,50 @@ def _read_labels(
     facts: _Facts,
     page_url: str,
     body_start: int,
+    lex: Lexicon,
 ) -> int:
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
     for i, line in enumerate(lines):
         for link in line.links:
-            if TEASER_LINK.match(link.text or "") and not line.aside:
+            if lex.teaser_link.match(link.text or "") and not line.aside:
                 teasers += 1
-            elif link.title and LOGO_LINK.match(link.title):
-                facts.funders.append((i, funder_name(link.title) or ""))
+            elif link.title and lex.logo_link.match(link.title):
+                facts.funders.append((i, funder_name(link.title, lex) or ""))
         if taken[i]:
             continue
         text = line.text
-        if line.kind == "img" and LOGO_LINK.match(text):
-            facts.funders.append((i, funder_name(text) or ""))
+        if line.kind == "img" and lex.logo_link.match(text):
+            facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif match := MARKER_LINES.match(text):
+        elif match := lex.marker_lines.match(text):
             taken[i] = True
             if match["closed"]:
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
-        elif (hit := match_label(text)) is not None and i >= body_start:
-            _read_label(lines, taken, facts, i, hit, page_url)
+        elif (hit := lex.match_label(text)) is not None and i >= body_start:
+            _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
 
 
 def _read_label(
-    lines: list[Line], taken: list[bool], facts: _Facts, i: int, hit: LabelHit, page_url: str
+    lines: list[Line],
+    taken: list[bool],
+    facts: _Facts,
+    i: int,
+    hit: LabelHit,
+    page_url: str,
+    lex: Lexicon,
 ) -> None:
     field_name = hit.field
     if field_name in CONTACT_FIELDS:
         taken[i] = True  # outside the contact block: the site footer, never the record
         return
-    follow = [] if hit.value else value_lines(lines, taken, i)
+    follow = [] if hit.value else value_lines(lines, taken, i, lex)
     values = [hit.value] if hit.value else [lines[j].text for j in follow[:1]]
     if field_name == "status":
-        if hit.inline and status_of(hit.value) is None:
+        if hit.inline and lex.status_of(hit.value) is None:
             return
         if values and not facts.status_label:
             facts.status_raw = values[0]
@@ -268,7 +279,7 @@ def _read_label(
         for j in [i, *follow]:
             name = hit.value if j == i else lines[j].text
             if name:
-                facts.funders.append((j, funder_name(name) or ""))
+                facts.funders.append((j, funder_name(name, lex) or ""))
     elif field_name == "related":
         facts.related_label = True
         facts.related.extend(related_urls([lines[j] for j in follow], page_url))
@@ -305,10 +316,10 @@ def _read_bare_lists(lines: list[Line], taken: list[bool], facts: _Facts, body_s
             taken[j] = True
 
 
-def _status(facts: _Facts, title_texts: tuple[str, ...]) -> tuple[str, str | None]:
-    expiry = next((m for t in title_texts if (m := EXPIRY.search(t))), None)
+def _status(facts: _Facts, title_texts: tuple[str, ...], lex: Lexicon) -> tuple[str, str | None]:
+    expiry = next((m for t in title_texts if (m := lex.expiry.search(t))), None)
     if facts.status_raw is not None:
-        status = status_of(facts.status_raw)
+        status = lex.status_of(facts.status_raw)
         if status is None:
             facts.warnings.append(f"unknown status word: {facts.status_raw!r}")
             status = "unknown"
@@ -325,10 +336,10 @@ def _status(facts: _Facts, title_texts: tuple[str, ...]) -> tuple[str, str | Non
     return "unknown", None
 
 
-def _title_period(title_texts: tuple[str, ...]) -> PeriodValue | None:
+def _title_period(title_texts: tuple[str, ...], lex: Lexicon) -> PeriodValue | None:
     """A period the title block states: an expiry date, or a year range in parentheses."""
     for text in title_texts:
-        match = EXPIRY.search(text)
+        match = lex.expiry.search(text)
         if match:
             period = parse_period(f"{match['word']} am {match['date']}")
             if period is not None:

@@ -9,8 +9,11 @@ import httpx
 from pipeline import __version__
 from pipeline.crawl.settings import CONTACT_URL
 from pipeline.errors import FetchError, InputError
+from pipeline.extract.lines import canonical_link
 from pipeline.model import ParseResult
 from pipeline.parse import parse_page
+from pipeline.profiles import Catalog, SiteProfile, discover
+from pipeline.urls import absolute
 
 USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; single-page parse check)"
 MAX_BYTES = 20_000_000
@@ -43,9 +46,17 @@ def read_source(source: str, client: httpx.Client | None = None) -> tuple[bytes,
 
 
 def parse_source(
-    source: str, url: str | None = None, client: httpx.Client | None = None
+    source: str,
+    url: str | None = None,
+    profile: SiteProfile | None = None,
+    catalog: Catalog | None = None,
+    client: httpx.Client | None = None,
 ) -> ParseResult:
-    """Parse a saved page or a fetched URL; ``url`` is the page's address when it is a file."""
+    """Parse a saved page or a fetched URL; ``url`` is the page's address when it is a file.
+
+    The page is read with ``profile``, else with the catalog's profile for its host (a generic
+    profile for a host no profile knows).
+    """
     body, content_type, own_url = read_source(source, client)
     page_url = url or own_url
     if not page_url.startswith(("http://", "https://")):
@@ -53,4 +64,21 @@ def parse_source(
             f"{source} is a file: pass --url with the page's address, "
             "e.g. --url https://www.stiftung-spi.de/projekte/<slug>/"
         )
-    return parse_page(body, page_url, content_type)
+    if profile is None:
+        profile = _profile_of(body, page_url, catalog or discover())
+    return parse_page(body, page_url, profile, content_type)
+
+
+def _profile_of(body: bytes, page_url: str, catalog: Catalog) -> SiteProfile:
+    """The profile of the page's host; for a mirror or a saved copy on a host no profile knows,
+    the profile of the host its canonical link names, if one knows that."""
+    profile = catalog.for_url(page_url)
+    if profile.id in catalog.found:
+        return profile
+    canonical = canonical_link(body)
+    resolved = absolute(canonical, page_url) if canonical else None
+    if resolved is not None:
+        named = catalog.for_url(resolved)
+        if named.id in catalog.found:
+            return named
+    return profile

@@ -1,38 +1,22 @@
 """URL canonicalization and the stable project key.
 
 Two URLs name the same page when they differ only in scheme, ``www.``, host case, default port,
-fragment, a trailing slash, a trailing ``index.html``, or parameters that do not select content
-(``cHash`` in any case, tracking parameters). ``canonical_key`` is that identity as a string.
+fragment, a trailing slash, a trailing ``index.html``, or query parameters that do not select
+content: tracking parameters on every site (:data:`pipeline.labels.IGNORED_PARAMS`), plus the
+ones a site's profile names (``ignored_params``: TYPO3's ``cHash`` ...), passed in as ``keep``.
+``canonical_key`` is that identity as a string.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-# Query parameters that never select content (compared case-insensitively).
-IGNORED_PARAMS: frozenset[str] = frozenset(
-    {
-        "chash",
-        "no_cache",
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-        "yclid",
-        "igshid",
-        "ref",
-        "sessionid",
-        "phpsessid",
-        "sid",
-        "jsessionid",
-        "type",
-    }
-)
-IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")
+from pipeline.labels import IGNORED_PARAMS, IGNORED_PREFIXES
+
+_IGNORED = frozenset(IGNORED_PARAMS)
+
 _INDEX = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ORIGIN = re.compile(r"^https?://[^/?#]+")
@@ -42,8 +26,12 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
 
 
 def keep_param(name: str) -> bool:
+    """Whether a query parameter may select content on any site (the shared rule)."""
     lowered = name.lower()
-    return lowered not in IGNORED_PARAMS and not lowered.startswith(IGNORED_PREFIXES)
+    return lowered not in _IGNORED and not lowered.startswith(IGNORED_PREFIXES)
+
+
+KeepParam = Callable[[str], bool]
 
 
 def bare_host(host: str) -> str:
@@ -63,17 +51,19 @@ def _normal_path(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-def _normal_query(query: str) -> str:
+def _normal_query(query: str, keep: KeepParam) -> str:
     if not query:
         return ""
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if keep_param(k)]
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if keep(k)]
     return urlencode(sorted(pairs))
 
 
-def canonical_key(url: str) -> str:
+def canonical_key(url: str, keep: KeepParam = keep_param) -> str:
     """The identity of a page: ``host/path?query`` without the variations above.
 
-    >>> canonical_key("http://WWW.Stiftung-SPI.de/projekte/x/index.html?cHash=ab#top")
+    ``keep`` tells which query parameters count (a profile's ``keep_param``).
+
+    >>> canonical_key("http://WWW.Stiftung-SPI.de/projekte/x/index.html?gclid=ab#top")
     'stiftung-spi.de/projekte/x'
     """
     parts = urlsplit(url.strip())
@@ -82,12 +72,12 @@ def canonical_key(url: str) -> str:
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         host = f"{host}:{port}"
     path = _normal_path(parts.path)
-    query = _normal_query(parts.query)
+    query = _normal_query(parts.query, keep)
     key = host + ("" if path == "/" else path)
     return f"{key}?{query}" if query else key
 
 
-def canonical_url(url: str, origin: str | None = None) -> str:
+def canonical_url(url: str, origin: str | None = None, keep: KeepParam = keep_param) -> str:
     """An absolute canonical URL; with ``origin`` (``https://www.example.org``) as scheme and host.
 
     Without ``origin`` the URL keeps its scheme and host (lowercased, default port dropped).
@@ -101,7 +91,8 @@ def canonical_url(url: str, origin: str | None = None) -> str:
         netloc = (parts.hostname or "").lower().rstrip(".")
         if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
             netloc = f"{netloc}:{parts.port}"
-    return urlunsplit((scheme, netloc, _normal_path(parts.path), _normal_query(parts.query), ""))
+    path, query = _normal_path(parts.path), _normal_query(parts.query, keep)
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def absolute(href: str, base: str) -> str | None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 
 from pipeline.crawl import Crawl, CrawledPage, CrawlSettings, CrawlSummary, MemoryStateStore
-from pipeline.sites import STIFTUNG_SPI
 from pipeline.urls import canonical_key
+from tests.spi import SPI
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 FAST = {"delay": 0.0, "parse_processes": 0, "backoff": 0.01}
@@ -41,7 +41,7 @@ def crawl(base_url: str, state: MemoryStateStore | None = None, **settings: obje
 
     async def go() -> CrawlRun:
         async with httpx.AsyncClient() as client:
-            run = Crawl(STIFTUNG_SPI, client, CrawlSettings(**options), state, base_url)
+            run = Crawl(SPI, client, CrawlSettings(**options), state, base_url)
             pages = []
             async for page in run.pages():
                 pages.append(page)
@@ -55,7 +55,7 @@ def crawl(base_url: str, state: MemoryStateStore | None = None, **settings: obje
 def request_keys(targets: list[str]) -> list[str]:
     """Canonical keys of requested page targets (robots.txt and sitemaps left out)."""
     return [
-        canonical_key("http://www.stiftung-spi.de" + t)
+        canonical_key("http://www.stiftung-spi.de" + t, SPI.keep_param)
         for t in targets
         if not t.startswith(("/robots.txt", "/sitemap"))
     ]

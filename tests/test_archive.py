@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from dataclasses import replace
 from hashlib import sha256
 from pathlib import Path
 
@@ -36,8 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def archived_options(url: str, db: Path, archive: Path) -> RunOptions:
-    base = options(url, db)
-    return RunOptions(base_url=base.base_url, db=db, settings=base.settings, archive_dir=archive)
+    return replace(options(url, db), archive_dir=archive)
 
 
 def records(path: Path) -> list[dict]:

@@ -19,6 +19,7 @@ from pipeline.crawl import MemoryStateStore
 from pipeline.fixture_server import FixtureSite, Reply
 from pipeline.urls import absolute, canonical_key
 from tests.crawl_support import SITE, crawl, request_keys
+from tests.spi import SPI
 
 V1 = SITE / "v1"
 
@@ -67,13 +68,17 @@ def _routes() -> dict[str, set[str]]:
             route = "listing"
         for href in re.findall(r'href="([^"]+)"', html):
             url = absolute(href.replace("&amp;", "&"), base)
-            if url and canonical_key(url) in routes and canonical_key(url) != canonical_key(base):
-                routes[canonical_key(url)].add(route)
+            if (
+                url
+                and canonical_key(url, SPI.keep_param) in routes
+                and canonical_key(url, SPI.keep_param) != canonical_key(base, SPI.keep_param)
+            ):
+                routes[canonical_key(url, SPI.keep_param)].add(route)
     maps = b"".join(
         gzip.decompress(d) if n.endswith(".gz") else d for n, d in sitemaps("v1").items()
     )
     for loc in re.findall(rb"<loc>([^<]+)</loc>", maps):
-        key = canonical_key(loc.decode())
+        key = canonical_key(loc.decode(), SPI.keep_param)
         if key in routes:
             routes[key].add("sitemap")
     return routes
@@ -251,15 +256,13 @@ def test_a_consumer_that_stops_early_does_not_hang_the_crawl(site, monkeypatch):
 
     import pipeline.crawl.crawler as crawler_module
     from pipeline.crawl import Crawl, CrawlSettings
-    from pipeline.sites import STIFTUNG_SPI
+    from tests.spi import SPI
 
     monkeypatch.setattr(crawler_module, "OUTPUT_BUFFER", 1)
 
     async def go() -> str:
         async with httpx.AsyncClient() as client:
-            crawl = Crawl(
-                STIFTUNG_SPI, client, CrawlSettings(delay=0, parse_processes=0), None, site.url
-            )
+            crawl = Crawl(SPI, client, CrawlSettings(delay=0, parse_processes=0), None, site.url)
             pages = crawl.pages()
             seen = 0
             async for _ in pages:

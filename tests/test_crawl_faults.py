@@ -13,8 +13,8 @@ from pipeline.crawl import MemoryStateStore
 from pipeline.crawl.fetcher import decode_content, retry_after_seconds
 from pipeline.crawl.scope import Scope
 from pipeline.fixture_server import FixtureSite, Reply
-from pipeline.sites import STIFTUNG_SPI
 from tests.crawl_support import SITE, crawl
+from tests.spi import SPI
 
 V1 = SITE / "v1"
 OLD = "/projekte/buergerhaushalt/"
@@ -170,14 +170,14 @@ def test_redirect_count_is_bounded(site):
 
 
 def test_scope_refuses_private_addresses_when_the_site_is_public():
-    scope = Scope(STIFTUNG_SPI)
+    scope = Scope(SPI)
     assert scope.redirect_refusal("http://127.0.0.1/x") == "redirect_private"
     assert scope.redirect_refusal("http://10.0.0.5/projekte/x/") == "redirect_private"
     assert scope.redirect_refusal("http://localhost/projekte/x/") == "redirect_private"
     assert scope.redirect_refusal("javascript:alert(1)") == "redirect_scheme"
     assert scope.redirect_refusal("https://evil.example/projekte/x/") == "redirect_off_site"
     assert scope.redirect_refusal("http://stiftung-spi.de/projekte/x/") is None
-    mirror = Scope(STIFTUNG_SPI, "http://127.0.0.1:8080")
+    mirror = Scope(SPI, "http://127.0.0.1:8080")
     assert mirror.redirect_refusal("http://127.0.0.1:8080/projekte/x/") is None
 
 
@@ -302,7 +302,7 @@ def test_retry_after_and_content_decoding_helpers():
 def test_credentials_in_the_base_url_become_basic_auth_and_never_a_stored_url(site):
     from pipeline.crawl.scope import Scope
 
-    scope = Scope(STIFTUNG_SPI, "https://user:s%40cret@staging.example.org")
+    scope = Scope(SPI, "https://user:s%40cret@staging.example.org")
     assert scope.credentials == ("user", "s@cret")
     target = scope.target("https://www.stiftung-spi.de/projekte/x/")
     assert target is not None and target.fetch_url == "https://staging.example.org/projekte/x/"

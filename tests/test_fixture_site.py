@@ -14,6 +14,7 @@ from fixtures.sitegen.model import ORIGIN
 from fixtures.sitegen.render import render_project
 from pipeline.parse import parse_page
 from schemas import content_hash
+from tests.spi import SPI
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 
@@ -25,7 +26,7 @@ def _strip_hash(record: dict) -> dict:
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: f"{p.style}-{p.slug}")
 def test_project_page_yields_its_facts(project):
     html = (SITE / "v1" / project.path.strip("/") / "index.html").read_bytes()
-    result = parse_page(html, ORIGIN + project.path)
+    result = parse_page(html, ORIGIN + project.path, SPI)
     assert result.kind == "project", (result.problems, result.warnings)
     assert _strip_hash(result.record.model_dump(mode="json")) == project.expected()
 
@@ -34,7 +35,7 @@ def test_project_page_yields_its_facts(project):
 def test_same_facts_in_every_markup_style_give_the_same_record_and_hash(project):
     records = []
     for style in "abc":
-        result = parse_page(render_project(project, style), ORIGIN + project.path)
+        result = parse_page(render_project(project, style), ORIGIN + project.path, SPI)
         assert result.kind == "project", (style, result.problems)
         records.append(result.record)
     assert records[0] == records[1] == records[2]
@@ -77,7 +78,7 @@ def test_non_project_pages_yield_no_record():
     for (path, query), html in site_pages("v1").items():
         if any(p.path == path for p in PROJECTS):
             continue
-        result = parse_page(html, ORIGIN + path + (f"?{query}" if query else ""))
+        result = parse_page(html, ORIGIN + path + (f"?{query}" if query else ""), SPI)
         assert result.kind == "not_project", path
         assert result.record is None
 
@@ -102,7 +103,7 @@ def test_every_live_page_of_later_snapshots_yields_its_facts(snapshot):
             assert not (SITE / snapshot / project.path.strip("/") / "index.html").exists()
             continue
         html = (SITE / snapshot / project.path.strip("/") / "index.html").read_bytes()
-        result = parse_page(html, ORIGIN + project.path)
+        result = parse_page(html, ORIGIN + project.path, SPI)
         assert result.kind == "project", (snapshot, project.slug, result.problems)
         assert _strip_hash(result.record.model_dump(mode="json")) == project.expected()
 

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.model import ParseResult
 from pipeline.parse import parse_page
+from tests.spi import SPI
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 MANIFEST: dict[str, str] = json.loads((PAGES / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -36,7 +37,7 @@ def test_every_saved_page_is_in_the_manifest():
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_golden_page(name, update_golden):
     html = (PAGES / name).read_bytes()
-    got = result_json(parse_page(html, MANIFEST[name]))
+    got = result_json(parse_page(html, MANIFEST[name], SPI))
     expected_path = PAGES / name.replace(".html", ".json")
     if update_golden:
         expected_path.write_text(

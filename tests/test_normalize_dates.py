@@ -2,7 +2,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.normalize.dates import EXPIRY, TITLE_YEARS, parse_date, parse_period
+from pipeline.extract.vocabulary import lexicon_for
+from pipeline.normalize.dates import TITLE_YEARS, parse_date, parse_period
+from tests.spi import SPI
 
 D = date.fromisoformat
 
@@ -112,6 +114,6 @@ def test_title_years(title, period):
     ],
 )
 def test_expiry(text, word, when):
-    match = EXPIRY.search(text)
+    match = lexicon_for(SPI).expiry.search(text)
     assert (match["word"] if match else None) == word
     assert (match["date"] if match else None) == when

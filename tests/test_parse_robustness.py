@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.decode import decode_html
 from pipeline.parse import parse_page
+from tests.spi import SPI
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "v1"
 EXAMPLE = (SITE / "projekte" / "aktionsraummitte" / "index.html").read_bytes()
@@ -99,19 +100,19 @@ def _check(result) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(soup())
 def test_tag_soup_never_raises(html):
-    _check(parse_page(html, URL))
+    _check(parse_page(html, URL, SPI))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=3000))
 def test_arbitrary_bytes_never_raise(body):
-    _check(parse_page(body, URL))
+    _check(parse_page(body, URL, SPI))
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, len(EXAMPLE)))
 def test_truncated_page_never_raises(cut):
-    _check(parse_page(EXAMPLE[:cut], URL))
+    _check(parse_page(EXAMPLE[:cut], URL, SPI))
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_truncated_page_never_raises(cut):
     ],
 )
 def test_empty_and_non_html_get_a_clear_problem(body, message):
-    result = parse_page(body, URL)
+    result = parse_page(body, URL, SPI)
     assert result.kind == "invalid"
     assert message in str(result.problems[0])
 
@@ -132,26 +133,27 @@ def test_empty_and_non_html_get_a_clear_problem(body, message):
 def test_huge_page_is_parsed_without_error():
     filler = b"<p>" + b"Lorem ipsum dolor sit amet. " * 40 + b"</p>\n"
     body = EXAMPLE.replace(b"</body>", filler * 6000 + b"</body>")  # about 7 MB
-    result = parse_page(body, URL)
+    result = parse_page(body, URL, SPI)
     assert result.kind == "project"
     assert result.record.title.startswith("Bezirksbeauftragte")
 
 
 def test_pages_in_other_encodings_parse_the_same():
     text = EXAMPLE.decode("utf-8")
-    reference = parse_page(EXAMPLE, URL).record
+    reference = parse_page(EXAMPLE, URL, SPI).record
     latin = text.replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
-    assert parse_page(latin.encode("cp1252"), URL).record == reference
+    assert parse_page(latin.encode("cp1252"), URL, SPI).record == reference
     assert (
-        parse_page(latin.encode("cp1252"), URL, "text/html; charset=ISO-8859-1").record == reference
+        parse_page(latin.encode("cp1252"), URL, SPI, "text/html; charset=ISO-8859-1").record
+        == reference
     )
     undeclared = text.replace('<meta charset="utf-8">', "")
-    assert parse_page(undeclared.encode("utf-8"), URL).record == reference
+    assert parse_page(undeclared.encode("utf-8"), URL, SPI).record == reference
 
 
 def test_parse_is_deterministic_and_pure():
-    first = parse_page(EXAMPLE, URL)
-    second = parse_page(EXAMPLE, URL)
+    first = parse_page(EXAMPLE, URL, SPI)
+    second = parse_page(EXAMPLE, URL, SPI)
     assert first == second
 
 
@@ -161,4 +163,4 @@ def test_bytes_and_their_text_parse_the_same(html, prefix):
     """UTF-8 bytes go to lexbor as they are; what it reads must equal the decoded text."""
     body = prefix + EXAMPLE.replace(b"</h1>", b"</h1>" + html.encode("utf-8", "replace"), 1)
     text, _codec = decode_html(body)
-    assert parse_page(body, URL) == parse_page(text, URL)
+    assert parse_page(body, URL, SPI) == parse_page(text, URL, SPI)

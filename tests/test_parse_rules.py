@@ -6,13 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import labels_match
 from pipeline.extract.blocks import unique_funders
-from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import read_document
+from pipeline.extract.vocabulary import Lexicon, lexicon_for
 from pipeline.labels import FIELD_LABELS
 from pipeline.parse import parse_page
+from pipeline.profiles import Vocabulary
 from schemas import build_record
+from tests.spi import SPI
+
+LEX = lexicon_for(SPI)
 
 URL = "https://www.stiftung-spi.de/service/projekte/detail/x"
 
@@ -31,7 +34,7 @@ URL = "https://www.stiftung-spi.de/service/projekte/detail/x"
 )
 def test_unlabelled_logo_links_are_funders(logo, funder):
     html = f"<main><h1>Projekt</h1><p>Text.</p><p>Status: laufend</p><p>{logo}</p></main>"
-    result = parse_page(html, URL)
+    result = parse_page(html, URL, SPI)
     assert result.record is not None
     assert result.record.funders == [funder]
 
@@ -42,7 +45,7 @@ def test_email_links_in_the_contact_block_are_read_once_and_in_order():
         '<br>E-Mail: <a href="mailto:b@x.de">E-Mail schreiben</a>, a(at)x.de<br>'
         'Ansprechperson: <a href="mailto:c@x.de">Eva Klein</a></p></main>'
     )
-    contact = parse_page(html, URL).record.contact
+    contact = parse_page(html, URL, SPI).record.contact
     assert contact.emails == ["a@x.de", "b@x.de", "c@x.de"]
     assert contact.persons == ["Eva Klein"]
 
@@ -78,7 +81,7 @@ def test_built_record_can_be_copied_with_updates():
     ],
 )
 def test_head_facts_are_read_wherever_the_page_put_them(html, facts):
-    doc = read_document(html)
+    doc = read_document(html, LEX)
     assert (doc.lang, doc.title_tag, doc.canonical) == facts
 
 
@@ -109,7 +112,7 @@ def test_head_facts_are_read_wherever_the_page_put_them(html, facts):
     ],
 )
 def test_chrome_is_skipped_and_content_kept(body, lines):
-    assert [line.text for line in read_document(body).lines] == lines
+    assert [line.text for line in read_document(body, LEX).lines] == lines
 
 
 def test_link_text_is_what_a_reader_sees():
@@ -117,7 +120,7 @@ def test_link_text_is_what_a_reader_sees():
         '<main><h1>X</h1><p>Website: <a href="https://p.de"><svg><title>Extern</title></svg>'
         "p.de<span hidden>(neues Fenster)</span><script>var x;</script></a></p></main>"
     )
-    (line,) = [line for line in read_document(html).lines if line.links]
+    (line,) = [line for line in read_document(html, LEX).lines if line.links]
     assert [(link.href, link.text) for link in line.links] == [("https://p.de", "p.de")]
     assert line.text == "Website: p.de"
 
@@ -146,7 +149,7 @@ def test_link_text_is_what_a_reader_sees():
 )
 def test_page_url_follows_a_trustworthy_canonical_link(fetched, canonical, page_url):
     html = f'<head><link rel="canonical" href="{canonical}"></head><main><h1>X</h1></main>'
-    assert parse_page(html, fetched).url == page_url
+    assert parse_page(html, fetched, SPI).url == page_url
 
 
 @pytest.mark.parametrize(
@@ -185,13 +188,8 @@ _LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels}
 )
 def test_label_prefilter_turns_away_no_label(text):
     """The first-letters check before the label regex never changes what matches."""
-    match_label.cache_clear()
-    found = match_label(text)
-    original = labels_match._HEADS
-    try:
-        labels_match._HEADS = _Everything()  # type: ignore[assignment]
-        match_label.cache_clear()
-        assert match_label(text) == found
-    finally:
-        labels_match._HEADS = original
-        match_label.cache_clear()
+    lexicon = Lexicon(Vocabulary(), "DE")
+    found = lexicon.match_label(text)
+    unfiltered = Lexicon(Vocabulary(), "DE")
+    unfiltered._heads = _Everything()  # type: ignore[assignment]
+    assert unfiltered.match_label(text) == found

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.decode import decode_html
-from pipeline.sites import STIFTUNG_SPI, profile_for_url
+from pipeline.profiles import discover
 from pipeline.urls import absolute, canonical_key, canonical_url
+from tests.spi import SPI
 
 SAME = [
     "https://www.stiftung-spi.de/projekte/aktionsraummitte/",
@@ -23,8 +24,8 @@ SAME = [
 
 @pytest.mark.parametrize("url", SAME)
 def test_canonical_key_ignores_non_content_variation(url):
-    assert canonical_key(url) == "stiftung-spi.de/projekte/aktionsraummitte"
-    assert canonical_url(url, STIFTUNG_SPI.origin) == (
+    assert canonical_key(url, SPI.keep_param) == "stiftung-spi.de/projekte/aktionsraummitte"
+    assert canonical_url(url, SPI.origin, SPI.keep_param) == (
         "https://www.stiftung-spi.de/projekte/aktionsraummitte"
     )
 
@@ -45,8 +46,25 @@ def test_canonical_key_keeps_content_selecting_parts(a, b):
 
 
 def test_canonical_key_sorts_and_keeps_params():
-    assert canonical_key("https://x.de/s?b=2&a=1&cHash=9") == "x.de/s?a=1&b=2"
+    assert canonical_key("https://x.de/s?b=2&a=1&cHash=9", SPI.keep_param) == "x.de/s?a=1&b=2"
+    assert canonical_key("https://x.de/s?b=2&a=1&utm_source=n") == "x.de/s?a=1&b=2"
     assert canonical_key("https://x.de/") == "x.de"
+
+
+@pytest.mark.parametrize(
+    ("url", "generic", "spi"),
+    [
+        # TYPO3's parameters are the SPI profile's; on another site `type` may select content.
+        ("https://x.de/p?type=bildung", "x.de/p?type=bildung", "x.de/p"),
+        ("https://x.de/p?cHash=ab&id=3", "x.de/p?cHash=ab&id=3", "x.de/p?id=3"),
+        ("https://x.de/p?sid=1&ref=nav", "x.de/p?ref=nav&sid=1", "x.de/p"),
+        # tracking and session parameters are nobody's content
+        ("https://x.de/p?fbclid=1&PHPSESSID=2&utm_x=3&q=a", "x.de/p?q=a", "x.de/p?q=a"),
+    ],
+)
+def test_ignored_params_come_from_the_profile(url, generic, spi):
+    assert canonical_key(url) == generic
+    assert canonical_key(url, SPI.keep_param) == spi
 
 
 def test_canonical_url_without_origin_keeps_host():
@@ -69,11 +87,13 @@ def test_absolute(href, resolved):
 
 
 def test_profile_for_url():
-    assert profile_for_url("http://stiftung-spi.de/x") is STIFTUNG_SPI
-    assert profile_for_url("https://example.org/x") is None
-    assert STIFTUNG_SPI.is_project_path("/projekte/pfd-spandau/")
-    assert STIFTUNG_SPI.is_project_path("/service/projekte/detail/pfd-spandau")
-    assert not STIFTUNG_SPI.is_project_path("/service/projekte/")
+    catalog = discover()
+    assert catalog.for_url("http://stiftung-spi.de/x") == SPI
+    generic = catalog.for_url("https://www.example.org/x")
+    assert (generic.id, generic.origin) == ("example.org", "https://www.example.org")
+    assert SPI.is_project_path("/projekte/pfd-spandau/")
+    assert SPI.is_project_path("/service/projekte/detail/pfd-spandau")
+    assert not SPI.is_project_path("/service/projekte/")
 
 
 TEXT = "Größe „Zitat“ – 5 €"

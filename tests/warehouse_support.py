@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
-from pipeline.crawl import CrawlSettings
+from pipeline import config
 from pipeline.nightly import RunOptions, RunReport, run_crawl
+from pipeline.options import run_options
+from tests.spi import SPI
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 TABLES = (
@@ -24,18 +27,18 @@ TABLES = (
 
 
 def options(base_url: str, db: Path, **settings: object) -> RunOptions:
+    """A run of the SPI fixture site made as the CLI makes one; settings that are not options
+    of ``pipeline.toml`` (crawler internals) go to the crawl settings directly."""
     accept = bool(settings.pop("accept_coverage_drop", False))
-    absence = int(settings.pop("absence_runs", 2))  # type: ignore[arg-type]
-    crawl_settings = CrawlSettings(
-        **{"delay": 0.0, "parse_processes": 0, "backoff": 0.01, **settings}  # type: ignore[arg-type]
-    )
-    return RunOptions(
+    known = {k: settings.pop(k) for k in list(settings) if k in config.BY_NAME}
+    effective = config.defaults(
         base_url=base_url,
-        db=db,
-        settings=crawl_settings,
-        accept_coverage_drop=accept,
-        absence_runs=absence,
+        db=str(db),
+        archive=False,
+        **{"delay": 0.0, "parse_processes": 0, "backoff": 0.01, **known},
     )
+    made = run_options(effective, SPI, accept_coverage_drop=accept)
+    return replace(made, settings=replace(made.settings, **settings))  # type: ignore[arg-type]
 
 
 def crawl_into(base_url: str, db: Path, **settings: object) -> RunReport:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.crawl.links import SitemapTooLarge, page_links, parse_sitemap
-from pipeline.crawl.scope import scope_for
+from pipeline.crawl.scope import Scope
 from pipeline.decode import decode_html
 from pipeline.model import PageKind, ParseResult, Target
 from pipeline.parse import parse_page
@@ -17,8 +17,6 @@ from pipeline.urls import absolute
 
 @dataclass(frozen=True, slots=True)
 class AnalysisJob:
-    profile_id: str
-    base_url: str | None
     kind: PageKind
     site_url: str  # the page's canonical URL on the site's origin
     page_url: str  # the address as served, on the site's origin: the base of relative links
@@ -43,8 +41,8 @@ class Analysis:
     record_json: str | None = None  # the record serialized here, off the main process
 
 
-def analyze(job: AnalysisJob) -> Analysis:
-    scope = scope_for(job.profile_id, job.base_url)
+def analyze(scope: Scope, job: AnalysisJob) -> Analysis:
+    """Analyse one fetched body of ``scope``'s site (workers get the scope once, at start)."""
     if job.kind == "sitemap":
         try:
             sitemap = parse_sitemap(job.body, job.max_sitemap_bytes)
@@ -55,7 +53,7 @@ def analyze(job: AnalysisJob) -> Analysis:
         return Analysis(None, tuple(found))
     parse: ParseResult | None = None
     if job.kind == "project":
-        parse = parse_page(job.body, job.site_url, job.content_type)
+        parse = parse_page(job.body, job.site_url, scope.profile, job.content_type)
         hrefs: tuple[str, ...] | list[str] = parse.links
     else:
         text, _codec = decode_html(job.body, job.content_type)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import traceback
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -22,16 +23,20 @@ from pipeline.crawl.analyze import Analysis, AnalysisJob, analyze
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.frontier import Frontier, Item
 from pipeline.crawl.politeness import HostGate
-from pipeline.crawl.scope import scope_for
+from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
 from pipeline.crawl.workers import ParseWorkers, WorkerDied
 from pipeline.model import PARSER_VERSION, CrawledPage, CrawlSummary, FetchResult, PageState
 from pipeline.normalize.dates import parse_w3c_datetime
-from pipeline.sites import SiteProfile
+from pipeline.profiles import SiteProfile
 
 log = logging.getLogger(__name__)
 OUTPUT_BUFFER = 64  # pages waiting for the sink: backpressure keeps memory bounded
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def default_parse_processes() -> int:
@@ -53,21 +58,23 @@ class Crawl:
         settings: CrawlSettings | None = None,
         state: PageStateStore | None = None,
         base_url: str | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.profile = profile
+        self.clock = clock or _utc_now
         self.settings = settings or CrawlSettings()
         self.state: PageStateStore = state or _NoState()
-        self.scope = scope_for(profile.id, base_url)
+        self.scope = Scope(profile, base_url)
         self.base_url = base_url
         self.gate = HostGate(self.settings.concurrency, self.settings.delay)
-        self.fetcher = Fetcher(client, self.settings, self.scope, self.gate)
+        self.fetcher = Fetcher(client, self.settings, self.scope, self.gate, self.clock)
         self.frontier = Frontier(self.settings)
-        self.summary = CrawlSummary(profile.id, self.scope.base_url, datetime.now(UTC))
+        self.summary = CrawlSummary(profile.id, self.scope.base_url, self.clock())
         self.robots: Protego | None = None
         self._rechecks: list[Item] = []
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
         self._pool: ParseWorkers | None = None
-        self._now = datetime.now(UTC)
+        self._now = self.summary.started_at
 
     # -- the stream --------------------------------------------------------------------------
     async def pages(self) -> AsyncGenerator[CrawledPage, None]:
@@ -97,7 +104,7 @@ class Crawl:
             if not await self._read_robots():
                 return
             if processes > 0:
-                self._pool = ParseWorkers(processes, analyze).start()
+                self._pool = ParseWorkers(processes, functools.partial(analyze, self.scope)).start()
             count = max(4, self.settings.concurrency * 4)
             workers = [asyncio.create_task(self._worker()) for _ in range(count)]
             if self.settings.use_sitemaps:
@@ -148,7 +155,7 @@ class Crawl:
                 result = FetchResult(
                     item.target,
                     "failed",
-                    datetime.now(UTC),
+                    self.clock(),
                     error="internal",
                     detail=f"internal error: {exc!r}",
                 )
@@ -206,7 +213,7 @@ class Crawl:
             result = FetchResult(
                 target,
                 "unchanged",
-                datetime.now(UTC),
+                self.clock(),
                 final_target=target,
                 via="sitemap-lastmod",
                 final_url=target.fetch_url,
@@ -279,8 +286,6 @@ class Crawl:
     async def _analyze(self, result: FetchResult) -> Analysis:
         final = result.final_target or result.target
         job = AnalysisJob(
-            self.profile.id,
-            self.base_url,
             final.kind,
             final.site_url,
             self.scope.site_address(result.final_url or final.fetch_url),
@@ -295,7 +300,7 @@ class Crawl:
                 log.warning("a parse worker process died; parsing in the main process from now on")
                 self._pool.close()
                 self._pool = None
-        return analyze(job)
+        return analyze(self.scope, job)
 
     async def _emit(self, page: CrawledPage) -> None:
         result, summary = page.fetch, self.summary
@@ -318,7 +323,7 @@ class Crawl:
 
     def _finish(self) -> None:
         summary = self.summary
-        summary.finished_at = datetime.now(UTC)
+        summary.finished_at = self.clock()
         summary.duration = (summary.finished_at - summary.started_at).total_seconds()
         summary.discovered = len(self.frontier.seen)
         summary.requests = self.fetcher.requests

@@ -12,6 +12,7 @@ import hashlib
 import random
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -97,9 +98,15 @@ def decode_content(raw: bytes, encoding: str | None, limit: int) -> bytes:
 
 class Fetcher:
     def __init__(
-        self, client: httpx.AsyncClient, settings: CrawlSettings, scope: Scope, gate: HostGate
+        self,
+        client: httpx.AsyncClient,
+        settings: CrawlSettings,
+        scope: Scope,
+        gate: HostGate,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.client = client
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.settings = settings
         self.scope = scope
         self.gate = gate
@@ -120,7 +127,7 @@ class Fetcher:
 
     async def fetch(self, target: Target, state: PageState | None = None) -> FetchResult:
         """Fetch a target; never raises for network or HTTP trouble (it is in the result)."""
-        started = datetime.now(UTC)
+        started = self.clock()
         clock = time.monotonic()
         result = FetchResult(target, "failed", started)
         url, current = target.fetch_url, target
@@ -235,7 +242,7 @@ class Fetcher:
         cap = self.settings.max_body_bytes
         async with self.gate.slot():
             self.requests += 1
-            at = datetime.now(UTC)
+            at = self.clock()
             try:
                 request = self.client.build_request(
                     "GET", url, headers=headers, timeout=self._timeout

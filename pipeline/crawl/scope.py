@@ -15,9 +15,10 @@ from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from pipeline.errors import ConfigError
+from pipeline.labels import IGNORED_PREFIXES
 from pipeline.model import PageKind, Target
-from pipeline.sites import PROFILES, SiteProfile
-from pipeline.urls import IGNORED_PREFIXES, bare_host, canonical_key, canonical_url
+from pipeline.profiles import SiteProfile
+from pipeline.urls import bare_host, canonical_key, canonical_url
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _TRACKING = re.compile(
@@ -40,6 +41,7 @@ class Scope:
 
     def __init__(self, profile: SiteProfile, base_url: str | None = None) -> None:
         self.profile = profile
+        self._keep = profile.keep_param
         base = urlsplit(base_url or profile.origin)
         if base.scheme not in ("http", "https") or not base.hostname:
             raise ConfigError(
@@ -96,11 +98,13 @@ class Scope:
                 kind = "listing"
             else:
                 return None
-        site_url = canonical_url(urlunsplit(("https", "x", path, query, "")), self.profile.origin)
+        site_url = canonical_url(
+            urlunsplit(("https", "x", path, query, "")), self.profile.origin, self._keep
+        )
         fetch_url = urlunsplit(
             (self.base_scheme, self.base_netloc, self.base_prefix + path, query, "")
         )
-        return Target(canonical_key(site_url), site_url, fetch_url, kind)
+        return Target(canonical_key(site_url, self._keep), site_url, fetch_url, kind)
 
     def site_address(self, fetch_url: str) -> str:
         """A fetched address on the site's origin, path kept as served (for relative links)."""
@@ -127,14 +131,3 @@ class Scope:
 def _cached_target(scope: Scope, url: str, kind: PageKind | None) -> Target | None:
     # Navigation links repeat on every page: resolve each distinct URL once.
     return scope._build(url, kind)
-
-
-@lru_cache(maxsize=16)
-def scope_for(profile_id: str, base_url: str | None) -> Scope:
-    """One shared Scope per (profile, base URL), also inside parse worker processes."""
-    try:
-        profile = PROFILES[profile_id]
-    except KeyError:
-        known = ", ".join(sorted(PROFILES))
-        raise ConfigError(f"unknown site {profile_id!r}; known sites: {known}") from None
-    return Scope(profile, base_url)

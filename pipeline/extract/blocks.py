@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import Line
-from pipeline.labels import CONTACT_HEADINGS, FUNDER_LINK, LOGO_AFFIX, MARKER_LINES
+from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
 
 MAX_VALUE_LINES = 12
 
 
-def _stops(line: Line, label: Line) -> bool:
+def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
     text = line.text
     return (
         line.kind == "h"
         or line.aside != label.aside
-        or match_label(text) is not None
-        or MARKER_LINES.match(text) is not None
-        or bool(CONTACT_HEADINGS.match(text) and len(text) < 60)
+        or lex.match_label(text) is not None
+        or lex.marker_lines.match(text) is not None
+        or bool(lex.contact_headings.match(text) and len(text) < 60)
     )
 
 
-def value_lines(lines: list[Line], taken: list[bool], index: int) -> list[int]:
+def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) -> list[int]:
     """Indexes of the lines that carry the value of the label line at ``index``.
 
     They run until a heading, another label, a consumed line, or a sentence of running text.
@@ -33,7 +32,7 @@ def value_lines(lines: list[Line], taken: list[bool], index: int) -> list[int]:
     found: list[int] = []
     for j in range(index + 1, min(len(lines), index + 1 + MAX_VALUE_LINES)):
         line = lines[j]
-        if taken[j] or _stops(line, label):
+        if taken[j] or _stops(line, label, lex):
             break
         if line.kind in ("p", "dd", "td", "li") and (
             len(line.text) > 150 or (line.text.endswith(".") and len(line.text) > 60)
@@ -43,13 +42,13 @@ def value_lines(lines: list[Line], taken: list[bool], index: int) -> list[int]:
     return found
 
 
-def funder_name(text: str) -> str | None:
+def funder_name(text: str, lex: Lexicon) -> str | None:
     """A funder's name from a caption, alt text or link title ("Link zum X" is X)."""
     text = collapse(text)
-    match = FUNDER_LINK.match(text)
+    match = lex.funder_link.match(text)
     if match:
         text = match["name"]
-    text = LOGO_AFFIX.sub("", text).strip(" :–-")
+    text = lex.logo_affix.sub("", text).strip(" :–-")
     return text or None
 
 

@@ -12,11 +12,10 @@ never enters it, so a mega-menu costs nothing beyond lexbor's parse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pipeline.labels import CHROME_ATTR
+from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.text import collapse
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -309,11 +308,12 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_holds_h1")
+    __slots__ = ("_has_main", "_holds_h1", "_lex")
 
-    def __init__(self, holds_h1: set[int], has_main: bool) -> None:
+    def __init__(self, holds_h1: set[int], has_main: bool, lex: Lexicon) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
+        self._lex = lex
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -326,16 +326,11 @@ class _Chrome:
         if tag in KEEP_TAGS:
             return False
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        return marker != " " and _chrome_marker(marker)
+        # (cached in the lexicon: a site's templates repeat their class names on every page)
+        return marker != " " and self._lex.is_chrome_marker(marker)
 
 
-@lru_cache(maxsize=4096)  # a site's templates repeat their class names on every page
-def _chrome_marker(marker: str) -> bool:
-    """Whether an element's class and id tokens name it as chrome."""
-    return CHROME_ATTR.search(marker) is not None
-
-
-def _content_root(body: LexborNode) -> tuple[LexborNode, _Chrome]:
+def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:
     """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -346,11 +341,11 @@ def _content_root(body: LexborNode) -> tuple[LexborNode, _Chrome]:
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return node, _Chrome(holds_h1, has_main=True)
+            return node, _Chrome(holds_h1, True, lex)
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
-        return articles[0], _Chrome(holds_h1, has_main=True)
-    return body, _Chrome(holds_h1, has_main=False)
+        return articles[0], _Chrome(holds_h1, True, lex)
+    return body, _Chrome(holds_h1, False, lex)
 
 
 def _h1_holders(headings: list[LexborNode]) -> set[int]:
@@ -386,14 +381,19 @@ def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | N
     return lang or None, title or None, canonical
 
 
-def read_document(html: str | bytes) -> Document:
+def canonical_link(html: str | bytes) -> str | None:
+    """The page's ``<link rel=canonical>`` as written, or None."""
+    return _head_facts(LexborHTMLParser(html))[2]
+
+
+def read_document(html: str | bytes, lex: Lexicon) -> Document:
     """Parse HTML (text, or bytes in UTF-8) and flatten its main content into lines."""
     tree = LexborHTMLParser(html)
     lang, title_tag, canonical = _head_facts(tree)
     body = tree.body
     if body is None:
         return Document([], title_tag, lang, canonical)
-    root, chrome = _content_root(body)
+    root, chrome = _content_root(body, lex)
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()

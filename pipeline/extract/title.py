@@ -10,48 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.labels_match import match_label
 from pipeline.extract.lines import Line
-from pipeline.labels import CONTACT_HEADINGS
-from pipeline.normalize.dates import EXPIRY, TITLE_YEARS
+from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.dates import TITLE_YEARS
 from pipeline.normalize.text import fold
 
 MAX_TITLE_LINES = 6
 MAX_TITLE_LENGTH = 200
-_STOPWORDS = frozenset(
-    [
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "und",
-        "für",
-        "im",
-        "in",
-        "am",
-        "an",
-        "auf",
-        "aus",
-        "mit",
-        "von",
-        "zum",
-        "zur",
-        "bei",
-        "the",
-        "and",
-        "for",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "with",
-        "a",
-        "an",
-    ]
-)
 _WORD = re.compile(r"\w{3,}")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 
@@ -64,8 +29,8 @@ class TitleBlock:
     texts: tuple[str, ...]  # every line of the block, for expiry and title-period signals
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS}
+def _tokens(text: str, stopwords: frozenset[str]) -> set[str]:
+    return {w for w in _WORD.findall(fold(text)) if w not in stopwords}
 
 
 def _title_like(line: Line) -> bool:
@@ -81,21 +46,22 @@ def _title_like(line: Line) -> bool:
 class _Title:
     key: str  # folded, to compare
     tokens: frozenset[str]  # its words, for overlap
+    lex: Lexicon
 
     @classmethod
-    def of(cls, title: str) -> _Title:
-        return cls(fold(title), frozenset(_tokens(title)))
+    def of(cls, title: str, lex: Lexicon) -> _Title:
+        return cls(fold(title), frozenset(_tokens(title, lex.title_stopwords)), lex)
 
     def owns(self, line: Line) -> bool:
         """Whether a heading-like line near the h1 is a title repeat/subtitle, not a section."""
         if line.header or fold(line.text) == self.key:
             return True
-        if EXPIRY.search(line.text) or TITLE_YEARS.search(line.text):
+        if self.lex.expiry.search(line.text) or TITLE_YEARS.search(line.text):
             return True
-        return not self.tokens.isdisjoint(_tokens(line.text))
+        return not self.tokens.isdisjoint(_tokens(line.text, self.lex.title_stopwords))
 
 
-def find_title(lines: list[Line], title_tag: str | None) -> TitleBlock:
+def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleBlock:
     h1 = next((i for i, line in enumerate(lines) if line.kind == "h" and line.level == 1), None)
     if h1 is None:
         h1 = next((i for i, line in enumerate(lines) if line.kind == "h"), None)
@@ -106,11 +72,15 @@ def find_title(lines: list[Line], title_tag: str | None) -> TitleBlock:
     end = h1 + 1
     while end < len(lines) and end - h1 <= MAX_TITLE_LINES:
         line = lines[end]
-        if not _title_like(line) or match_label(line.text) or CONTACT_HEADINGS.match(line.text):
+        if (
+            not _title_like(line)
+            or lex.match_label(line.text)
+            or lex.contact_headings.match(line.text)
+        ):
             break
         end += 1
     # A heading right before the body that does not echo the title opens the first section.
-    known = _Title.of(title)
+    known = _Title.of(title, lex)
     while end > h1 + 1 and not known.owns(lines[end - 1]):
         end -= 1
     before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]

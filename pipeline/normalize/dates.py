@@ -176,12 +176,6 @@ def parse_period(text: str) -> PeriodValue | None:
 
 # A year range in parentheses at the end of a title or subtitle: "Lernwerkstatt (2007 – 2015)".
 TITLE_YEARS = re.compile(r"\((?P<period>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)\)\s*$")
-# "(ausgelaufen am 30.06.2014)" / "(expired on 30 June 2014)" in a title or subtitle.
-EXPIRY = re.compile(
-    r"\(?\s*(?P<word>ausgelaufen|beendet|abgeschlossen|expired|ended|completed)\s+"
-    r"(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$",
-    re.IGNORECASE,
-)
 
 
 def parse_w3c_datetime(text: str) -> datetime | None:

@@ -1,0 +1,201 @@
+"""The vocabulary one parse reads with: the shared words of :mod:`pipeline.labels` plus the
+site profile's ``[vocabulary]`` additions, compiled once per distinct profile wording.
+
+Two profiles with the same wording and country share one compiled :class:`Lexicon`; a profile's
+additions never reach another profile's lexicon, so no site's words change another's records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import labels
+from pipeline.normalize.text import fold
+from pipeline.profiles.model import SiteProfile, Vocabulary
+
+_CACHE_LIMIT = 4096  # distinct lines remembered per lexicon (templates repeat their lines)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelHit:
+    field: str
+    label: str
+    value: str  # "" when the value follows on the next line(s)
+    inline: bool  # the value followed the label without a colon
+
+
+def _alternatives(words: tuple[str, ...], escape: bool = True) -> str:
+    ordered = sorted(dict.fromkeys(words), key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in ordered)
+
+
+def _phrase(words: tuple[str, ...]) -> str:
+    """Plain phrases as a regex alternation whose spaces match any run of white space."""
+    ordered = sorted(dict.fromkeys(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+
+
+class Lexicon:
+    """Compiled matchers for one vocabulary (shared words + one profile's additions)."""
+
+    def __init__(self, extra: Vocabulary, country: str) -> None:
+        self._labels: dict[str, LabelHit | None] = {}
+        self._chrome: dict[str, bool] = {}
+        self._build_labels(extra)
+        self._status = {
+            fold(word): status
+            for status, words in labels.STATUS_WORDS.items()
+            for word in (*words, *getattr(extra.status_words, status))
+        }
+        i = re.IGNORECASE
+        self.contact_headings = re.compile(
+            rf"^(?:{_phrase((*labels.CONTACT_HEADINGS, *extra.contact))})\b", i
+        )
+        self.contact_subheadings = re.compile(
+            rf"^(?:{_alternatives(labels.CONTACT_SUBHEADINGS, escape=False)})\s*:?", i
+        )
+        self.contact_end = re.compile(rf"^(?:{'|'.join(labels.CONTACT_END)})", i)
+        self.location_line = re.compile(rf"^(?:{_phrase(labels.LOCATION_WORDS)})\s+\S", i)
+        division = (*labels.DIVISION_WORDS, *extra.division)
+        self.division_unit = re.compile(
+            rf"^(?:{_phrase((*division, *labels.DIVISION_WORDS_EN))})\s+(?P<name>.+)$", i
+        )
+        division_link = (
+            rf"^(?:Alle|Weitere)\s+Projekte\s+(?:aus\s+dem|des)\s+(?:{_phrase(division)})"
+            rf"(?:s|es)?\s+(?P<name>.+)$"
+            rf"|^All\s+projects\s+(?:of|from|in)\s+the\s+(?:{_phrase(labels.DIVISION_WORDS_EN)})"
+            rf"\s+(?P<en>.+)$"
+        )
+        self.division_link = re.compile(division_link, i)
+        closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
+        self.closed_notice = re.compile(rf"^(?:{closed})", i)
+        chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
+            f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
+        )
+        self.chrome_lines = re.compile(rf"^(?:{chrome})\s*$", i)
+        # Chrome lines, the closed notice and the division link in one pattern (one match per
+        # line): lines that stand for themselves, never a label's value.
+        self.marker_lines = re.compile(
+            f"(?P<chrome>{self.chrome_lines.pattern})|(?P<closed>{self.closed_notice.pattern})"
+            f"|(?P<division>{division_link})",
+            i,
+        )
+        self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
+        tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
+        self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
+        logo = _alternatives(labels.LOGO_WORDS)
+        self.logo_link = re.compile(rf"^{labels.LINK_TO}\s+(?P<name>.+)$", i)
+        self.funder_link = re.compile(
+            rf"^(?:{labels.LINK_TO}|Logo(?:\s+de[rs])?:?)\s+(?P<name>.+)$", i
+        )
+        self.logo_affix = re.compile(rf"^(?:{logo})\s*[:\-–]?\s+|\s+[-–]?\s*(?:{logo})$", i)
+        expiry = _phrase((*labels.EXPIRY_WORDS, *extra.expiry_words))
+        self.expiry = re.compile(
+            rf"\(?\s*(?P<word>{expiry})\s+(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$", i
+        )
+        self.title_stopwords = frozenset(
+            fold(w) for w in (*labels.TITLE_STOPWORDS, *extra.title_stopwords)
+        )
+        place = labels.COUNTRIES[country]
+        self.calling_code = place.calling_code
+        self.postal_line = re.compile(
+            rf"^(?:{place.postcode_prefix}\s?-\s?)?(?P<code>\d{{{place.postcode_digits}}})"
+            rf"\s+(?P<city>\D.*)$"
+        )
+        # A street line: words then a house number ("Frankfurter Allee 35 – 37, Aufgang C").
+        self.street_line = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
+
+    # -- labels ---------------------------------------------------------------------------
+    def _build_labels(self, extra: Vocabulary) -> None:
+        fields: dict[str, tuple[str, ...]] = dict(labels.FIELD_LABELS)
+        inline = set(labels.INLINE_LABELS)
+        for name in ("period", "status", "funders", "persons", "phones", "emails"):
+            added: tuple[str, ...] = getattr(extra, name)
+            fields[name] = (*fields[name], *added)
+            if name in ("period", "status"):
+                inline.update(added)  # their values are checked before an inline label counts
+        for name in ("focus_areas", "services", "related"):
+            fields[name] = (*fields[name], *getattr(extra, name))
+        self.fields = fields
+        self._by_label = {label.lower(): f for f, words in fields.items() for label in words}
+        self._inline = frozenset(label.lower() for label in inline)
+        self._label_re = re.compile(
+            r"^(?P<label>"
+            + "|".join(re.escape(label) for label in sorted(self._by_label, key=len, reverse=True))
+            + r")(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$",
+            re.IGNORECASE | re.DOTALL,
+        )
+        # Every label starts with one of these (lowercased): most lines of running text are
+        # turned away by one set lookup instead of a regex with a hundred alternatives.
+        self._head = min(len(label) for label in self._by_label)
+        self._heads = frozenset(label[: self._head] for label in self._by_label)
+
+    def clear_caches(self) -> None:
+        """Forget the lines and class names seen so far (benchmarks start each pass cold)."""
+        self._labels.clear()
+        self._chrome.clear()
+
+    def match_label(self, text: str) -> LabelHit | None:
+        """The label a line starts with, and its value.
+
+        ``Telefon: 030 123`` and ``Telefon`` (value on the next line) always match; ``Zeitraum
+        2016 – 2019`` (no colon) matches for inline labels only, and the caller must check that
+        such a value parses.
+        """
+        cache = self._labels
+        if text in cache:
+            return cache[text]
+        hit = self._match_label(text)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[text] = hit
+        return hit
+
+    def _match_label(self, text: str) -> LabelHit | None:
+        head = text.lstrip()[: self._head]
+        if head.isascii() and head.lower() not in self._heads:
+            return None  # (a non-ASCII start goes to the regex: its case rules are Unicode's)
+        match = self._label_re.match(text.strip())
+        if match is None:
+            return None
+        label = match["label"].lower()
+        field = self._by_label[label]
+        value = match["value"].strip()
+        if match["colon"] or not value:
+            return LabelHit(field, label, value, inline=False)
+        if label in self._inline:
+            return LabelHit(field, label, value, inline=True)
+        return None
+
+    def status_of(self, word: str) -> str | None:
+        """The record status for a page's status word, or None for an unknown word."""
+        key = fold(word).strip(" .:;!")
+        if key in self._status:
+            return self._status[key]
+        for known, status in self._status.items():
+            if key.startswith(known + " ") or key.endswith(" " + known):
+                return status
+        return None
+
+    def is_chrome_marker(self, marker: str) -> bool:
+        """Whether an element's class and id tokens name it as chrome."""
+        cache = self._chrome
+        if marker in cache:
+            return cache[marker]
+        found = self.chrome_attr.search(marker) is not None
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[marker] = found
+        return found
+
+
+@lru_cache(maxsize=64)
+def _lexicon(extra: Vocabulary, country: str) -> Lexicon:
+    return Lexicon(extra, country)
+
+
+def lexicon_for(profile: SiteProfile) -> Lexicon:
+    """The compiled vocabulary of a profile (shared by profiles with the same wording)."""
+    return _lexicon(profile.vocabulary, profile.country)

@@ -1,0 +1,72 @@
+"""Effective settings to run options: the one place where settings become a run's options.
+
+The CLI, the demo, the benchmarks and the tests all build their runs through
+:func:`run_options`, so a setting means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.config import Effective
+from pipeline.crawl.settings import CrawlSettings
+from pipeline.errors import ConfigError
+from pipeline.nightly import RunOptions
+from pipeline.profiles import Catalog, SiteProfile, discover, load_profile
+
+
+def catalog(effective: Effective, profile_files: Sequence[str | Path] = ()) -> Catalog:
+    """The built-in profiles, the ``profiles_dir`` folder's, then ``profile_files``."""
+    return discover(effective["profiles_dir"], profile_files)
+
+
+def crawl_settings(effective: Effective) -> CrawlSettings:
+    try:
+        return CrawlSettings(
+            concurrency=effective["concurrency"],
+            delay=effective["delay"],
+            max_pages=effective["max_pages"],
+            max_depth=effective["max_depth"],
+            retries=effective["retries"],
+            backoff=effective["backoff"],
+            read_timeout=effective["timeout"],
+            user_agent=effective["user_agent"],
+            parse_processes=effective["parse_processes"],
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def select_profile(effective: Effective, profile_file: str | Path | None = None) -> SiteProfile:
+    """The run's site: the ``--profile`` file's when given, else ``site`` from the catalog.
+
+    A ``site`` set explicitly (flag, environment, pipeline.toml) must agree with the file.
+    """
+    if profile_file is not None:
+        profile = load_profile(profile_file)
+        if effective.sources["site"] != "default" and effective["site"] != profile.id:
+            raise ConfigError(
+                f"--site {effective['site']!r} does not match the profile {profile_file}, whose "
+                f"id is {profile.id!r}; give one of them"
+            )
+        return profile
+    return catalog(effective).get(effective["site"])
+
+
+def run_options(
+    effective: Effective,
+    profile: SiteProfile,
+    *,
+    accept_coverage_drop: bool = False,
+) -> RunOptions:
+    """A run of ``profile``'s site with these settings."""
+    return RunOptions(
+        profile=profile,
+        base_url=effective["base_url"],
+        db=effective["db"],
+        settings=crawl_settings(effective),
+        accept_coverage_drop=accept_coverage_drop,
+        absence_runs=effective["absence_runs"],
+        archive_dir=Path(effective["archive_dir"]) if effective["archive"] else None,
+    )
