@@ -64,7 +64,9 @@ def site():
         yield server
 
 
-def crawl(site_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def crawl(
+    site_url: str, db: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return pipeline(
         "crawl",
         "--base-url",
@@ -77,6 +79,7 @@ def crawl(site_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[s
         "--json",
         "--quiet",
         *extra,
+        env=env,
     )
 
 
@@ -364,3 +367,72 @@ def test_user_agent_comes_from_the_settings(site, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert {r.headers.get("user-agent") for r in site.requests} == {agent}
+
+
+SECOND_SITE = """\
+id = "zweite-stiftung"
+name = "Zweite Stiftung"
+origin = "https://www.zweite-stiftung.example"
+start_paths = ["/", "/themen-projekte/", "/service/projekte/", "/en/"]
+project_paths = [
+    '(?i)^/projekte/[a-z0-9_-]+/?$',
+    '(?i)^/service/projekte/detail/[a-z0-9_-]+/?$',
+    '(?i)^/en/projects/detail/[a-z0-9_-]+/?$',
+]
+listing_paths = ['^/$', '^/themen-projekte/', '^/service/projekte/?$', '^/en/?$', '^/en/topics/']
+english_paths = ['^/en/']
+ignored_params = ["cHash"]
+
+[vocabulary]
+status_words.completed = ["laufend"]
+"""
+
+
+def test_a_second_site_from_a_profile_file_crawls_through_real_parse_workers(site, tmp_path):
+    """The README's recipe: write a TOML file, `sites check` it, `crawl --profile` it."""
+    profile = tmp_path / "profiles" / "zweite.toml"
+    profile.parent.mkdir()
+    profile.write_text(SECOND_SITE, encoding="utf-8")
+    checked = pipeline("sites", "check", str(profile))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{profile}: ok: site 'zweite-stiftung'")
+    db = tmp_path / "w.duckdb"
+    run = crawl(site.url, db, "--profile", str(profile), env={"PIPELINE_PARSE_PROCESSES": "1"})
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["site"], summary["status"]) == ("zweite-stiftung", "ok")
+    assert summary["projects"] >= 30
+    with Warehouse.open(db, read_only=True) as warehouse:
+        sites = warehouse.con.execute("SELECT DISTINCT site FROM projects").fetchall()
+        ids = [r[0] for r in warehouse.con.execute("SELECT project_id FROM projects").fetchall()]
+        words = warehouse.con.execute(
+            "SELECT DISTINCT status FROM current_projects WHERE status_raw = 'laufend'"
+        ).fetchall()
+    assert sites == [("zweite-stiftung",)]
+    assert all(i.startswith("zweite-stiftung.example/") for i in ids)
+    # the file's own vocabulary reached the worker process: its "laufend" means completed
+    assert words == [("completed",)]
+    listed = pipeline("sites", env={"PIPELINE_PROFILES_DIR": str(profile.parent)})
+    assert listed.returncode == 0, listed.stderr
+    assert re.search(r"zweite-stiftung .* " + re.escape(str(profile)), listed.stdout)
+
+
+def test_sites_check_names_the_file_and_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SECOND_SITE.replace("listing_paths", "listing_pats"), encoding="utf-8")
+    result = pipeline("sites", "check", str(bad))
+    assert result.returncode == exit_codes.USAGE
+    assert result.stderr == (
+        f"error: {bad}: key `listing_pats`: unknown key; check its spelling "
+        "(see `pipeline sites --help` for the keys)\n"
+    )
+
+
+def test_parse_a_page_of_a_host_no_profile_knows(tmp_path):
+    html = (ROOT / "fixtures" / "pages" / "spi-aktionsraum-mitte.html").read_text("utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"<link rel=.canonical[^>]*>", "", html), encoding="utf-8")
+    result = pipeline("parse", str(page), "--url", "https://unknown.example/x", "--quiet")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["site"], record["project_id"]) == ("unknown.example", "unknown.example/x")

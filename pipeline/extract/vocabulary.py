@@ -44,11 +44,13 @@ class Lexicon:
         self._labels: dict[str, LabelHit | None] = {}
         self._chrome: dict[str, bool] = {}
         self._build_labels(extra)
+        # The site's own status words come last: where they differ from the shared ones, the
+        # site's meaning wins.
         self._status = {
-            fold(word): status
-            for status, words in labels.STATUS_WORDS.items()
-            for word in (*words, *getattr(extra.status_words, status))
+            fold(word): status for status, words in labels.STATUS_WORDS.items() for word in words
         }
+        for status in labels.STATUS_WORDS:
+            self._status.update((fold(w), status) for w in getattr(extra.status_words, status))
         i = re.IGNORECASE
         self.contact_headings = re.compile(
             rf"^(?:{_phrase((*labels.CONTACT_HEADINGS, *extra.contact))})\b", i

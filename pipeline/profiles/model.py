@@ -125,7 +125,7 @@ class SiteProfile(BaseModel):
         code = value.upper()
         if code not in COUNTRIES:
             raise ValueError(
-                f"{value!r} is not a known country; expected one of {sorted(COUNTRIES)}"
+                f"{value!r} is not a known country; expected one of {', '.join(sorted(COUNTRIES))}"
             )
         return code
 
