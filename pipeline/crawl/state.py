@@ -1,7 +1,7 @@
 """What the crawler remembers about a page between runs, behind a small interface.
 
-The warehouse implements :class:`PageStateStore` from its ``fetches`` table;
-:class:`MemoryStateStore` serves tests and one-off crawls.
+The warehouse implements :class:`PageStateStore` from its ``page_state`` table (kept by the
+merge's SQL); :class:`MemoryStateStore` keeps the same rule, :func:`next_state`, in memory.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from pipeline.model import CrawledPage, PageState
+from pipeline.model import PARSER_VERSION, Capture, CrawledPage, PageState
 
 
 class PageStateStore(Protocol):
@@ -18,8 +18,54 @@ class PageStateStore(Protocol):
         ...
 
 
+def keeps_state(page: CrawledPage) -> bool:
+    """Whether a crawled page updates its page's state (the warehouse's ``page_state``)."""
+    kind = page.fetch.target.kind
+    return kind in ("project", "listing") and not page.recheck and page.duplicate_of is None
+
+
+def next_state(
+    old: PageState | None, page: CrawledPage, capture: Capture | None = None
+) -> PageState | None:
+    """What a page's state becomes after one crawled page (None: no state is kept).
+
+    The rule of the merge's ``page_state`` statements, as one pure function (a test runs both
+    over the same crawls): a new body replaces the state (an invalid page keeps no body hash,
+    so it is parsed again next time), a 304 or an unchanged body confirmed over HTTP refreshes
+    the validators and the time, a 404/410 forgets the page; anything else leaves it as it was.
+    """
+    fetch = page.fetch
+    if not keeps_state(page):
+        return old
+    if fetch.outcome == "fetched":
+        kind = page.parse.kind if page.parse is not None else None
+        return PageState(
+            fetch.etag,
+            fetch.last_modified,
+            None if kind == "invalid" else fetch.body_hash,
+            page.links,
+            kind == "project",
+            fetch.started_at,
+            PARSER_VERSION,
+            capture.record_id if capture else None,
+            fetch.final_url or fetch.target.fetch_url,
+            capture.date if capture else None,
+            capture.payload_digest if capture else None,
+        )
+    if fetch.outcome in ("not_modified", "unchanged") and old is not None and fetch.via == "http":
+        return replace(
+            old,
+            etag=fetch.etag or old.etag,
+            last_modified=fetch.last_modified or old.last_modified,
+            verified_at=fetch.started_at,
+        )
+    if fetch.outcome == "gone":
+        return None
+    return old
+
+
 class MemoryStateStore:
-    """A dict of states; ``remember`` keeps what a crawl's sink hands it."""
+    """A dict of states kept by :func:`next_state`: for tests and one-off crawls."""
 
     def __init__(self) -> None:
         self.states: dict[str, PageState] = {}
@@ -27,29 +73,11 @@ class MemoryStateStore:
     def lookup(self, key: str) -> PageState | None:
         return self.states.get(key)
 
-    def record(self, page: CrawledPage) -> None:
+    def record(self, page: CrawledPage, capture: Capture | None = None) -> None:
         """Update the state from one crawled page, as the warehouse does from its fetches."""
-        fetch = page.fetch
-        key = fetch.target.key
-        if fetch.target.kind not in ("project", "listing") or page.duplicate_of:
-            return
-        old = self.states.get(key)
-        if fetch.outcome == "fetched":
-            self.states[key] = PageState(
-                fetch.etag,
-                fetch.last_modified,
-                fetch.body_hash,
-                page.links,
-                page.parse is not None and page.parse.kind == "project",
-                fetch.started_at,
-            )
-        elif fetch.outcome in ("not_modified", "unchanged") and old is not None:
-            if fetch.via == "http":
-                self.states[key] = replace(
-                    old,
-                    etag=fetch.etag or old.etag,
-                    last_modified=fetch.last_modified or old.last_modified,
-                    verified_at=fetch.started_at,
-                )
-        elif fetch.outcome == "gone":
+        key = page.fetch.target.key
+        state = next_state(self.states.get(key), page, capture)
+        if state is None:
             self.states.pop(key, None)
+        else:
+            self.states[key] = state
