@@ -27,7 +27,14 @@ from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
 from pipeline.crawl.workers import ParseWorkers, WorkerDied
-from pipeline.model import PARSER_VERSION, CrawledPage, CrawlSummary, FetchResult, PageState
+from pipeline.model import (
+    PARSER_VERSION,
+    CrawledPage,
+    CrawlSummary,
+    ErrorKind,
+    FetchResult,
+    PageState,
+)
 from pipeline.normalize.dates import parse_w3c_datetime
 from pipeline.profiles import SiteProfile
 
@@ -156,7 +163,7 @@ class Crawl:
                     item.target,
                     "failed",
                     self.clock(),
-                    error="internal",
+                    error=ErrorKind.INTERNAL,
                     detail=f"internal error: {exc!r}",
                 )
                 await self._emit(CrawledPage(result))
@@ -241,7 +248,7 @@ class Crawl:
                 if analysis.error:
                     result.outcome, result.error, result.detail = (
                         "failed",
-                        "bad_sitemap",
+                        ErrorKind.BAD_SITEMAP,
                         analysis.error,
                     )
                 page.parse = analysis.parse

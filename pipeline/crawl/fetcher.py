@@ -23,7 +23,16 @@ import httpx
 from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import CrawlSettings
-from pipeline.model import PARSER_VERSION, Exchange, FetchResult, Hop, PageState, Target
+from pipeline.model import (
+    PARSER_VERSION,
+    ErrorKind,
+    Exchange,
+    FetchResult,
+    Hop,
+    PageState,
+    Target,
+    http_error,
+)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -42,7 +51,7 @@ SITEMAP_TYPES = (
 class _Failure(Exception):
     """A failed attempt: its error kind, message, and whether another attempt may help."""
 
-    def __init__(self, kind: str, detail: str, transient: bool) -> None:
+    def __init__(self, kind: ErrorKind, detail: str, transient: bool) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
@@ -89,11 +98,13 @@ def decode_content(raw: bytes, encoding: str | None, limit: int) -> bytes:
                 continue
             if len(out) > limit or inflater.unconsumed_tail:
                 raise _Failure(
-                    "decoded_too_large", f"body decompresses to more than {limit} bytes", False
+                    ErrorKind.DECODED_TOO_LARGE,
+                    f"body decompresses to more than {limit} bytes",
+                    False,
                 )
             return out
-        raise _Failure("bad_encoding", f"body is not valid {encoding} data", False)
-    raise _Failure("bad_encoding", f"unsupported Content-Encoding {encoding!r}", False)
+        raise _Failure(ErrorKind.BAD_ENCODING, f"body is not valid {encoding} data", False)
+    raise _Failure(ErrorKind.BAD_ENCODING, f"unsupported Content-Encoding {encoding!r}", False)
 
 
 class Fetcher:
@@ -145,13 +156,15 @@ class Fetcher:
                     break
                 location = result.header("location")
                 if not location:
-                    raise _Failure("bad_redirect", f"{url} redirects without a Location", False)
+                    raise _Failure(
+                        ErrorKind.BAD_REDIRECT, f"{url} redirects without a Location", False
+                    )
                 nxt = urljoin(url, location.strip())
                 hops.append(Hop(answer.status, url, nxt))
                 result.redirects = tuple(hops)
                 if len(hops) > self.settings.max_redirects:
                     raise _Failure(
-                        "too_many_redirects",
+                        ErrorKind.TOO_MANY_REDIRECTS,
                         f"more than "
                         f"{self.settings.max_redirects} redirects from "
                         f"{target.fetch_url}",
@@ -165,12 +178,12 @@ class Fetcher:
                 fixed_kind = target.kind if target.kind in ("sitemap", "robots") else None
                 nxt_target = self.scope.target(nxt, fixed_kind)
                 if nxt_target is None:
-                    result.outcome, result.error = "refused", "redirect_out_of_scope"
+                    result.outcome, result.error = "refused", ErrorKind.REDIRECT_OUT_OF_SCOPE
                     result.detail = f"{url} redirects to {nxt}, outside the site's page paths"
                     return result
                 # Always fetch through the base URL: a mirror never sends us to the public host.
                 if any(hop.url == nxt_target.fetch_url for hop in hops):
-                    raise _Failure("redirect_loop", f"redirect loop at {nxt}", False)
+                    raise _Failure(ErrorKind.REDIRECT_LOOP, f"redirect loop at {nxt}", False)
                 if nxt_target.key != target.key:
                     headers = self._headers(None)  # validators belong to the old address
                 url, current = nxt_target.fetch_url, nxt_target
@@ -187,10 +200,10 @@ class Fetcher:
             result.outcome = "not_modified"
             return
         if status in (404, 410):
-            result.outcome, result.error = "gone", f"http_{status}"
+            result.outcome, result.error = "gone", http_error(status)
             return
         if not 200 <= status < 300:
-            result.outcome, result.error = "failed", f"http_{status}"
+            result.outcome, result.error = "failed", http_error(status)
             result.detail = f"{result.final_url} answered HTTP {status}"
             return
         content_type = (result.content_type or "").split(";")[0].strip().lower()
@@ -198,7 +211,7 @@ class Fetcher:
             SITEMAP_TYPES + PAGE_TYPES if target.kind in ("sitemap", "robots") else PAGE_TYPES
         )
         if content_type and content_type not in accepted:
-            result.outcome, result.error = "skipped", "content_type"
+            result.outcome, result.error = "skipped", ErrorKind.CONTENT_TYPE
             result.detail = f"{result.final_url} is {content_type}, not parsed"
             return
         result.body = decode_content(
@@ -252,27 +265,33 @@ class Fetcher:
                     length = response.headers.get("content-length", "")
                     if length.isdigit() and int(length) > cap:
                         raise _Failure(
-                            "too_large", f"{url} is {length} bytes, above the {cap}-byte cap", False
+                            ErrorKind.TOO_LARGE,
+                            f"{url} is {length} bytes, above the {cap}-byte cap",
+                            False,
                         )
                     chunks: list[bytes] = []
                     size = 0
                     async for chunk in response.aiter_raw():
                         size += len(chunk)
                         if size > cap:
-                            raise _Failure("too_large", f"{url} sent more than {cap} bytes", False)
+                            raise _Failure(
+                                ErrorKind.TOO_LARGE, f"{url} sent more than {cap} bytes", False
+                            )
                         chunks.append(chunk)
                 finally:
                     await response.aclose()
             except httpx.TimeoutException as exc:
-                raise _Failure("timeout", f"{url}: timed out ({type(exc).__name__})", True) from exc
+                raise _Failure(
+                    ErrorKind.TIMEOUT, f"{url}: timed out ({type(exc).__name__})", True
+                ) from exc
             except httpx.ConnectError as exc:
-                raise _Failure("connect", f"{url}: cannot connect ({exc})", True) from exc
+                raise _Failure(ErrorKind.CONNECT, f"{url}: cannot connect ({exc})", True) from exc
             except (httpx.ReadError, httpx.WriteError) as exc:
-                raise _Failure("reset", f"{url}: connection reset ({exc})", True) from exc
+                raise _Failure(ErrorKind.RESET, f"{url}: connection reset ({exc})", True) from exc
             except httpx.RemoteProtocolError as exc:
-                raise _Failure("protocol", f"{url}: broken response ({exc})", True) from exc
+                raise _Failure(ErrorKind.PROTOCOL, f"{url}: broken response ({exc})", True) from exc
             except httpx.HTTPError as exc:
-                raise _Failure("http_error", f"{url}: {exc}", False) from exc
+                raise _Failure(ErrorKind.HTTP_ERROR, f"{url}: {exc}", False) from exc
         retry_after = None
         if response.status_code in (429, 503):
             retry_after = retry_after_seconds(response.headers.get("retry-after"))

@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from pipeline.errors import ConfigError
 from pipeline.labels import IGNORED_PREFIXES
-from pipeline.model import PageKind, Target
+from pipeline.model import ErrorKind, PageKind, Target
 from pipeline.profiles import SiteProfile
 from pipeline.urls import bare_host, canonical_key, canonical_url
 
@@ -114,16 +114,16 @@ class Scope:
             path = path[len(self.base_prefix) :] or "/"
         return self.profile.origin + urlunsplit(("", "", path, parts.query, ""))
 
-    def redirect_refusal(self, url: str) -> str | None:
+    def redirect_refusal(self, url: str) -> ErrorKind | None:
         """Why a redirect to ``url`` may not be followed, or None when it may."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            return "redirect_scheme"
+            return ErrorKind.REDIRECT_SCHEME
         host = (parts.hostname or "").lower()
         if self.public and _is_private_host(host):
-            return "redirect_private"
+            return ErrorKind.REDIRECT_PRIVATE
         if self._site_parts(url) is None:
-            return "redirect_off_site"
+            return ErrorKind.REDIRECT_OFF_SITE
         return None
 
 

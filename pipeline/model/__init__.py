@@ -4,12 +4,16 @@ results, run summaries, the parser version); this package imports no stage, so s
 
 from pipeline.model.fetch import (
     PERMANENT_REDIRECTS,
+    ErrorKind,
     Exchange,
+    FetchError,
     FetchResult,
     Hop,
+    HttpError,
     Outcome,
     PageKind,
     Target,
+    http_error,
 )
 from pipeline.model.pages import (
     PARSER_VERSION,
@@ -28,9 +32,12 @@ __all__ = [
     "Capture",
     "CrawlSummary",
     "CrawledPage",
+    "ErrorKind",
     "Exchange",
+    "FetchError",
     "FetchResult",
     "Hop",
+    "HttpError",
     "Kind",
     "Outcome",
     "PageKind",
@@ -39,4 +46,5 @@ __all__ = [
     "Problem",
     "RunStatus",
     "Target",
+    "http_error",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
+from typing import Literal, NewType
 
 PageKind = Literal["project", "listing", "sitemap", "robots"]
 
@@ -22,6 +23,38 @@ class Target:
 # refused: a redirect we may not follow · skipped: a body we do not parse (type, size)
 Outcome = Literal["fetched", "unchanged", "not_modified", "gone", "failed", "refused", "skipped"]
 PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+class ErrorKind(StrEnum):
+    """Why a fetch gave no usable page (stored and counted by its value)."""
+
+    CONNECT = "connect"  # the host could not be reached
+    TIMEOUT = "timeout"
+    RESET = "reset"  # the connection broke while reading or writing
+    PROTOCOL = "protocol"  # a broken HTTP response (truncated body, bad framing)
+    HTTP_ERROR = "http_error"  # any other failure of the HTTP client
+    TOO_LARGE = "too_large"  # the body as received is above the cap
+    DECODED_TOO_LARGE = "decoded_too_large"  # the decoded body is above the cap (gzip bomb)
+    BAD_ENCODING = "bad_encoding"  # a Content-Encoding that cannot be decoded
+    CONTENT_TYPE = "content_type"  # not HTML (or XML for sitemaps): skipped
+    BAD_REDIRECT = "bad_redirect"  # a redirect without a Location
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    REDIRECT_LOOP = "redirect_loop"
+    REDIRECT_SCHEME = "redirect_scheme"  # a redirect to a non-HTTP scheme
+    REDIRECT_PRIVATE = "redirect_private"  # a public site redirecting to a private address
+    REDIRECT_OFF_SITE = "redirect_off_site"  # a redirect to another host
+    REDIRECT_OUT_OF_SCOPE = "redirect_out_of_scope"  # to a path outside the profile's pages
+    BAD_SITEMAP = "bad_sitemap"  # a sitemap that cannot be read within its bounds
+    INTERNAL = "internal"  # a bug, logged with its traceback; the run goes on
+
+
+# An HTTP answer that is no page: ``http_404``, ``http_503`` ... (see :func:`http_error`).
+HttpError = NewType("HttpError", str)
+FetchError = ErrorKind | HttpError
+
+
+def http_error(status: int) -> HttpError:
+    return HttpError(f"http_{status}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +88,7 @@ class FetchResult:
     status: int | None = None
     final_url: str = ""
     final_target: Target | None = None
-    error: str | None = None  # a short kind: connect, timeout, reset, http_503, too_large, ...
+    error: FetchError | None = None  # why there is no usable page: an ErrorKind or http_503 ...
     detail: str = ""
     elapsed: float = 0.0
     attempts: int = 0
