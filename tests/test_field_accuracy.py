@@ -1,0 +1,78 @@
+"""benchmarks/field_accuracy.py: the comparison of parsed records with expected facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.field_accuracy import (
+    FOUNDATIONS,
+    compare_record,
+    foundation_pages,
+    measure,
+    render,
+    spi_pages,
+)
+
+CONTACT = {
+    "organization": "Verein X",
+    "unit": None,
+    "division": None,
+    "street": "Seeweg 1",
+    "postal_code": "8008",
+    "city": "Zürich",
+    "persons": ["Lea Brunner"],
+    "phones": ["+41441234567"],
+    "fax": None,
+    "emails": ["lea@example.ch"],
+    "website": None,
+    "locations": [],
+}
+PERIOD = {"start": "2023-01-01", "end": None, "start_precision": "year", "end_precision": None}
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "verdicts"),
+    [
+        ({"title": "A"}, {"title": " A "}, {"title": "right"}),  # the schema strips strings
+        ({"title": "A"}, {"title": "B"}, {"title": "wrong"}),
+        ({"funders": ["A", "B"]}, {"funders": ["B", "A"]}, {"funders": "wrong"}),  # page order
+        ({"period": PERIOD}, {"period": {**PERIOD, "raw": "seit 2023"}}, {"period": "right"}),
+        ({"period": PERIOD}, {"period": None}, {"period": "wrong"}),
+        ({"partners": ["X"]}, {"title": "A"}, {"partners": "missing"}),  # not a record field
+        ({"title": "A", "lang": "de"}, None, {"title": "wrong", "lang": "wrong"}),  # no record
+    ],
+)
+def test_compare_record(expected, actual, verdicts):
+    assert compare_record(expected, actual) == verdicts
+
+
+def test_contact_is_compared_field_by_field():
+    found = {**CONTACT, "organization": "Lea Brunner", "persons": []}
+    verdicts = compare_record({"contact": CONTACT}, {"contact": found})
+    assert verdicts["contact.organization"] == verdicts["contact.persons"] == "wrong"
+    assert verdicts["contact.street"] == verdicts["contact.phones"] == "right"
+    assert len(verdicts) == len(CONTACT)
+
+
+def test_no_contact_found_leaves_only_empty_subfields_right():
+    verdicts = compare_record({"contact": CONTACT}, {"contact": None})
+    assert verdicts["contact.city"] == "wrong"
+    assert verdicts["contact.unit"] == verdicts["contact.locations"] == "right"
+
+
+def test_spi_reference_is_exact_and_the_report_covers_every_markup():
+    report = measure(
+        [*spi_pages("v1"), *(p for f in FOUNDATIONS for p in foundation_pages(f, "v1"))]
+    )
+    spi = [
+        t
+        for (site, _m), fields in report.fields.items()
+        if site == "stiftung-spi"
+        for t in fields.values()
+    ]
+    assert spi and all(t.right == t.total for t in spi)
+    markups = {key for key in report.fields}
+    assert {("lichtenweide", "classic"), ("lichtenweide", "block")} <= markups
+    assert {("farnegg", "drupal"), ("farnegg", "component")} <= markups
+    assert report.missing["lichtenweide"] == {"grant_amount", "partners", "target_groups"}
+    assert "non-project pages told apart" in render(report)
