@@ -4,7 +4,8 @@ Usage: python benchmarks/field_accuracy.py [--snapshot v1]
 
 For every project page of each fixture foundation's snapshot (``fixtures/foundations/<id>/
 expected/<snapshot>.json``) and, for reference, of the SPI fixture site (``fixtures/site/<snapshot>/
-_expected``), runs ``pipeline.parse.parse_page(html_bytes, url)`` and compares each field with the
+_expected``), runs ``pipeline.parse.parse_page(html_bytes, url, profile)`` with the site's
+profile file (URL-only for the new foundations) and compares each field with the
 hand-written expected value: per field, per markup, per site and overall. A field is right when
 it equals the expected value after the schema's normalization (strings stripped; lists compared
 as lists, in order); a page the parser does not take for a project page gets every field wrong.
@@ -28,6 +29,7 @@ from fixtures.foundations.catalog import FOUNDATIONS
 from fixtures.foundations.model import canonical
 from fixtures.foundations.snapshot import Foundation
 from pipeline.parse import parse_page
+from pipeline.profiles import SiteProfile, discover, load_profile
 from schemas.record import ProjectContent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +200,15 @@ class Report:
     told_apart: dict[str, Tally]  # site -> other pages taken for non-project pages
 
 
-def measure(pages: Iterable[Page]) -> Report:
+def profiles() -> dict[str, SiteProfile]:
+    """Each fixture site's profile: the foundations' own files, SPI's built-in one."""
+    found = {f.id: load_profile(f.folder / "profile.toml") for f in FOUNDATIONS}
+    found["stiftung-spi"] = discover().get("stiftung-spi")
+    return found
+
+
+def measure(pages: Iterable[Page], by_site: dict[str, SiteProfile] | None = None) -> Report:
+    by_site = by_site or profiles()
     report = Report(
         defaultdict(lambda: defaultdict(Tally)),
         defaultdict(set),
@@ -206,7 +216,7 @@ def measure(pages: Iterable[Page]) -> Report:
         defaultdict(Tally),
     )
     for page in pages:
-        result = parse_page(page.html, page.url)
+        result = parse_page(page.html, page.url, by_site[page.site])
         if page.expected is None:
             report.told_apart[page.site].add(result.kind != "project")
             continue
