@@ -29,7 +29,7 @@ from pipeline.cli_output import (
 from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
 from pipeline.nightly import run_crawl
 from pipeline.options import catalog, run_options, select_profile
-from pipeline.profiles import load_profile
+from pipeline.profiles import load_profile, survey
 from pipeline.source import parse_source
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -529,17 +529,26 @@ def sites(ctx: click.Context, config_path: str | None, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    found = catalog(config.load(None, config_path)).found
+    checked = survey(config.load(None, config_path)["profiles_dir"])
     rows = [
-        [entry.profile.id, entry.profile.name, entry.profile.origin, entry.source]
-        for entry in sorted(found.values(), key=lambda e: e.profile.id)
+        [
+            c.profile.id if c.profile else "-",
+            c.profile.name if c.profile else "-",
+            c.profile.origin if c.profile else "-",
+            c.source,
+            "ok" if c.profile else c.error,
+        ]
+        for c in checked
     ]
+    bad = sum(1 for c in checked if c.profile is None)
     if as_json:
-        keys = ["id", "name", "origin", "source"]
+        keys = ["id", "name", "origin", "source", "check"]
         click.echo(to_json([dict(zip(keys, row, strict=True)) for row in rows]))
-        return
-    render_rows(["site", "name", "origin", "profile"], rows, "table")
-    click.echo(f"{len(rows)} profile(s), all valid", err=True)
+    else:
+        render_rows(["site", "name", "origin", "profile", "check"], rows, "table")
+        click.echo(f"{len(rows)} profile(s), {bad} not valid", err=True)
+    if bad:
+        sys.exit(exit_codes.USAGE)
 
 
 @sites.command(name="check")

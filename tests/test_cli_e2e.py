@@ -436,3 +436,26 @@ def test_parse_a_page_of_a_host_no_profile_knows(tmp_path):
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert (record["site"], record["project_id"]) == ("unknown.example", "unknown.example/x")
+
+
+def test_another_foundation_from_its_profile_file_in_a_temp_dir(tmp_path):
+    """A second foundation (WordPress, its own URL scheme) from a URL-only profile copied to a
+    temporary folder, crawled through a real parse worker into a fresh warehouse."""
+    foundation = ROOT / "fixtures" / "foundations" / "lichtenweide"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "lichtenweide.toml").write_bytes((foundation / "profile.toml").read_bytes())
+    db = tmp_path / "w.duckdb"
+    env = {"PIPELINE_PARSE_PROCESSES": "1", "PIPELINE_PROFILES_DIR": str(folder)}
+    checked = pipeline("sites", "check", str(folder / "lichtenweide.toml"))
+    assert checked.returncode == 0, checked.stderr
+    with FixtureSite(foundation / "site" / "v1") as server:
+        run = crawl(server.url, db, "--site", "lichtenweide", env=env)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["site"], summary["status"], summary["projects"]) == ("lichtenweide", "ok", 24)
+    with Warehouse.open(db, read_only=True) as warehouse:
+        rows = warehouse.con.execute("SELECT site, url FROM current_projects").fetchall()
+    assert len(rows) == 24
+    assert {site for site, _ in rows} == {"lichtenweide"}
+    assert all(url.startswith("https://www.stiftung-lichtenweide.de/") for _, url in rows)

@@ -3,16 +3,19 @@
 from pipeline.profiles.loader import (
     BUILTIN,
     Catalog,
+    Checked,
     FoundProfile,
     discover,
     load_profile,
     profile_from_data,
+    survey,
 )
 from pipeline.profiles.model import SiteProfile, StatusWords, Vocabulary, generic_profile
 
 __all__ = [
     "BUILTIN",
     "Catalog",
+    "Checked",
     "FoundProfile",
     "SiteProfile",
     "StatusWords",
@@ -21,4 +24,5 @@ __all__ = [
     "generic_profile",
     "load_profile",
     "profile_from_data",
+    "survey",
 ]

@@ -130,6 +130,30 @@ def builtin_profiles() -> list[Path]:
     return sorted(BUILTIN_DIR.glob("*.toml"))
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One profile file as checked: its profile, or why it is not valid."""
+
+    source: str
+    profile: SiteProfile | None
+    error: str | None = None
+
+
+def survey(profiles_dir: str | Path | None = None) -> list[Checked]:
+    """Every built-in and ``profiles_dir`` profile, each checked on its own (one bad file does
+    not hide the others)."""
+    files = [(BUILTIN, f) for f in builtin_profiles()]
+    if profiles_dir:
+        files += [(str(f), f) for f in _files_in(Path(profiles_dir))]
+    checked: list[Checked] = []
+    for source, file in files:
+        try:
+            checked.append(Checked(source, load_profile(file)))
+        except ProfileError as exc:
+            checked.append(Checked(source, None, str(exc)))
+    return checked
+
+
 def discover(profiles_dir: str | Path | None = None, files: Sequence[str | Path] = ()) -> Catalog:
     """Built-in profiles, then every ``*.toml`` in ``profiles_dir``, then ``files``."""
     found: dict[str, FoundProfile] = {}
