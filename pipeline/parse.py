@@ -8,6 +8,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -243,6 +244,90 @@ def _read_labels(
     return teasers
 
 
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """One label line being read: where it is, what matched, the lines that may carry its value."""
+
+    lines: list[Line]
+    i: int
+    hit: LabelHit
+    follow: list[int]  # indexes of the value lines after the label line
+    page_url: str
+    lex: Lexicon
+
+    @property
+    def values(self) -> list[str]:
+        """The value: on the label's line, else its first value line."""
+        return [self.hit.value] if self.hit.value else [self.lines[j].text for j in self.follow[:1]]
+
+
+# A field's reader records what the label says and returns the value lines it took, or None
+# when the line is not that label after all (an inline label in running text).
+_Reader = Callable[[_Label, _Facts], "list[int] | None"]
+
+
+def _status_label(label: _Label, facts: _Facts) -> list[int] | None:
+    if label.hit.inline and label.lex.status_of(label.hit.value) is None:
+        return None
+    if label.values and not facts.status_label:
+        facts.status_raw = label.values[0]
+    return label.follow[:1]
+
+
+def _period_label(label: _Label, facts: _Facts) -> list[int] | None:
+    values = label.values
+    parsed = parse_period(values[0]) if values else None
+    if label.hit.inline and parsed is None:
+        return None  # "Laufzeit von 2008 bis 2014 war ..." is running text
+    if values and facts.period is None and facts.period_raw is None:
+        facts.period, facts.period_raw = parsed, values[0]
+        if parsed is None:
+            facts.warnings.append(f"period not understood: {values[0]!r}")
+    return label.follow[:1]
+
+
+def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
+    text = label.lines[label.i].text
+    if label.hit.inline and (len(text) > 150 or text.endswith(".")):
+        return None
+    for j in [label.i, *label.follow]:
+        name = label.hit.value if j == label.i else label.lines[j].text
+        if name:
+            facts.funders.append((j, funder_name(name, label.lex) or ""))
+    return label.follow
+
+
+def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
+    facts.related_label = True
+    facts.related.extend(related_urls([label.lines[j] for j in label.follow], label.page_url))
+    return label.follow
+
+
+def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
+    lines, follow = label.lines, label.follow
+    if not label.hit.value and follow and lines[follow[0]].kind == "li":
+        top = lines[follow[0]].top_list
+        follow = [
+            j
+            for j in range(follow[0], len(lines))
+            if lines[j].top_list == top and lines[j].kind == "li"
+        ]
+    items = [label.hit.value] if label.hit.value else [lines[j].text for j in follow]
+    target = facts.focus_areas if label.hit.field == "focus_areas" else facts.services
+    target.extend(item for item in items if item not in target)
+    return follow
+
+
+_READERS: dict[str, _Reader] = {
+    "status": _status_label,
+    "period": _period_label,
+    "funders": _funders_label,
+    "related": _related_label,
+    "focus_areas": _list_label,
+    "services": _list_label,
+}
+
+
 def _read_label(
     lines: list[Line],
     taken: list[bool],
@@ -252,50 +337,16 @@ def _read_label(
     page_url: str,
     lex: Lexicon,
 ) -> None:
-    field_name = hit.field
-    if field_name in CONTACT_FIELDS:
+    if hit.field in CONTACT_FIELDS:
         taken[i] = True  # outside the contact block: the site footer, never the record
         return
     follow = [] if hit.value else value_lines(lines, taken, i, lex)
-    values = [hit.value] if hit.value else [lines[j].text for j in follow[:1]]
-    if field_name == "status":
-        if hit.inline and lex.status_of(hit.value) is None:
-            return
-        if values and not facts.status_label:
-            facts.status_raw = values[0]
-        follow = follow[:1]
-    elif field_name == "period":
-        parsed = parse_period(values[0]) if values else None
-        if hit.inline and parsed is None:
-            return  # "Laufzeit von 2008 bis 2014 war ..." is running text
-        if values and facts.period is None and facts.period_raw is None:
-            facts.period, facts.period_raw = parsed, values[0]
-            if parsed is None:
-                facts.warnings.append(f"period not understood: {values[0]!r}")
-        follow = follow[:1]
-    elif field_name == "funders":
-        if hit.inline and (len(lines[i].text) > 150 or lines[i].text.endswith(".")):
-            return
-        for j in [i, *follow]:
-            name = hit.value if j == i else lines[j].text
-            if name:
-                facts.funders.append((j, funder_name(name, lex) or ""))
-    elif field_name == "related":
-        facts.related_label = True
-        facts.related.extend(related_urls([lines[j] for j in follow], page_url))
-    elif field_name in ("focus_areas", "services"):
-        if not hit.value and follow and lines[follow[0]].kind == "li":
-            top = lines[follow[0]].top_list
-            follow = [
-                j
-                for j in range(follow[0], len(lines))
-                if lines[j].top_list == top and lines[j].kind == "li"
-            ]
-        items = [hit.value] if hit.value else [lines[j].text for j in follow]
-        target = facts.focus_areas if field_name == "focus_areas" else facts.services
-        target.extend(item for item in items if item not in target)
+    reader = _READERS.get(hit.field)
+    took = follow if reader is None else reader(_Label(lines, i, hit, follow, page_url, lex), facts)
+    if took is None:
+        return
     taken[i] = True
-    for j in follow:
+    for j in took:
         taken[j] = True
 
 

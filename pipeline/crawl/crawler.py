@@ -33,6 +33,7 @@ from pipeline.model import (
     CrawlSummary,
     ErrorKind,
     FetchResult,
+    PageKind,
     PageState,
 )
 from pipeline.normalize.dates import parse_w3c_datetime
@@ -102,34 +103,15 @@ class Crawl:
             self._finish()
 
     async def _drive(self) -> None:
-        processes = self.settings.parse_processes
-        if processes is None:
-            processes = default_parse_processes()
         workers: list[asyncio.Task[None]] = []
         cancelled = False
         try:
             if not await self._read_robots():
                 return
-            if processes > 0:
-                self._pool = ParseWorkers(processes, functools.partial(analyze, self.scope)).start()
+            self._start_parse_workers()
             count = max(4, self.settings.concurrency * 4)
             workers = [asyncio.create_task(self._worker()) for _ in range(count)]
-            if self.settings.use_sitemaps:
-                self.frontier.holding = True
-                for url in self._sitemap_urls():
-                    target = self.scope.target(url, "sitemap")
-                    if target is not None:
-                        self.frontier.add(target, 0)
-                await self.frontier.queue.join()
-                self.frontier.release()
-            for path in self.profile.start_paths:
-                target = self.scope.target(self.profile.origin + path)
-                if target is not None:
-                    self.frontier.add(target, 0)
-            await self.frontier.queue.join()
-            for item in self._rechecks:
-                self.frontier.recheck(item.target)
-            await self.frontier.queue.join()
+            await self._phases()
             for _ in workers:
                 self.frontier.queue.put_nowait(None)
             await asyncio.gather(*workers)
@@ -145,6 +127,33 @@ class Crawl:
                 self._pool.close()
             if not cancelled:
                 await self._out.put(None)
+
+    def _start_parse_workers(self) -> None:
+        processes = self.settings.parse_processes
+        if processes is None:
+            processes = default_parse_processes()
+        if processes > 0:
+            self._pool = ParseWorkers(processes, functools.partial(analyze, self.scope)).start()
+
+    async def _phases(self) -> None:
+        """Sitemaps first (their pages held until every sitemap is read), then the start pages
+        and all they link to, then the second request for project pages that answered 404."""
+        if self.settings.use_sitemaps:
+            self.frontier.holding = True
+            self._add_all(self._sitemap_urls(), "sitemap")
+            await self.frontier.queue.join()
+            self.frontier.release()
+        self._add_all([self.profile.origin + path for path in self.profile.start_paths], None)
+        await self.frontier.queue.join()
+        for item in self._rechecks:
+            self.frontier.recheck(item.target)
+        await self.frontier.queue.join()
+
+    def _add_all(self, urls: list[str], kind: PageKind | None) -> None:
+        for url in urls:
+            target = self.scope.target(url, kind)
+            if target is not None:
+                self.frontier.add(target, 0)
 
     async def _worker(self) -> None:
         queue = self.frontier.queue

@@ -214,7 +214,7 @@ class _Flattener:
             kind, level = "p", 0
         return (kind, level, list_id, top_list, row, header, address, aside)
 
-    def walk(self, node: LexborNode) -> None:
+    def walk(self, node: LexborNode) -> None:  # noqa: C901 (the hot loop, inlined on purpose)
         # The hot loop of parsing: checks ordered by frequency, no call where nothing changes.
         buf = self._buf
         for child in node.iter(include_text=True):
