@@ -1,14 +1,19 @@
 """URL canonicalization and the stable project key.
 
-Two URLs name the same page when they differ only in scheme, ``www.``, host case, default port,
-fragment, a trailing slash, a trailing ``index.html``, or parameters that do not select content
-(``cHash`` in any case, tracking parameters). ``canonical_key`` is that identity as a string.
+Two URLs name the same page when they differ only in scheme, ``www.``, host case or script
+(``bücher.de`` is ``xn--bcher-kva.de``), default port, fragment, a trailing slash, a trailing
+``index.html``, escapes of unreserved characters or the case of hex digits (``%7e``, ``~`` and
+``%7E`` are one character), or parameters that do not select content (``cHash`` in any case,
+tracking parameters). ``canonical_key`` is that identity as a string.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import idna
 
 # Query parameters that never select content (compared case-insensitively).
 IGNORED_PARAMS: frozenset[str] = frozenset(
@@ -36,9 +41,12 @@ IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")
 _INDEX = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ORIGIN = re.compile(r"^https?://[^/?#]+")
-# Characters left as they are in a path (RFC 3986 unreserved + sub-delims + ':' '@' '/' '%').
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
+# In a path, an escape (group 1: its hex digits) or a character that must be escaped: anything
+# but RFC 3986 unreserved characters, sub-delims, ':', '@' and '/' (a '%' that starts no escape
+# included). Non-ASCII characters become their UTF-8 bytes.
+_PATH_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/]")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
 def keep_param(name: str) -> bool:
@@ -46,18 +54,61 @@ def keep_param(name: str) -> bool:
     return lowered not in IGNORED_PARAMS and not lowered.startswith(IGNORED_PREFIXES)
 
 
-def bare_host(host: str) -> str:
-    """Host lowercased, without ``www.`` and without a trailing dot."""
+def ascii_host(host: str) -> str:
+    """Host lowercased, without a trailing dot, an internationalized name in its IDNA (punycode)
+    form: ``Bücher.de.`` -> ``xn--bcher-kva.de``."""
     host = host.lower().rstrip(".")
+    return host if host.isascii() else _idna(host)
+
+
+@lru_cache(maxsize=256)
+def _idna(host: str) -> str:
+    # UTS 46 mapping, then IDNA 2008 (``faß.de`` keeps its ß, as DENIC registers it). A name
+    # IDNA 2008 refuses (``bü_cher.de``: underscores are common in subdomains) gets the lenient
+    # IDNA 2003 codec; one neither accepts (an empty or overlong label) stays as written, so a
+    # key is always some stable string.
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except UnicodeError:
+        pass
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def bare_host(host: str) -> str:
+    """Host as :func:`ascii_host` gives it, without ``www.``."""
+    host = ascii_host(host)
     return host[4:] if host.startswith("www.") else host
 
 
+def _escape(match: re.Match[str]) -> str:
+    hex_digits = match.group(1)
+    if hex_digits is None:  # a character that must be escaped
+        return "".join(f"%{byte:02X}" for byte in match.group(0).encode("utf-8", "surrogatepass"))
+    char = chr(int(hex_digits, 16))
+    return char if char in _UNRESERVED else "%" + hex_digits.upper()
+
+
+def normal_escapes(path: str) -> str:
+    """A path with its percent-encoding normalized as browsers and w3lib do (RFC 3986 6.2.2):
+    escaped unreserved characters decoded (``%7E`` -> ``~``), every other escape kept with
+    upper-case hex digits (``%2f`` -> ``%2F``; ``%25`` and a Latin-1 ``%E9`` stay escapes), and
+    characters that may not stand in a path escaped (a space -> ``%20``, ``é`` -> ``%C3%A9``).
+
+    >>> normal_escapes("/a%2fb/%7euser/caf%e9 hé")
+    '/a%2Fb/~user/caf%E9%20h%C3%A9'
+    """
+    return _PATH_ESCAPE.sub(_escape, path)
+
+
 def _normal_path(path: str) -> str:
-    # Most paths are plain ASCII without escapes or doubled slashes: quoting leaves them as they
+    # Most paths are plain ASCII without escapes or doubled slashes: escaping leaves them as they
     # are, and skipping it halves the cost of a page's URL work.
     if _PLAIN_PATH.fullmatch(path) and "//" not in path:
         return _INDEX.sub("/", path).rstrip("/") or "/"
-    path = quote(unquote(path), safe=_PATH_SAFE)
+    path = normal_escapes(path)
     path = _INDEX.sub("/", path)
     path = re.sub(r"/{2,}", "/", path)
     return path.rstrip("/") or "/"
@@ -98,7 +149,7 @@ def canonical_url(url: str, origin: str | None = None) -> str:
         scheme, netloc = base.scheme, base.netloc
     else:
         scheme = parts.scheme.lower() or "https"
-        netloc = (parts.hostname or "").lower().rstrip(".")
+        netloc = ascii_host(parts.hostname or "")
         if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
             netloc = f"{netloc}:{parts.port}"
     return urlunsplit((scheme, netloc, _normal_path(parts.path), _normal_query(parts.query), ""))

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pipeline.errors import ConfigError
 from pipeline.sites import PROFILES, SiteProfile
-from pipeline.urls import IGNORED_PREFIXES, bare_host, canonical_key, canonical_url
+from pipeline.urls import IGNORED_PREFIXES, bare_host, canonical_key, canonical_url, normal_escapes
 
 PageKind = Literal["project", "listing", "sitemap", "robots"]
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _TRACKING = re.compile(
     r"(?:^|&)(?:" + "|".join(re.escape(p) for p in IGNORED_PREFIXES) + r")[^&=]*=[^&]*", re.I
 )
@@ -84,7 +83,7 @@ class Scope:
         path = parts.path or "/"
         if self.base_prefix and netloc in self._netlocs and path.startswith(self.base_prefix):
             path = path[len(self.base_prefix) :] or "/"
-        return quote(unquote(path), safe=_PATH_SAFE), _TRACKING.sub("", parts.query).lstrip("&")
+        return normal_escapes(path), _TRACKING.sub("", parts.query).lstrip("&")
 
     def target(self, url: str, kind: PageKind | None = None) -> Target | None:
         """The target for a URL, or None when it is out of scope.
