@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -56,9 +56,11 @@ def keep_param(name: str) -> bool:
 
 def ascii_host(host: str) -> str:
     """Host lowercased, without a trailing dot, an internationalized name in its IDNA (punycode)
-    form: ``Bücher.de.`` -> ``xn--bcher-kva.de``."""
+    form (``Bücher.de.`` -> ``xn--bcher-kva.de``), an IPv6 address in brackets again."""
     host = host.lower().rstrip(".")
-    return host if host.isascii() else _idna(host)
+    if not host.isascii():
+        return _idna(host)
+    return f"[{host}]" if ":" in host else host
 
 
 @lru_cache(maxsize=256)
@@ -121,17 +123,31 @@ def _normal_query(query: str) -> str:
     return urlencode(sorted(pairs))
 
 
+def _split(url: str) -> SplitResult:
+    try:
+        return urlsplit(url.strip())
+    except ValueError:  # an unbalanced "[" or "]" in the host (``http://[::1/``): read as text
+        return urlsplit(url.strip().replace("[", "%5B").replace("]", "%5D"))
+
+
+def _port(parts: SplitResult) -> str:
+    """``:port`` unless there is none or it is the scheme's default; a port that is no number
+    (or out of range) as written, so that no URL makes a key raise."""
+    try:
+        port = parts.port
+    except ValueError:
+        return ":" + parts.netloc.rpartition(":")[2]
+    return "" if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f":{port}"
+
+
 def canonical_key(url: str) -> str:
     """The identity of a page: ``host/path?query`` without the variations above.
 
     >>> canonical_key("http://WWW.Stiftung-SPI.de/projekte/x/index.html?cHash=ab#top")
     'stiftung-spi.de/projekte/x'
     """
-    parts = urlsplit(url.strip())
-    host = bare_host(parts.hostname or "")
-    port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        host = f"{host}:{port}"
+    parts = _split(url)
+    host = bare_host(parts.hostname or "") + _port(parts)
     path = _normal_path(parts.path)
     query = _normal_query(parts.query)
     key = host + ("" if path == "/" else path)
@@ -143,15 +159,13 @@ def canonical_url(url: str, origin: str | None = None) -> str:
 
     Without ``origin`` the URL keeps its scheme and host (lowercased, default port dropped).
     """
-    parts = urlsplit(url.strip())
+    parts = _split(url)
     if origin is not None:
         base = urlsplit(origin)
         scheme, netloc = base.scheme, base.netloc
     else:
         scheme = parts.scheme.lower() or "https"
-        netloc = ascii_host(parts.hostname or "")
-        if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
-            netloc = f"{netloc}:{parts.port}"
+        netloc = ascii_host(parts.hostname or "") + _port(parts._replace(scheme=scheme))
     return urlunsplit((scheme, netloc, _normal_path(parts.path), _normal_query(parts.query), ""))
 
 

@@ -685,6 +685,11 @@ KEYS = [
     pytest.param("https://bü_cher.de/x", "xn--b_cher-3ya.de/x", id="idna-underscore-lenient"),
     pytest.param("https://ü..de/x", "ü..de/x", id="idna-invalid-stable"),
     pytest.param("https://" + "ü" * 70 + ".de/", "ü" * 70 + ".de", id="idna-label-too-long"),
+    pytest.param("http://[::1]:8080/a", "[::1]:8080/a", id="ipv6-bracketed"),
+    pytest.param("http://[FE80::1]/a", "[fe80::1]/a", id="ipv6-case"),
+    pytest.param("http://x.de:abc/a", "x.de:abc/a", id="port-not-a-number"),
+    pytest.param("http://x.de:99999/a", "x.de:99999/a", id="port-out-of-range"),
+    pytest.param("http://[::1/a", "%5b:1/a", id="unbalanced-bracket"),
 ]
 
 
@@ -736,6 +741,11 @@ def test_fetch_url_keeps_the_escapes_that_matter(url, fetch_path):
     target = Scope(STIFTUNG_SPI, "http://127.0.0.1:8080").target(url, "sitemap")
     assert target is not None
     assert target.fetch_url == "http://127.0.0.1:8080" + fetch_path
+
+
+def test_scope_ignores_a_link_with_an_unbalanced_bracket():
+    scope = Scope(STIFTUNG_SPI, "http://127.0.0.1:8080")
+    assert scope.target("http://[::1/projekte/x/") is None
 
 
 def test_bare_host_in_idna_form():

@@ -188,3 +188,16 @@ def test_path_fast_path_agrees_with_full_normalization(path):
     key = canonical_key(url)
     expected = _normal_path_reference(parts.path)
     assert key.split("?")[0] == "example.org" + ("" if expected == "/" else expected)
+
+
+@settings(max_examples=1000)
+@given(
+    host=st.text(
+        st.characters(blacklist_characters="/?#@\\", blacklist_categories=["Cs"]), max_size=20
+    ),
+    path=st.text(max_size=20),
+)
+def test_canonical_key_never_raises_and_its_url_keys_the_same(host, path):
+    url = f"https://{host}/{path}"
+    key = canonical_key(url)
+    assert canonical_key(canonical_url(url)) == key

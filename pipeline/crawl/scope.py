@@ -74,7 +74,10 @@ class Scope:
 
     def _site_parts(self, url: str) -> tuple[str, str] | None:
         """(path, query) of a URL on this site, or None when it is on another host."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unbalanced bracket in the host (``http://[::1/``): no site's
+            return None
         if parts.scheme not in ("http", "https"):
             return None
         netloc = parts.netloc.lower()
