@@ -81,7 +81,9 @@ def _idna(host: str) -> str:
 
 def bare_host(host: str) -> str:
     """Host as :func:`ascii_host` gives it, without ``www.``."""
-    host = ascii_host(host)
+    host = host.lower().rstrip(".")
+    if not host.isascii() or ":" in host:  # the common case spared a call: it is hot
+        host = ascii_host(host)
     return host[4:] if host.startswith("www.") else host
 
 
@@ -125,19 +127,21 @@ def _normal_query(query: str) -> str:
 
 def _split(url: str) -> SplitResult:
     try:
-        return urlsplit(url.strip())
+        return urlsplit(url)
     except ValueError:  # an unbalanced "[" or "]" in the host (``http://[::1/``): read as text
-        return urlsplit(url.strip().replace("[", "%5B").replace("]", "%5D"))
+        return urlsplit(url.replace("[", "%5B").replace("]", "%5D"))
 
 
-def _port(parts: SplitResult) -> str:
+def _port(parts: SplitResult, scheme: str) -> str:
     """``:port`` unless there is none or it is the scheme's default; a port that is no number
     (or out of range) as written, so that no URL makes a key raise."""
+    if ":" not in parts.netloc:
+        return ""
     try:
         port = parts.port
     except ValueError:
         return ":" + parts.netloc.rpartition(":")[2]
-    return "" if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f":{port}"
+    return "" if port is None or port == _DEFAULT_PORTS.get(scheme.lower()) else f":{port}"
 
 
 def canonical_key(url: str) -> str:
@@ -146,8 +150,8 @@ def canonical_key(url: str) -> str:
     >>> canonical_key("http://WWW.Stiftung-SPI.de/projekte/x/index.html?cHash=ab#top")
     'stiftung-spi.de/projekte/x'
     """
-    parts = _split(url)
-    host = bare_host(parts.hostname or "") + _port(parts)
+    parts = _split(url.strip())
+    host = bare_host(parts.hostname or "") + _port(parts, parts.scheme)
     path = _normal_path(parts.path)
     query = _normal_query(parts.query)
     key = host + ("" if path == "/" else path)
@@ -159,13 +163,13 @@ def canonical_url(url: str, origin: str | None = None) -> str:
 
     Without ``origin`` the URL keeps its scheme and host (lowercased, default port dropped).
     """
-    parts = _split(url)
+    parts = _split(url.strip())
     if origin is not None:
         base = urlsplit(origin)
         scheme, netloc = base.scheme, base.netloc
     else:
         scheme = parts.scheme.lower() or "https"
-        netloc = ascii_host(parts.hostname or "") + _port(parts._replace(scheme=scheme))
+        netloc = ascii_host(parts.hostname or "") + _port(parts, scheme)
     return urlunsplit((scheme, netloc, _normal_path(parts.path), _normal_query(parts.query), ""))
 
 
