@@ -28,6 +28,7 @@ _LASTMOD = re.compile(r"<(?:[\w.-]+:)?lastmod\b[^>]*>(.*?)</(?:[\w.-]+:)?lastmod
 _PREFIXED = re.compile(
     r"<([\w.-]+):[\w.-]+\b[^>]*?/>|<([\w.-]+):([\w.-]+)\b[^>]*>.*?</\2:\3\s*>", re.S
 )
+_PREFIXED_TAG = re.compile(r"<[\w.-]+:")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.S)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
@@ -131,10 +132,11 @@ def _text(raw: str) -> str:
     return _ENTITY.sub(_entity, raw) if "&" in raw else raw
 
 
-def _own(block: re.Match[str]) -> str:
-    """A block's content without extension elements (those with another prefix)."""
+def _own(block: re.Match[str], prefixed: bool) -> str:
+    """A block's content without extension elements (those with another prefix); ``prefixed``
+    says whether the document has any prefixed element (most have none)."""
     prefix, content = block.group(1), block.group(2)
-    if ":" not in content:
+    if not prefixed or "<" not in content:
         return content
     return _PREFIXED.sub(
         lambda m: m.group(0) if (m.group(1) or m.group(2)) == prefix else "", content
@@ -152,13 +154,14 @@ def parse_sitemap(data: bytes, limit: int = 50 * 2**20) -> Sitemap:
     text = sitemap_text(data)
     if "<!--" in text:
         text = _COMMENT.sub("", text)
+    prefixed = _PREFIXED_TAG.search(text) is not None
     sitemap = Sitemap()
     for block in _SITEMAP_BLOCK.finditer(text):
-        loc = _LOC.search(_own(block))
+        loc = _LOC.search(_own(block, prefixed))
         if loc:
             sitemap.sitemaps.append(_text(loc.group(1)))
     for block in _URL_BLOCK.finditer(text):
-        content = _own(block)
+        content = _own(block, prefixed)
         loc = _LOC.search(content)
         if loc:
             lastmod = _LASTMOD.search(content)
