@@ -214,6 +214,12 @@ SITEMAPS = [
         id="declared-iso-8859-1",
     ),
     pytest.param(
+        _LATIN1.encode() + b"is\x96ab</loc></url></urlset>",
+        [("https://x.de/bis\u2013ab", None)],
+        [],
+        id="declared-iso-8859-1-read-as-windows-1252",  # as browsers and our HTML decoding do
+    ),
+    pytest.param(
         _CP1252.encode() + b"\x9aola-\x80</loc></url></urlset>",
         [("https://x.de/\u0161ola-\u20ac", None)],
         [],

@@ -34,6 +34,8 @@ _CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.S)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
 _XML_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DECLARED = re.compile(rb"<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+# Labels browsers read as another encoding (the WHATWG Encoding Standard), by Python's codec name.
+_WHATWG_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
 # Byte-order marks, UTF-32 before UTF-16 (FF FE starts both), and the codec for what follows.
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -96,8 +98,9 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
 
 def sitemap_text(data: bytes) -> str:
     """A sitemap's bytes as text: the encoding its byte-order mark names, or (without one) its
-    XML declaration, when that is an encoding Python knows that writes ASCII as ASCII; UTF-16
-    without a mark is told by its zero bytes; anything else is read as UTF-8."""
+    XML declaration, when that is an encoding Python knows that writes ASCII as ASCII (labels
+    read as browsers do: ISO-8859-1 is windows-1252); UTF-16 without a mark is told by its zero
+    bytes; anything else is read as UTF-8."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, "replace")
@@ -109,6 +112,7 @@ def sitemap_text(data: bytes) -> str:
             codec = codecs.lookup(declared.group(1).decode("ascii")).name
         except LookupError:
             codec = "utf-8"
+        codec = _WHATWG_ALIASES.get(codec, codec)
         if "<?xml".encode(codec, "replace") == b"<?xml":  # not a UTF-16 claim in ASCII bytes
             return data.decode(codec, "replace")
     return data.decode("utf-8", "replace")
