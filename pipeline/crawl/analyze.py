@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pipeline.crawl.links import SitemapTooLarge, page_links, parse_sitemap
+from pipeline.crawl.links import SitemapError, page_links, parse_sitemap
 from pipeline.crawl.scope import Scope
 from pipeline.decode import decode_html
 from pipeline.model import PageKind, ParseResult, Target
@@ -46,7 +46,7 @@ def analyze(scope: Scope, job: AnalysisJob) -> Analysis:
     if job.kind == "sitemap":
         try:
             sitemap = parse_sitemap(job.body, job.max_sitemap_bytes)
-        except SitemapTooLarge as exc:
+        except SitemapError as exc:
             return Analysis(None, (), f"sitemap {job.site_url} {exc}")
         found = [Found(t) for loc in sitemap.sitemaps if (t := scope.target(loc, "sitemap"))]
         found += [Found(t, lastmod) for loc, lastmod in sitemap.urls if (t := scope.target(loc))]

@@ -23,6 +23,7 @@ from pipeline.crawl.analyze import Analysis, AnalysisJob, analyze
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.frontier import Frontier, Item
 from pipeline.crawl.politeness import HostGate
+from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
@@ -190,7 +191,7 @@ class Crawl:
         await self._emit(CrawledPage(result))
         status = result.status or 0
         if result.outcome == "fetched":
-            self.robots = Protego.parse(result.body.decode("utf-8", "replace"))
+            self.robots = parse_robots(result.body)
             delay = self.robots.crawl_delay(ROBOTS_AGENT)
             if delay is not None and float(delay) > self.gate.delay:
                 self.gate.delay = float(delay)
@@ -208,7 +209,7 @@ class Crawl:
     def _sitemap_urls(self) -> list[str]:
         urls = [self.profile.origin + path for path in self.profile.sitemap_paths]
         if self.robots is not None:
-            urls += list(self.robots.sitemaps)
+            urls += sitemap_urls(self.robots, self.profile.origin + "/robots.txt")
         return urls
 
     def _allowed(self, address: str) -> bool:

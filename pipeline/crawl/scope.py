@@ -12,15 +12,14 @@ from __future__ import annotations
 import ipaddress
 import re
 from functools import lru_cache
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pipeline.errors import ConfigError
 from pipeline.labels import IGNORED_PREFIXES
 from pipeline.model import ErrorKind, PageKind, Target
 from pipeline.profiles import SiteProfile
-from pipeline.urls import bare_host, canonical_key, canonical_url
+from pipeline.urls import bare_host, canonical_key, canonical_url, normal_escapes
 
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _TRACKING = re.compile(
     r"(?:^|&)(?:" + "|".join(re.escape(p) for p in IGNORED_PREFIXES) + r")[^&=]*=[^&]*", re.I
 )
@@ -67,7 +66,10 @@ class Scope:
 
     def _site_parts(self, url: str) -> tuple[str, str] | None:
         """(path, query) of a URL on this site, or None when it is on another host."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unbalanced bracket in the host (``http://[::1/``): no site's
+            return None
         if parts.scheme not in ("http", "https"):
             return None
         netloc = parts.netloc.lower()
@@ -76,7 +78,7 @@ class Scope:
         path = parts.path or "/"
         if self.base_prefix and netloc in self._netlocs and path.startswith(self.base_prefix):
             path = path[len(self.base_prefix) :] or "/"
-        return quote(unquote(path), safe=_PATH_SAFE), _TRACKING.sub("", parts.query).lstrip("&")
+        return normal_escapes(path), _TRACKING.sub("", parts.query).lstrip("&")
 
     def target(self, url: str, kind: PageKind | None = None) -> Target | None:
         """The target for a URL, or None when it is out of scope.
