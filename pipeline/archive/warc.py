@@ -61,7 +61,8 @@ def surt(url: str) -> str:
 
 
 def _warc_date(moment: datetime) -> str:
-    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+    text: str = datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+    return text
 
 
 def _cdx_timestamp(moment: datetime) -> str:

@@ -312,7 +312,8 @@ class Crawl:
         )
         if self._pool is not None:
             try:
-                return await self._pool.run(job)
+                analysis: Analysis = await self._pool.run(job)
+                return analysis
             except WorkerDied:
                 log.warning("a parse worker process died; parsing in the main process from now on")
                 self._pool.close()

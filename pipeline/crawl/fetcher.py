@@ -248,7 +248,7 @@ class Fetcher:
             await asyncio.sleep(wait)
 
     def _backoff(self, attempt: int) -> float:
-        base = min(self.settings.max_backoff, self.settings.backoff * 2 ** (attempt - 1))
+        base: float = min(self.settings.max_backoff, self.settings.backoff * 2.0 ** (attempt - 1))
         return base * random.uniform(0.5, 1.5)
 
     async def _request(self, url: str, headers: dict[str, str]) -> _Answer:
