@@ -1,9 +1,11 @@
-"""The column spec against the migrated tables, so the two cannot drift."""
+"""The column spec and the merge's SQL files against the migrated tables, so neither can drift."""
 
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import orjson
@@ -14,10 +16,13 @@ from pipeline.crawl.results import CrawledPage, FetchResult
 from pipeline.crawl.scope import Target
 from pipeline.crawl.state import PageState
 from pipeline.parse import ParseResult
-from pipeline.warehouse import Warehouse, columns
+from pipeline.warehouse import Warehouse, columns, merge
+from pipeline.warehouse.db import sql_root
 from pipeline.warehouse.staging import Stager
 from pipeline.warehouse.state import STATE_COLUMNS
 from schemas import build_record
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -72,3 +77,22 @@ def test_the_staged_lines_and_table_have_the_stage_columns(con, tmp_path):
     assert _names(con, "stage_fetches") == columns.names(columns.STAGE_FETCHES)
     staged = _columns(con, "stage_fetches")
     assert staged[:-1] == _typed(con, columns.STAGE_FETCHES[:-1])  # the record: a STRUCT
+
+
+def test_every_merge_file_is_one_listed_statement_with_its_placeholders_filled():
+    folder = sql_root() / "merge"
+    on_disk = {str(path.relative_to(folder).with_suffix("")) for path in folder.rglob("*.sql")}
+    listed = {f"{step}/{name}" for step, names in merge.STEPS.items() for name in names}
+    assert on_disk == listed
+    for step in merge.STEPS:
+        for statement in merge.statements(step):
+            assert len(duckdb.extract_statements(statement.sql)) == 1, statement.name
+            assert "{{" not in statement.sql and "}}" not in statement.sql, statement.name
+
+
+def test_the_wheel_carries_every_sql_folder():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    bundled = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    folders = {path.name for path in (ROOT / "warehouse").iterdir() if any(path.glob("**/*.sql"))}
+    assert {f"warehouse/{name}" for name in folders} <= set(bundled)
+    assert {"migrations", "merge", "queries"} <= folders
