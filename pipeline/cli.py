@@ -355,8 +355,8 @@ def show(project_id: str, version: int | None, as_json: bool, db: str | None) ->
     Example:
       pipeline show stiftung-spi.de/projekte/aktionsraummitte --version 1
     """
-    from pipeline.archive.evidence import find_version
     from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import find_version
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
         evidence = find_version(warehouse.con, project_id, version)
@@ -398,14 +398,16 @@ def extract(
     Example:
       pipeline archive extract stiftung-spi.de/projekte/aktionsraummitte --version 1 --out p.html
     """
-    from pipeline.archive.evidence import archived_page, find_version
+    from pipeline.archive.evidence import read_record
     from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import find_version
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
         evidence = find_version(warehouse.con, project_id, version)
-    body = archived_page(evidence, Path(archive_dir) if archive_dir else None)
-    Path(out).write_bytes(body)
     v = evidence.version
+    warc = evidence.warc_path(Path(archive_dir) if archive_dir else None)
+    body = read_record(warc, v["warc_record_id"], evidence.offset)
+    Path(out).write_bytes(body)
     click.echo(
         f"wrote {len(body)} bytes to {out}: {v['url']} version {v['version']}, "
         f"{v['warc_file']} {v['warc_record_id']} ({v['payload_digest']})"
@@ -426,10 +428,14 @@ def pack(run_id: int, out: str | None, db: str | None) -> None:
     """
     from pipeline.archive.evidence import pack_wacz
     from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import archived_run
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        target = Path(out) if out else Path(f"run{run_id}.wacz")
-        written = pack_wacz(warehouse.con, run_id, target)
+        run = archived_run(warehouse.con, run_id)
+    target = Path(out) if out else Path(f"run{run_id}.wacz")
+    written = pack_wacz(
+        run.warc_path, run.pages, title=run.title, main_page_date=run.started_at, out=target
+    )
     click.echo(f"wrote {written}")
 
 

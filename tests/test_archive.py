@@ -326,3 +326,17 @@ def test_an_archive_that_cannot_be_written_fails_the_run_and_applies_nothing(tmp
         status, message = con.execute("SELECT status, message FROM runs").fetchone()
         assert status == "failed" and "No space left" in message
         assert con.execute("SELECT count(*) FROM project_versions").fetchone() == (0,)
+
+
+def test_the_archive_package_imports_nothing_of_the_warehouse():
+    """The warehouse uses the archive (captures); the archive never uses the warehouse."""
+    modules = sorted(path.stem for path in (ROOT / "pipeline" / "archive").glob("*.py"))
+    script = (
+        "import sys\n"
+        + "".join(f"import pipeline.archive.{name}\n" for name in modules if name != "__init__")
+        + "print(sorted(m for m in sys.modules if m.startswith('pipeline.warehouse')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"

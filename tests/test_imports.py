@@ -115,6 +115,12 @@ def test_the_model_imports_no_stage():
         assert outside == set(), name
 
 
+def test_the_archive_reads_no_warehouse():
+    graph = import_graph()
+    archive = {t for n, ts in graph.items() if n.startswith("pipeline.archive") for t in ts}
+    assert not any(t.startswith("pipeline.warehouse") for t in archive)
+
+
 def test_every_package_states_its_role_at_its_top():
     for name, path in _modules().items():
         if path.name != "__init__.py":

@@ -148,15 +148,15 @@ KILL_SCRIPT = textwrap.dedent(
     from pipeline.nightly import run_crawl
     from tests.warehouse_support import options
 
-    original = merge.run_script
+    original = merge.run_step
 
-    def stall_inside_the_transaction(con, sql, params):
-        original(con, sql, params)
-        if sql is merge.APPLY:
+    def stall_inside_the_transaction(con, step, params):
+        original(con, step, params)
+        if step == "apply":
             print("IN_TRANSACTION", flush=True)
             time.sleep(60)
 
-    merge.run_script = stall_inside_the_transaction
+    merge.run_step = stall_inside_the_transaction
     run_crawl(options(sys.argv[1], Path(sys.argv[2])))
     """
 )

@@ -233,7 +233,7 @@ def load_run(
 
 def _log(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     """The run's fetches and quarantined pages: kept whatever else happens to the run."""
-    merge.run_script(con, merge.STAGE_TO_LOG, {"run": report.run_id})
+    merge.run_step(con, "log", {"run": report.run_id})
     report.quarantined = scalar(
         con, "SELECT count(*) FROM quarantine WHERE run_id = ?", [report.run_id]
     )
@@ -250,19 +250,19 @@ def _apply(
     """History, events, removals and page state, then the coverage they leave."""
     run_id = report.run_id
     params = {"run": run_id, "at": started_at}
-    merge.run_script(con, merge.IDENTIFY, {"run": run_id})
-    merge.run_script(con, merge.APPLY, params)
-    merge.run_script(
+    merge.run_step(con, "identify", {"run": run_id})
+    merge.run_step(con, "apply", params)
+    merge.run_step(
         con,
-        merge.REMOVE,
+        "remove",
         {**params, "site": site, "complete": summary.complete, "absent": absence_runs},
     )
-    merge.run_script(con, merge.PAGE_STATE, {"run": run_id, "parser_version": PARSER_VERSION})
+    merge.run_step(con, "page_state", {"run": run_id, "parser_version": PARSER_VERSION})
     rows = con.execute(
         "SELECT type, count(*) FROM project_changes WHERE run_id = ? GROUP BY type", [run_id]
     ).fetchall()
     report.events = Counter(dict(rows))
-    cursor = con.execute(merge.COVERAGE)
+    cursor = merge.coverage(con)
     names = [d[0] for d in cursor.description]
     values = cursor.fetchone()
     if values is None:

@@ -24,48 +24,9 @@ import orjson
 
 from pipeline.errors import WarehouseError
 from pipeline.model import Capture, CrawledPage
+from pipeline.warehouse.columns import STAGE_FETCHES
 from schemas import ProjectRecord
 
-# (column, DuckDB type) of stage_fetches, in the order of the lines' keys.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("run_id", "BIGINT"),
-    ("seq", "BIGINT"),
-    ("page_key", "VARCHAR"),
-    ("kind", "VARCHAR"),
-    ("url", "VARCHAR"),
-    ("site_url", "VARCHAR"),
-    ("final_url", "VARCHAR"),
-    ("final_key", "VARCHAR"),
-    ("final_site_url", "VARCHAR"),
-    ("status", "INTEGER"),
-    ("outcome", "VARCHAR"),
-    ("error", "VARCHAR"),
-    ("detail", "VARCHAR"),
-    ("etag", "VARCHAR"),
-    ("last_modified", "VARCHAR"),
-    ("body_hash", "VARCHAR"),
-    ("content_type", "VARCHAR"),
-    ("bytes", "BIGINT"),
-    ("duration_ms", "DOUBLE"),
-    ("attempts", "INTEGER"),
-    ("redirect_status", "INTEGER"),
-    ("redirects", "VARCHAR[]"),
-    ("fetched_at", "TIMESTAMPTZ"),
-    ("via", "VARCHAR"),
-    ("recheck", "BOOLEAN"),
-    ("duplicate_of", "VARCHAR"),
-    ("links", "VARCHAR[]"),
-    ("parse_kind", "VARCHAR"),
-    ("problems", "VARCHAR[]"),
-    ("warnings", "VARCHAR[]"),
-    ("warc_file", "VARCHAR"),
-    ("warc_record_id", "VARCHAR"),
-    ("warc_offset", "BIGINT"),
-    ("warc_length", "BIGINT"),
-    ("payload_digest", "VARCHAR"),
-    ("warc_date", "VARCHAR"),
-    ("record", "STRUCT"),  # typed as project_versions stores the record: see _record_type
-)
 # DuckDB's JSON reader refuses longer lines; a run that wrote longer ones raises the limit.
 _DEFAULT_MAX_LINE = 16 * 1024 * 1024
 _RECORD_KEY = b',"record":'
@@ -75,7 +36,7 @@ def _line(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> 
     fetch, parse = page.fetch, page.parse
     final = fetch.final_target
     record = parse.record if parse is not None else None
-    meta = orjson.dumps(
+    meta = orjson.dumps(  # the keys of columns.STAGE_FETCHES, in order; the record last
         {
             "run_id": run_id,
             "seq": seq,
@@ -105,14 +66,14 @@ def _line(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> 
             "duplicate_of": page.duplicate_of,
             "links": list(page.links),
             "parse_kind": parse.kind if parse is not None else None,
-            "problems": [str(p) for p in parse.problems] if parse is not None else [],
-            "warnings": list(parse.warnings) if parse is not None else [],
             "warc_file": capture.warc_file if capture else None,
             "warc_record_id": capture.record_id if capture else None,
             "warc_offset": capture.offset if capture else None,
             "warc_length": capture.length if capture else None,
             "payload_digest": capture.payload_digest if capture else None,
             "warc_date": capture.date if capture else None,
+            "problems": [str(p) for p in parse.problems] if parse is not None else [],
+            "warnings": list(parse.warnings) if parse is not None else [],
         }
     )
     record_json = page.record_json or (record.model_dump_json() if record is not None else None)
@@ -192,7 +153,7 @@ class Stager:
         if self._file.closed:
             raise WarehouseError(f"run {self.run_id}: its staged pages were already discarded")
         self._file.flush()
-        types = {name: kind for name, kind in COLUMNS}
+        types = dict(STAGE_FETCHES)
         types["record"] = _record_type(self.con)
         columns = ", ".join(f"{_sql_string(n)}: {_sql_string(t)}" for n, t in types.items())
         longest = max(_DEFAULT_MAX_LINE, self._max_line + 1)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import duckdb
 
 from pipeline.model import PageState
+from pipeline.warehouse.columns import PAGE_STATE
+
+# The columns a PageState is made of, in its fields' order, after the page key (the run that
+# last wrote a row is lineage, not state).
+STATE_COLUMNS: tuple[str, ...] = tuple(name for name in PAGE_STATE if name != "run_id")
 
 
 class WarehouseStateStore:
@@ -12,11 +17,7 @@ class WarehouseStateStore:
     per page, so lookups during the crawl never touch the database)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        rows = con.execute(
-            "SELECT page_key, etag, last_modified, body_hash, links, is_project, verified_at, "
-            "parser_version, warc_record_id, warc_target_uri, warc_date, payload_digest "
-            "FROM page_state"
-        ).fetchall()
+        rows = con.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM page_state").fetchall()
         self.states = {
             row[0]: PageState(row[1], row[2], row[3], tuple(row[4] or ()), *row[5:]) for row in rows
         }

@@ -1,0 +1,117 @@
+"""Where the evidence is: a project version with its capture, a run with its WARC and pages.
+
+Only warehouse lookups, returning plain data; reading and packing the WARC files themselves is
+``pipeline.archive.evidence``'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.errors import InputError
+from pipeline.warehouse.columns import PROJECT_VERSIONS
+from pipeline.warehouse.db import scalar
+
+# The columns of a version that `pipeline show` prints, in the table's order.
+VERSION_COLUMNS: tuple[str, ...] = tuple(
+    name for name in PROJECT_VERSIONS if name not in ("site", "lang", "sections", "body_hash")
+)
+
+
+@dataclass
+class Evidence:
+    """A project version and where its capture lives."""
+
+    version: dict[str, Any]
+    archive_dir: Path | None  # where the run that first saw this version kept its WARC
+    offset: int | None
+    fetched_at: datetime | None
+
+    def warc_path(self, archive_dir: Path | None = None) -> Path:
+        """The WARC file with the version's capture: in ``archive_dir`` if given (the files
+        were moved), else where the run kept it."""
+        version = self.version
+        if not version.get("warc_file"):
+            raise InputError(
+                f"version {version['version']} of {version['project_id']} has no archived "
+                "capture (it was crawled with --no-archive)"
+            )
+        folder = archive_dir or self.archive_dir
+        if folder is None:
+            raise InputError("the run's archive folder is unknown; pass --archive-dir")
+        return folder / str(version["warc_file"])
+
+
+def find_version(
+    con: duckdb.DuckDBPyConnection, project_id: str, version: int | None = None
+) -> Evidence:
+    """A version of a project (the current one by default) and where its capture lives."""
+    where = "v.version = ?" if version is not None else "v.is_current"
+    params: list[object] = [project_id] + ([version] if version is not None else [])
+    columns = ", ".join(f"v.{c}" for c in VERSION_COLUMNS)
+    row = con.execute(
+        f"SELECT {columns}, r.archive_dir, f.warc_offset, f.fetched_at "
+        "FROM project_versions v "
+        "LEFT JOIN runs r ON r.run_id = v.first_run_id "
+        "LEFT JOIN fetches f ON f.run_id = v.first_run_id AND f.warc_record_id = v.warc_record_id "
+        f"WHERE v.project_id = ? AND {where}",
+        params,
+    ).fetchone()
+    if row is None:
+        versions = scalar(
+            con,
+            "SELECT list(version ORDER BY version) FROM project_versions WHERE project_id = ?",
+            [project_id],
+        )
+        if not versions:
+            raise InputError(
+                f"no project {project_id!r} in the warehouse; list them with "
+                '`pipeline query "SELECT project_id, title FROM current_projects"`'
+            )
+        raise InputError(f"{project_id} has no version {version}; it has {versions}")
+    data = dict(zip(VERSION_COLUMNS, row[: len(VERSION_COLUMNS)], strict=True))
+    archive_dir, offset, fetched_at = row[len(VERSION_COLUMNS) :]
+    return Evidence(data, Path(archive_dir) if archive_dir else None, offset, fetched_at)
+
+
+@dataclass(frozen=True)
+class ArchivedRun:
+    """A run's WARC file and the pages it archived (for a WACZ package)."""
+
+    run_id: int
+    site: str
+    started_at: datetime
+    archive_dir: str
+    warc_file: str
+    pages: list[tuple[str, datetime, str]]  # (URL, fetched at, kind) of each 200, in order
+
+    @property
+    def warc_path(self) -> Path:
+        return Path(self.archive_dir) / self.warc_file
+
+    @property
+    def title(self) -> str:
+        return f"{self.site} run {self.run_id}"
+
+
+def archived_run(con: duckdb.DuckDBPyConnection, run_id: int) -> ArchivedRun:
+    """Where a run's WARC file is, and its project and listing pages answered with 200."""
+    row = con.execute(
+        "SELECT archive_dir, warc_file, started_at, site FROM runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    if row is None:
+        raise InputError(f"run {run_id} does not exist; see `pipeline runs`")
+    archive_dir, warc_file, started_at, site = row
+    if not warc_file:
+        raise InputError(f"run {run_id} was crawled without an archive (--no-archive)")
+    pages = con.execute(
+        "SELECT COALESCE(final_url, url), fetched_at, kind FROM fetches "
+        "WHERE run_id = ? AND status = 200 AND kind IN ('project', 'listing') ORDER BY seq",
+        [run_id],
+    ).fetchall()
+    return ArchivedRun(run_id, site, started_at, archive_dir, warc_file, pages)

@@ -1,0 +1,6 @@
+-- A 304 or same body over HTTP confirms the stored state: verified now, validators refreshed.
+UPDATE page_state s
+SET verified_at = f.fetched_at, run_id = $run,
+    etag = COALESCE(f.etag, s.etag), last_modified = COALESCE(f.last_modified, s.last_modified)
+FROM run_state f
+WHERE s.page_key = f.page_key AND f.outcome IN ('not_modified', 'unchanged') AND f.via = 'http'

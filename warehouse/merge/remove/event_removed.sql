@@ -1,0 +1,5 @@
+-- A "removed" event for each removed project.
+INSERT INTO project_changes
+SELECT $run, r.project_id, r.url, 'removed', NULL, NULL, NULL, NULL,
+       (SELECT max(version) FROM project_versions v WHERE v.project_id = r.project_id), $at
+FROM run_removed r
