@@ -224,8 +224,8 @@ def child(mode: str, base_url: str, db: str, archive: str, concurrency: int) -> 
         archive_dir=archive or None,
     )
     options = run_options(effective, select_profile(effective))
-    trust = mode != "recrawl-conditional"
-    options = replace(options, settings=replace(options.settings, trust_sitemap_lastmod=trust))
+    trust = "off" if mode != "recrawl-audited" else "audited"
+    options = replace(options, settings=replace(options.settings, trust_lastmod=trust))
     workers = WorkerPeak()
     workers.start()
     start = time.perf_counter()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.crawl.lastmod import TRUST_MODES
 from pipeline.crawl.settings import USER_AGENT
 from pipeline.errors import ConfigError
 
@@ -55,6 +56,13 @@ def _seconds(value: Any) -> float:
     if number < 0:
         raise ValueError(f"{value!r} is negative")
     return number
+
+
+def _trust(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in TRUST_MODES:
+        raise ValueError(f"{value!r} is not one of {', '.join(TRUST_MODES)}")
+    return text
 
 
 def _log_format(value: Any) -> str:
@@ -123,6 +131,14 @@ OPTIONS: tuple[Option, ...] = (
         _positive_int,
         "complete runs a project must be absent to count as removed",
         "int",
+    ),
+    Option(
+        "trust_lastmod",
+        "off",
+        _trust,
+        "off: verify every known page every run; audited: skip pages whose sitemap lastmod "
+        "is unchanged, on a site that earned it by audits",
+        "off|audited",
     ),
     Option("archive", True, _bool, "write WARC files of every fetch", "bool"),
     Option("archive_dir", "warehouse/archive", _str, "folder for WARC files", "path"),

@@ -20,6 +20,7 @@ import httpx
 from pipeline import exit_codes
 from pipeline.archive import RunArchive, recover_open_files
 from pipeline.crawl import Crawl, CrawlSettings
+from pipeline.crawl.lastmod import Trust
 from pipeline.crawl.scope import Scope, _is_private_host
 from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
@@ -141,8 +142,11 @@ async def run_crawl_async(
         loader = RunLoader(warehouse.con)
         state = WarehouseStateStore(warehouse.con)
         async with _client(options, transport) as client:
-            crawl = Crawl(profile, client, options.settings, state, options.base_url, clock)
-            run_id = loader.begin(profile.id, crawl.scope.base_url, crawl.summary.started_at)
+            trust = Trust(loader.clean_audits(profile.id))
+            crawl = Crawl(profile, client, options.settings, state, options.base_url, clock, trust)
+            run_id = loader.begin(
+                profile.id, crawl.scope.base_url, crawl.summary.started_at, profile.fingerprint
+            )
             archive = _open_archive(options, loader, run_id, crawl.summary.started_at)
             began = time.monotonic()
             try:

@@ -33,6 +33,7 @@ def crawl_settings(effective: Effective) -> CrawlSettings:
             read_timeout=effective["timeout"],
             user_agent=effective["user_agent"],
             parse_processes=effective["parse_processes"],
+            trust_lastmod=effective["trust_lastmod"],
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc

@@ -22,7 +22,8 @@ async def _run(base_url: str, db: Path, archive_dir: Path, memory: MemoryStateSt
         settings = CrawlSettings(delay=0.0, parse_processes=0, backoff=0.01, retries=0)
         async with httpx.AsyncClient() as client:
             crawl = Crawl(SPI, client, settings, state, base_url)
-            run_id = loader.begin(SPI.id, crawl.scope.base_url, crawl.summary.started_at)
+            started = crawl.summary.started_at
+            run_id = loader.begin(SPI.id, crawl.scope.base_url, started, SPI.fingerprint)
             archive = RunArchive(archive_dir, SPI.id, run_id, crawl.summary.started_at, "t", "obey")
             async for page in crawl.pages():
                 capture = archive.capture(page)

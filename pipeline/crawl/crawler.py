@@ -14,7 +14,7 @@ import logging
 import os
 import traceback
 from collections.abc import AsyncGenerator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 from protego import Protego
@@ -22,6 +22,7 @@ from protego import Protego
 from pipeline.crawl.analyze import Analysis, AnalysisJob, analyze
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.frontier import Frontier, Item
+from pipeline.crawl.lastmod import AuditFailure, Trust, audit_sample, maybe_changed
 from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
@@ -29,7 +30,6 @@ from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
 from pipeline.crawl.workers import ParseWorkers, WorkerDied
 from pipeline.model import (
-    PARSER_VERSION,
     CrawledPage,
     CrawlSummary,
     ErrorKind,
@@ -37,7 +37,6 @@ from pipeline.model import (
     PageKind,
     PageState,
 )
-from pipeline.normalize.dates import parse_w3c_datetime
 from pipeline.profiles import SiteProfile
 
 log = logging.getLogger(__name__)
@@ -68,6 +67,7 @@ class Crawl:
         state: PageStateStore | None = None,
         base_url: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        trust: Trust | None = None,
     ) -> None:
         self.profile = profile
         self.clock = clock or _utc_now
@@ -83,7 +83,18 @@ class Crawl:
         self._rechecks: list[Item] = []
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
         self._pool: ParseWorkers | None = None
-        self._now = self.summary.started_at
+        self._fingerprint = profile.fingerprint
+        # lastmod (see pipeline.crawl.lastmod): the site's standing, the pages this run skips,
+        # the pages whose verification audits the lastmod, and the skipped pages, emitted at the
+        # end (or fetched after all, when an audit fails)
+        self.trust = trust or Trust()
+        self.audit_seed = int(self.summary.started_at.timestamp())
+        self._skip: frozenset[str] = frozenset()
+        self._audit: frozenset[str] = frozenset()
+        self._skipped: list[Item] = []
+        self.audit_failures = self.summary.audit_evidence
+        if self.settings.trust_lastmod == "audited":
+            self.summary.lastmod_trust = self.trust.label
 
     # -- the stream --------------------------------------------------------------------------
     async def pages(self) -> AsyncGenerator[CrawledPage, None]:
@@ -143,12 +154,14 @@ class Crawl:
             self.frontier.holding = True
             self._add_all(self._sitemap_urls(), "sitemap")
             await self.frontier.queue.join()
-            self.frontier.release()
+            self._plan_lastmod(self.frontier.held())
+            self.frontier.release(first=self._maybe_changed)
         self._add_all([self.profile.origin + path for path in self.profile.start_paths], None)
         await self.frontier.queue.join()
         for item in self._rechecks:
             self.frontier.recheck(item.target)
         await self.frontier.queue.join()
+        await self._settle_skipped()
 
     def _add_all(self, urls: list[str], kind: PageKind | None) -> None:
         for url in urls:
@@ -225,52 +238,25 @@ class Crawl:
         state = None
         if target.kind in ("project", "listing") and not item.recheck:
             state = self.state.lookup(target.key)
-        if self._trusted_by_sitemap(state, item.lastmod):
-            assert state is not None
-            result = FetchResult(
-                target,
-                "unchanged",
-                self.clock(),
-                final_target=target,
-                via="sitemap-lastmod",
-                final_url=target.fetch_url,
-            )
+        if state is not None and target.key in self._skip and not self.audit_failures:
             self._follow_urls(state.links, item.depth)
-            await self._emit(CrawledPage(result, links=state.links))
+            self._skipped.append(item)  # emitted at the end, unless an audit fails first
             return
+        if state is not None:
+            self.summary.verified += 1
         result = await self.fetcher.fetch(target, state)
-        page = CrawledPage(result, recheck=item.recheck, previous=state)
+        page = CrawledPage(
+            result,
+            recheck=item.recheck,
+            previous=state,
+            lastmod=item.lastmod,
+            fingerprint=self._fingerprint,
+        )
         final = result.final_target
         if final is not None and final.key != target.key and not self.frontier.mark(final.key):
             page.duplicate_of = final.key
         elif result.outcome == "fetched":
-            if (
-                state is not None
-                and state.body_hash == result.body_hash
-                and state.parser_version == PARSER_VERSION
-                and (final is None or final.key == target.key)
-            ):
-                result.outcome = "unchanged"
-                page.links = state.links
-                self._follow_urls(state.links, item.depth)
-            else:
-                analysis = await self._analyze(result)
-                if analysis.error:
-                    result.outcome, result.error, result.detail = (
-                        "failed",
-                        ErrorKind.BAD_SITEMAP,
-                        analysis.error,
-                    )
-                page.parse = analysis.parse
-                page.record_json = analysis.record_json
-                # Links as written (path form kept), so replaying them resolves the same way.
-                page.links = tuple(
-                    self.scope.site_address(f.target.fetch_url)
-                    for f in analysis.found
-                    if f.target.kind != "sitemap"
-                )
-                for found in analysis.found:
-                    self.frontier.add(found.target, item.depth + 1, found.lastmod)
+            await self._on_new_body(item, state, page)
         elif result.outcome == "not_modified" and state is not None:
             page.links = state.links
             self._follow_urls(state.links, item.depth)
@@ -282,17 +268,126 @@ class Crawl:
             and not item.recheck
         ):
             self._rechecks.append(item)
+        if target.key in self._audit and state is not None and not item.recheck:
+            self._audited(item, state, result)
         await self._emit(page)
 
-    def _trusted_by_sitemap(self, state: PageState | None, lastmod: str | None) -> bool:
-        if not (self.settings.trust_sitemap_lastmod and state and lastmod and state.verified_at):
+    async def _on_new_body(self, item: Item, state: PageState | None, page: CrawledPage) -> None:
+        """A 200: the same body as last time (parsed by this extractor) is unchanged; anything
+        else is analysed (parsed, its links followed)."""
+        result = page.fetch
+        final = result.final_target
+        if state is not None and state.body_hash != result.body_hash:
+            self.summary.changed_bodies += 1
+        if (
+            state is not None
+            and state.body_hash == result.body_hash
+            and state.same_extractor(self._fingerprint)
+            and (final is None or final.key == item.target.key)
+        ):
+            result.outcome = "unchanged"
+            page.links = state.links
+            self._follow_urls(state.links, item.depth)
+            return
+        analysis = await self._analyze(result)
+        if analysis.error:
+            result.outcome, result.error, result.detail = (
+                "failed",
+                ErrorKind.BAD_SITEMAP,
+                analysis.error,
+            )
+        page.parse = analysis.parse
+        page.record_json = analysis.record_json
+        # Links as written (path form kept), so replaying them resolves the same way.
+        page.links = tuple(
+            self.scope.site_address(f.target.fetch_url)
+            for f in analysis.found
+            if f.target.kind != "sitemap"
+        )
+        for found in analysis.found:
+            self.frontier.add(found.target, item.depth + 1, found.lastmod)
+
+    # -- lastmod -------------------------------------------------------------------------------
+    def _lastmod_unchanged(self, item: Item) -> bool:
+        """Whether a sitemap page's lastmod says it is unchanged since its last fetch."""
+        if item.target.kind != "project":
             return False
-        if state.parser_version != PARSER_VERSION or not state.body_hash:
-            return False
-        if self._now - state.verified_at > timedelta(days=self.settings.revalidate_after_days):
-            return False
-        modified = parse_w3c_datetime(lastmod)
-        return modified is not None and modified <= state.verified_at
+        state = self.state.lookup(item.target.key)
+        return (
+            state is not None
+            and bool(state.body_hash)
+            and state.same_extractor(self._fingerprint)
+            and not maybe_changed(item.lastmod, state.sitemap_lastmod, state.verified_at)
+        )
+
+    def _maybe_changed(self, item: Item) -> bool:
+        return not self._lastmod_unchanged(item)
+
+    def _plan_lastmod(self, items: list[Item]) -> None:
+        """Which sitemap pages this run skips and which it audits: a trusted site skips the
+        pages whose lastmod is unchanged but a seeded sample; a site earning trust verifies
+        every page, each one whose lastmod is unchanged counting as audited."""
+        if self.settings.trust_lastmod != "audited":
+            return
+        unchanged = [item.target.key for item in items if self._lastmod_unchanged(item)]
+        if self.trust.trusted:
+            self._audit = audit_sample(unchanged, self.audit_seed)
+            self._skip = frozenset(unchanged) - self._audit
+        else:
+            self._audit = frozenset(unchanged)
+
+    def _audited(self, item: Item, state: PageState, result: FetchResult) -> None:
+        self.summary.audited += 1
+        unchanged = result.outcome == "not_modified" or (
+            result.outcome == "fetched" and result.body_hash == state.body_hash
+        )
+        if unchanged or result.outcome in ("failed", "refused", "skipped"):
+            return  # unchanged, or nothing learned
+        self.summary.audit_failures += 1
+        self.audit_failures.append(
+            AuditFailure(
+                item.target.key,
+                item.target.site_url,
+                state.sitemap_lastmod,
+                item.lastmod,
+                state.body_hash,
+                result.body_hash,
+            )
+        )
+        if self.summary.audit_failures == 1:
+            log.warning(
+                "%s: %s changed while its sitemap lastmod stayed %r; verifying every page",
+                self.profile.id,
+                item.target.site_url,
+                item.lastmod,
+            )
+
+    async def _settle_skipped(self) -> None:
+        """Emit the pages skipped on their lastmod, or fetch them after all when an audit
+        failed (the site's lastmod is untrusted for the whole run)."""
+        skipped, self._skipped = self._skipped, []
+        if self.audit_failures:
+            for item in skipped:
+                self.frontier.queue.put_nowait(item)
+            await self.frontier.queue.join()
+            return
+        for item in skipped:
+            state = self.state.lookup(item.target.key)
+            result = FetchResult(
+                item.target,
+                "unchanged",
+                self.clock(),
+                final_target=item.target,
+                via="sitemap-lastmod",
+                final_url=item.target.fetch_url,
+            )
+            self.summary.skipped_lastmod += 1
+            links = state.links if state is not None else ()
+            await self._emit(
+                CrawledPage(
+                    result, links=links, lastmod=item.lastmod, fingerprint=self._fingerprint
+                )
+            )
 
     def _follow_urls(self, urls: tuple[str, ...], depth: int) -> None:
         for url in urls:
@@ -347,6 +442,9 @@ class Crawl:
         summary.requests = self.fetcher.requests
         summary.retries = self.fetcher.retries
         summary.trap_dropped = self.frontier.trap_dropped
+        if self.settings.trust_lastmod == "audited":
+            after = self.trust.after(summary.audited, summary.audit_failures)
+            summary.clean_audits = after.clean_audits
         summary.truncated = self.frontier.truncated
         if summary.status in ("failed", "interrupted"):
             return

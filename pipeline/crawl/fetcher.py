@@ -24,7 +24,6 @@ from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import CrawlSettings
 from pipeline.model import (
-    PARSER_VERSION,
     ErrorKind,
     Exchange,
     FetchResult,
@@ -129,7 +128,9 @@ class Fetcher:
 
     def _headers(self, state: PageState | None) -> dict[str, str]:
         headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"}
-        if state is not None and state.parser_version == PARSER_VERSION:
+        # Validators only for a page parsed by this parser with this profile: otherwise the
+        # body is needed to parse it again.
+        if state is not None and state.same_extractor(self.scope.profile.fingerprint):
             if state.etag:
                 headers["If-None-Match"] = state.etag
             if state.last_modified:

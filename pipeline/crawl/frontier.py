@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.crawl.settings import CrawlSettings
@@ -61,10 +62,17 @@ class Frontier:
             self.queue.put_nowait(Item(target, depth, lastmod))
         return True
 
-    def release(self) -> None:
-        """Queue the pages held while the sitemaps were read."""
+    def held(self) -> list[Item]:
+        """The pages held while the sitemaps are read."""
+        return list(self._held.values())
+
+    def release(self, first: Callable[[Item], bool] | None = None) -> None:
+        """Queue the pages held while the sitemaps were read (those ``first`` picks, first)."""
         self.holding = False
-        for item in self._held.values():
+        items = list(self._held.values())
+        if first is not None:
+            items.sort(key=lambda item: not first(item))  # stable: sitemap order otherwise
+        for item in items:
             self.queue.put_nowait(item)
         self._held.clear()
 

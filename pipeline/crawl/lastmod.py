@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from pipeline.model import AuditFailure
 from pipeline.normalize.dates import parse_w3c_datetime
+
+__all__ = ["AuditFailure", "Trust", "audit_sample", "maybe_changed"]
 
 TrustMode = Literal["off", "audited"]
 TRUST_MODES: tuple[TrustMode, ...] = ("off", "audited")
@@ -72,15 +75,3 @@ class Trust:
         if self.trusted:
             return "trusted"
         return f"earning ({self.clean_audits}/{CLEAN_AUDITS} clean audits)"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFailure:
-    """Evidence that a site's lastmod lied: the page changed while its lastmod stayed."""
-
-    page_key: str
-    url: str
-    old_lastmod: str | None
-    new_lastmod: str | None
-    old_hash: str | None
-    new_hash: str | None

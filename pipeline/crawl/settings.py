@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline import __version__
+from pipeline.crawl.lastmod import TRUST_MODES, TrustMode
 
 CONTACT_URL = "https://github.com/foundation-pipeline/foundation-pipeline"
 USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; project-page archiver)"
@@ -33,10 +34,9 @@ class CrawlSettings:
     user_agent: str = USER_AGENT
     respect_robots: bool = True
     use_sitemaps: bool = True
-    # Skip pages whose sitemap <lastmod> is older than our last successful fetch of them,
-    # but re-verify every page at least this often.
-    trust_sitemap_lastmod: bool = True
-    revalidate_after_days: float = 7.0
+    # "off": every known page is verified every run (conditional requests); "audited": pages
+    # whose sitemap lastmod is unchanged may be skipped on a site that earned it by audits.
+    trust_lastmod: TrustMode = "off"
     parse_processes: int | None = None  # None: one per spare core; 0: parse in this process
     failure_threshold: float = 0.2  # share of failed fetches that makes a run partial
 
@@ -47,5 +47,7 @@ class CrawlSettings:
             raise ValueError("delay cannot be negative")
         if self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
+        if self.trust_lastmod not in TRUST_MODES:
+            raise ValueError(f"trust_lastmod must be one of {', '.join(TRUST_MODES)}")
         if not 0 <= self.failure_threshold <= 1:
             raise ValueError("failure_threshold must be between 0 and 1")

@@ -25,14 +25,17 @@ def keeps_state(page: CrawledPage) -> bool:
 
 
 def next_state(
-    old: PageState | None, page: CrawledPage, capture: Capture | None = None
+    old: PageState | None,
+    page: CrawledPage,
+    capture: Capture | None = None,
 ) -> PageState | None:
     """What a page's state becomes after one crawled page (None: no state is kept).
 
     The rule of the merge's ``page_state`` statements, as one pure function (a test runs both
     over the same crawls): a new body replaces the state (an invalid page keeps no body hash,
     so it is parsed again next time), a 304 or an unchanged body confirmed over HTTP refreshes
-    the validators and the time, a 404/410 forgets the page; anything else leaves it as it was.
+    the validators, the time and the lastmod, a 404/410 forgets the page; anything else leaves
+    it as it was.
     """
     fetch = page.fetch
     if not keeps_state(page):
@@ -51,6 +54,8 @@ def next_state(
             fetch.final_url or fetch.target.fetch_url,
             capture.date if capture else None,
             capture.payload_digest if capture else None,
+            page.lastmod,
+            page.fingerprint,
         )
     if fetch.outcome in ("not_modified", "unchanged") and old is not None and fetch.via == "http":
         return replace(
@@ -58,6 +63,7 @@ def next_state(
             etag=fetch.etag or old.etag,
             last_modified=fetch.last_modified or old.last_modified,
             verified_at=fetch.started_at,
+            sitemap_lastmod=page.lastmod or old.sitemap_lastmod,
         )
     if fetch.outcome == "gone":
         return None

@@ -24,11 +24,12 @@ from pipeline.model.pages import (
     ParseResult,
     Problem,
 )
-from pipeline.model.summary import CrawlSummary, RunStatus
+from pipeline.model.summary import AuditFailure, CrawlSummary, RunStatus
 
 __all__ = [
     "PARSER_VERSION",
     "PERMANENT_REDIRECTS",
+    "AuditFailure",
     "Capture",
     "CrawlSummary",
     "CrawledPage",

@@ -31,6 +31,12 @@ class PageState:
     warc_target_uri: str | None = None
     warc_date: str | None = None
     payload_digest: str | None = None
+    sitemap_lastmod: str | None = None  # the sitemap's lastmod at the last fetch, as written
+    profile_fingerprint: str | None = None  # the site profile the page was last parsed with
+
+    def same_extractor(self, fingerprint: str) -> bool:
+        """Whether the page was last parsed by this parser version with this profile."""
+        return self.parser_version == PARSER_VERSION and self.profile_fingerprint == fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +88,5 @@ class CrawledPage:
     duplicate_of: str | None = None  # a redirect ended on a page this run already had
     previous: PageState | None = None  # what the warehouse knew of the page before this run
     record_json: str | None = None  # ``parse.record`` as JSON, when a parse worker made it
+    lastmod: str | None = None  # the page's sitemap lastmod in this run, as written
+    fingerprint: str | None = None  # of the site profile the crawl parses with

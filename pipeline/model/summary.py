@@ -7,6 +7,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+
+@dataclass(frozen=True, slots=True)
+class AuditFailure:
+    """Evidence that a site's lastmod lied: the page changed while its lastmod stayed."""
+
+    page_key: str
+    url: str
+    old_lastmod: str | None
+    new_lastmod: str | None
+    old_hash: str | None
+    new_hash: str | None
+
+
 RunStatus = Literal["ok", "partial", "failed", "interrupted"]
 
 
@@ -30,6 +43,14 @@ class CrawlSummary:
     invalid: int = 0  # project pages that failed validation
     not_project: int = 0
     moved: int = 0
+    verified: int = 0  # known pages asked again (conditionally) whether they changed
+    changed_bodies: int = 0  # known pages whose body changed
+    skipped_lastmod: int = 0  # known pages not requested: their trusted lastmod is unchanged
+    audited: int = 0  # pages verified to audit the site's lastmod
+    audit_failures: int = 0  # audited pages that changed while their lastmod did not
+    lastmod_trust: str = "off"  # off, or the site's standing: earning (n/N) or trusted
+    clean_audits: int | None = None  # the site's standing after this run (audited mode)
+    audit_evidence: list[AuditFailure] = field(default_factory=list)
     status: RunStatus = "ok"
     message: str = ""
 
@@ -80,6 +101,12 @@ class CrawlSummary:
             "invalid": self.invalid,
             "not_project": self.not_project,
             "moved": self.moved,
+            "verified": self.verified,
+            "changed_bodies": self.changed_bodies,
+            "skipped_lastmod": self.skipped_lastmod,
+            "audited": self.audited,
+            "audit_failures": self.audit_failures,
+            "lastmod_trust": self.lastmod_trust,
             "requests": self.requests,
             "retries": self.retries,
             "bytes_received": self.bytes_received,

@@ -45,6 +45,7 @@ FETCHES: tuple[tuple[str, str], ...] = (
     ("warc_length", "BIGINT"),
     ("payload_digest", "VARCHAR"),
     ("warc_date", "VARCHAR"),
+    ("lastmod", "VARCHAR"),
 )
 
 # (column, DuckDB type) of the TEMP table ``stage_fetches``: a fetch as the crawl staged it,
@@ -71,6 +72,8 @@ PAGE_STATE: tuple[str, ...] = (
     "warc_target_uri",
     "warc_date",
     "payload_digest",
+    "sitemap_lastmod",
+    "profile_fingerprint",
 )
 
 # Record fields stored as columns of project_versions, in the table's order (project_id and
@@ -93,6 +96,7 @@ PROJECT_VERSIONS: tuple[str, ...] = (
     "warc_file",
     "warc_record_id",
     "payload_digest",
+    "cause",
 )
 
 

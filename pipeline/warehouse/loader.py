@@ -62,8 +62,15 @@ class RunLoader:
         self.started_at: datetime | None = None
         self._stager: Stager | None = None
 
-    def begin(self, site: str, base_url: str, started_at: datetime | None = None) -> int:
-        """Record a new run (and close any run a crash left behind)."""
+    def begin(
+        self,
+        site: str,
+        base_url: str,
+        started_at: datetime | None = None,
+        fingerprint: str | None = None,
+    ) -> int:
+        """Record a new run (and close any run a crash left behind); ``fingerprint`` is the
+        site profile's, stored with the pages it parses."""
         con = self.con
         con.begin()
         try:
@@ -71,9 +78,9 @@ class RunLoader:
             run_id = scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs")
             self.started_at = started_at or datetime.now(UTC)
             con.execute(
-                "INSERT INTO runs (run_id, site, base_url, started_at, status) "
-                "VALUES (?, ?, ?, ?, 'running')",
-                [run_id, site, base_url, self.started_at],
+                "INSERT INTO runs (run_id, site, base_url, started_at, status, parser_version, "
+                "profile_fingerprint) VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                [run_id, site, base_url, self.started_at, PARSER_VERSION, fingerprint],
             )
             con.commit()
         except duckdb.Error:
@@ -86,6 +93,15 @@ class RunLoader:
                 log.info("removed %s, left by a killed run", path)
         self._stager = Stager(con, run_id, folder, prefix)
         return run_id
+
+    def clean_audits(self, site: str) -> int:
+        """The site's lastmod standing: clean audits in a row, as of its last good run."""
+        row = self.con.execute(
+            "SELECT clean_audits FROM runs WHERE site = ? AND status = 'ok' "
+            "AND clean_audits IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+            [site],
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def _close_abandoned_runs(self) -> None:
         self.con.execute(
@@ -195,11 +211,14 @@ def load_run(
     absence_runs: int = DEFAULT_ABSENCE_RUNS,
 ) -> LoadReport:
     """Apply a staged run in one transaction. A run already loaded is left as it is."""
-    row = con.execute("SELECT status, site, started_at FROM runs WHERE run_id = ?", [run_id])
+    row = con.execute(
+        "SELECT status, site, started_at, profile_fingerprint FROM runs WHERE run_id = ?",
+        [run_id],
+    )
     found = row.fetchone()
     if found is None:
         raise WarehouseError(f"run {run_id} does not exist in this warehouse")
-    status, site, started_at = found
+    status, site, started_at, fingerprint = found
     if status != "running":
         return _existing_report(con, run_id)
     staged = con.execute(
@@ -213,14 +232,14 @@ def load_run(
     report = LoadReport(run_id, summary.status, summary.complete, message=summary.message)
     con.begin()
     try:
-        _log(con, report)
+        _log(con, report, site, summary)
         if summary.status == "ok":
-            _apply(con, report, site, started_at, summary, absence_runs)
+            _apply(con, report, site, started_at, summary, absence_runs, fingerprint)
             if report.coverage_drops and not accept_coverage_drop:
                 # Held: undo the whole application and keep only the fetch log and the run.
                 con.rollback()
                 con.begin()
-                _log(con, report)
+                _log(con, report, site, summary)
                 _hold(report)
         _record_run(con, report, summary, accept_coverage_drop)
         con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
@@ -231,9 +250,27 @@ def load_run(
     return report
 
 
-def _log(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
-    """The run's fetches and quarantined pages: kept whatever else happens to the run."""
+def _log(
+    con: duckdb.DuckDBPyConnection, report: LoadReport, site: str, summary: CrawlSummary
+) -> None:
+    """The run's fetches, quarantined pages and failed lastmod audits: kept whatever else
+    happens to the run."""
     merge.run_step(con, "log", {"run": report.run_id})
+    for failure in summary.audit_evidence:
+        con.execute(
+            "INSERT INTO lastmod_audits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                report.run_id,
+                site,
+                failure.page_key,
+                failure.url,
+                failure.old_lastmod,
+                failure.new_lastmod,
+                failure.old_hash,
+                failure.new_hash,
+                summary.finished_at or summary.started_at,
+            ],
+        )
     report.quarantined = scalar(
         con, "SELECT count(*) FROM quarantine WHERE run_id = ?", [report.run_id]
     )
@@ -246,6 +283,7 @@ def _apply(
     started_at: datetime,
     summary: CrawlSummary,
     absence_runs: int,
+    fingerprint: str | None,
 ) -> None:
     """History, events, removals and page state, then the coverage they leave."""
     run_id = report.run_id
@@ -257,7 +295,11 @@ def _apply(
         "remove",
         {**params, "site": site, "complete": summary.complete, "absent": absence_runs},
     )
-    merge.run_step(con, "page_state", {"run": run_id, "parser_version": PARSER_VERSION})
+    merge.run_step(
+        con,
+        "page_state",
+        {"run": run_id, "parser_version": PARSER_VERSION, "fingerprint": fingerprint},
+    )
     rows = con.execute(
         "SELECT type, count(*) FROM project_changes WHERE run_id = ? GROUP BY type", [run_id]
     ).fetchall()
@@ -302,7 +344,8 @@ def _record_run(
             accepted_coverage_drop = ?, pages = ?, fetched = ?, unchanged = ?, not_modified = ?,
             gone = ?, failed = ?, robots_blocked = ?, projects = ?, quarantined = ?,
             requests = ?, retries = ?, bytes_received = ?, duration_s = ?, pages_per_second = ?,
-            events = ?, coverage = ?, summary = ?, message = ?
+            events = ?, coverage = ?, summary = ?, message = ?, verified = ?, skipped_lastmod = ?,
+            audited = ?, audit_failures = ?, clean_audits = ?, lastmod_trust = ?
         WHERE run_id = ?
         """,
         [
@@ -329,6 +372,12 @@ def _record_run(
             json.dumps(report.coverage) if report.coverage else None,
             json.dumps(s.as_dict()),
             report.message or None,
+            s.verified,
+            s.skipped_lastmod,
+            s.audited,
+            s.audit_failures,
+            s.clean_audits if report.status == "ok" else None,
+            s.lastmod_trust,
             report.run_id,
         ],
     )

@@ -72,6 +72,7 @@ def _line(run_id: int, seq: int, page: CrawledPage, capture: Capture | None) -> 
             "warc_length": capture.length if capture else None,
             "payload_digest": capture.payload_digest if capture else None,
             "warc_date": capture.date if capture else None,
+            "lastmod": page.lastmod,
             "problems": [str(p) for p in parse.problems] if parse is not None else [],
             "warnings": list(parse.warnings) if parse is not None else [],
         }

@@ -6,6 +6,6 @@ SELECT d.pid AS project_id, COALESCE(d.old_version, 0) + 1 AS version, $at AS va
        $run AS first_run_id,
        {{record_columns}},
        d.body_hash AS body_hash, d.warc_file AS warc_file, d.warc_record_id AS warc_record_id,
-       d.payload_digest AS payload_digest
+       d.payload_digest AS payload_digest, d.cause AS cause
 FROM run_diff d JOIN stage_fetches s ON s.seq = d.seq AND s.run_id = $run
 WHERE d.needs_version
