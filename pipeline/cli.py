@@ -238,11 +238,23 @@ def _since(value: str | None) -> date | None:
 @click.option("--since", metavar="DATE", help="Only changes detected on or after this day.")
 @click.option("--run", "run_id", type=int, help="Only changes of this run.")
 @click.option("--type", "types", metavar="TYPES", help="Comma-separated: new,changed,closed,...")
+@click.option(
+    "--cause",
+    type=click.Choice(["site", "extraction", "all"]),
+    default="site",
+    show_default=True,
+    help="The site's changes, those of a parser or profile change, or all.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
 def changes(
-    since: str | None, run_id: int | None, types: str | None, fmt: str, db: str | None
+    since: str | None,
+    run_id: int | None,
+    types: str | None,
+    cause: str,
+    fmt: str,
+    db: str | None,
 ) -> None:
     """List change events: new, changed (per field), closed, reopened, removed, reappeared, moved.
 
@@ -258,7 +270,7 @@ def changes(
         raise click.UsageError("give --since or --run, not both")
     wanted = tuple(t.strip() for t in types.split(",") if t.strip()) if types else ()
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        events = list_changes(warehouse.con, _since(since), run_id, wanted)
+        events = list_changes(warehouse.con, _since(since), run_id, wanted, cause)
     if fmt == "table":
         for line in change_lines(events):
             click.echo(line)
@@ -275,6 +287,7 @@ def changes(
         "old_url",
         "version",
         "detected_at",
+        "cause",
     ]
     render_rows(columns, [[e[c] for c in columns] for e in events], fmt)
 
@@ -369,6 +382,70 @@ def show(project_id: str, version: int | None, as_json: bool, db: str | None) ->
         click.echo(to_json(data))
         return
     render_rows(["field", "value"], list(data.items()), "table")
+
+
+@cli.command()
+@click.option("--site", help="Site profile by id (default stiftung-spi).")
+@click.option("--profile", "profile_file", metavar="FILE", help="Re-extract with this profile.")
+@click.option("--archive-dir", metavar="DIR", help="Where the WARC files are, if moved.")
+@click.option("--accept-coverage-drop", is_flag=True, help="Apply a run whose coverage dropped.")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
+@db_option
+@handle_errors
+def reparse(
+    site: str | None,
+    profile_file: str | None,
+    archive_dir: str | None,
+    accept_coverage_drop: bool,
+    config_path: str | None,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """Re-extract a site's current versions from the archived pages (WARC), with no request.
+
+    After a parser upgrade or a profile change: every change it finds has cause
+    "extraction" (see `pipeline changes --cause extraction`). Exits 3 when captures are
+    missing (those projects are listed), 2 when the archive was off.
+
+    \b
+    Example:
+      pipeline reparse --site stiftung-spi
+    """
+    from pipeline.reparse import reparse as reextract
+
+    settings = config.load({"site": site, "db": db}, config_path)
+    profile = select_profile(settings, profile_file)
+    report = reextract(
+        settings["db"],
+        profile,
+        Path(archive_dir) if archive_dir else None,
+        accept_coverage_drop,
+    )
+    if as_json:
+        data = {
+            "run_id": report.run_id,
+            "site": profile.id,
+            "status": report.load.status,
+            "reparsed": report.summary.pages,
+            "projects": report.summary.projects,
+            "quarantined": report.load.quarantined,
+            "extraction_events": dict(sorted(report.load.extraction_events.items())),
+            "missing": [{"project_id": p, "reason": r} for p, r in report.missing],
+        }
+        click.echo(to_json(data))
+    else:
+        events = ", ".join(f"{k} {v}" for k, v in sorted(report.load.extraction_events.items()))
+        click.echo(
+            f"Run {report.run_id} {report.load.status}: {report.summary.pages} archived pages "
+            f"of {profile.id} parsed again, {report.summary.projects} records; changes "
+            f"(cause extraction): {events or 'none'}"
+        )
+        for project, reason in report.missing:
+            click.echo(f"missing capture: {project}: {reason}", err=True)
+        if report.load.message:
+            click.echo(report.load.message)
+    sys.exit(report.exit_code)
 
 
 @cli.group()

@@ -117,6 +117,15 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(f"Changes: {counts}")
     elif load.status == "ok":
         lines.append("Changes: none")
+    if load.extraction_events:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(load.extraction_events.items()))
+        lines.append(f"Re-extracted (a parser or profile change, not the site's): {counts}")
+    lines.append(
+        f"Known pages verified {s.verified} ({s.outcomes['not_modified']} answered 304, "
+        f"{s.changed_bodies} with a changed body), {s.skipped_lastmod} skipped by trusted "
+        f"lastmod, {s.audited} audited, {s.audit_failures} audit failures; lastmod: "
+        f"{s.lastmod_trust}"
+    )
     if load.coverage:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in load.coverage.items() if k != "projects")
         lines.append(f"Coverage over {load.coverage.get('projects', 0)} projects: {shares}")

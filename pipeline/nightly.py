@@ -92,6 +92,7 @@ class RunReport:
             "message": self.load.message,
             "quarantined": self.load.quarantined,
             "events": dict(sorted(self.load.events.items())),
+            "extraction_events": dict(sorted(self.load.extraction_events.items())),
             "coverage": self.load.coverage,
             "coverage_drops": {k: list(v) for k, v in self.load.coverage_drops.items()},
         }

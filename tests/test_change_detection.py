@@ -18,11 +18,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline import exit_codes
 from pipeline.crawl.lastmod import CLEAN_AUDITS, audit_sample
+from pipeline.errors import InputError
 from pipeline.fixture_server import FixtureSite, Reply
 from pipeline.nightly import RunReport, run_crawl
 from pipeline.profiles import SiteProfile
+from pipeline.reparse import reparse
 from pipeline.warehouse import Warehouse
+from pipeline.warehouse.queries import changes
 from tests.spi import SPI
 from tests.test_warehouse_history import EXPECTED
 from tests.warehouse_support import SITE, events, options
@@ -202,3 +206,56 @@ def test_a_parser_or_profile_change_on_an_unchanged_site_is_no_site_change(tmp_p
     assert versions[0] == versions[1] == laufend > 0
     # every page was parsed again (no 304 for a page parsed with another profile)
     assert report.summary.outcomes["not_modified"] == 0
+
+
+def _state_of(db: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str, str | None, str]]]:
+    with _read(db) as con:
+        hashes = set(
+            con.execute("SELECT project_id, content_hash FROM current_projects").fetchall()
+        )
+        found = set(
+            con.execute(
+                "SELECT type, project_id, field, cause FROM project_changes "
+                "WHERE run_id = (SELECT max(run_id) FROM runs)"
+            ).fetchall()
+        )
+    return hashes, found
+
+
+def test_reparse_from_the_archive_gives_what_a_recrawl_gives(tmp_path):
+    changed_words = _variant(status_words={"completed": ["laufend"]})
+    crawled, reparsed = tmp_path / "crawled.duckdb", tmp_path / "reparsed.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        for db in (crawled, reparsed):
+            first = replace(options(site.url, db), archive_dir=tmp_path / db.stem)
+            assert run_crawl(first, clock=lambda: NIGHT).status == "ok"
+        made = replace(options(site.url, crawled), profile=changed_words)
+        run_crawl(made, clock=lambda: NIGHT + timedelta(1))
+        requests = len(site.requests)
+        result = reparse(reparsed, changed_words)
+        assert len(site.requests) == requests  # not one request to the site
+    assert result.load.status == "ok" and result.missing == []
+    assert result.load.events == {} and result.load.extraction_events
+    assert _state_of(reparsed) == _state_of(crawled)
+    with _read(reparsed) as con:
+        assert con.execute("SELECT count(*) FROM projects WHERE removed").fetchone() == (0,)
+        assert not changes(con, cause="site", run_id=result.run_id)
+        assert len(changes(con, cause="extraction", run_id=result.run_id)) == sum(
+            result.load.extraction_events.values()
+        )
+
+
+def test_reparse_says_when_the_archive_is_off_or_a_capture_is_missing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        run_crawl(options(site.url, db))
+    with pytest.raises(InputError, match="the archive is off for site 'stiftung-spi'"):
+        reparse(db, SPI)
+    archived = tmp_path / "a.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        run_crawl(replace(options(site.url, archived), archive_dir=tmp_path / "warc"))
+    for warc in (tmp_path / "warc").glob("*.warc.gz"):
+        warc.rename(warc.with_suffix(".moved"))
+    result = reparse(archived, SPI)
+    assert len(result.missing) == 33 and result.exit_code == exit_codes.PARTIAL
+    assert all("is missing" in reason for _, reason in result.missing)

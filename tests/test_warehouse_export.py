@@ -21,7 +21,16 @@ from pipeline.warehouse.queries import RECORD_FIELDS, changes, export, query
 from schemas import ProjectRecord, build_record
 from tests.warehouse_support import SITE, crawl_into
 
-META = {"first_seen", "last_seen", "version", "is_current", "removed", "valid_from", "valid_to"}
+META = {
+    "first_seen",
+    "last_seen",
+    "version",
+    "is_current",
+    "removed",
+    "valid_from",
+    "valid_to",
+    "cause",
+}
 
 text = (
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)

@@ -115,3 +115,46 @@ def archived_run(con: duckdb.DuckDBPyConnection, run_id: int) -> ArchivedRun:
         [run_id],
     ).fetchall()
     return ArchivedRun(run_id, site, started_at, archive_dir, warc_file, pages)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedVersion:
+    """A current version of a site's project and where the capture that gave it lives."""
+
+    project_id: str
+    page_key: str
+    site_url: str
+    fetch_url: str
+    content_type: str | None
+    warc_file: str | None
+    record_id: str | None
+    offset: int | None
+    archive_dir: Path | None
+
+
+def archived_versions(con: duckdb.DuckDBPyConnection, site: str) -> list[ArchivedVersion]:
+    """Every current version of the site's live projects with its capture's place."""
+    rows = con.execute(
+        "SELECT v.project_id, COALESCE(f.page_key, v.project_id), COALESCE(f.site_url, v.url), "
+        "COALESCE(f.final_url, f.url, v.url), f.content_type, v.warc_file, v.warc_record_id, "
+        "f.warc_offset, r.archive_dir "
+        "FROM project_versions v JOIN projects p USING (project_id) "
+        "LEFT JOIN runs r ON r.run_id = v.first_run_id "
+        "LEFT JOIN fetches f ON f.run_id = v.first_run_id AND f.warc_record_id = v.warc_record_id "
+        "WHERE v.is_current AND NOT p.removed AND p.site = ? ORDER BY v.project_id",
+        [site],
+    ).fetchall()
+    return [
+        ArchivedVersion(
+            project_id=row[0],
+            page_key=row[1],
+            site_url=row[2],
+            fetch_url=row[3],
+            content_type=row[4],
+            warc_file=row[5],
+            record_id=row[6],
+            offset=row[7],
+            archive_dir=Path(row[8]) if row[8] else None,
+        )
+        for row in rows
+    ]

@@ -30,7 +30,9 @@ class LoadReport:
     run_id: int
     status: str  # ok | partial | failed | interrupted | held
     complete: bool
-    events: Counter[str] = field(default_factory=Counter)
+    events: Counter[str] = field(default_factory=Counter)  # the site's changes, by type
+    # changes that come from reading the same pages anew (a parser or profile change)
+    extraction_events: Counter[str] = field(default_factory=Counter)
     coverage: dict[str, float] = field(default_factory=dict)
     coverage_drops: dict[str, tuple[float, float]] = field(default_factory=dict)  # (before, now)
     quarantined: int = 0
@@ -301,9 +303,11 @@ def _apply(
         {"run": run_id, "parser_version": PARSER_VERSION, "fingerprint": fingerprint},
     )
     rows = con.execute(
-        "SELECT type, count(*) FROM project_changes WHERE run_id = ? GROUP BY type", [run_id]
+        "SELECT cause, type, count(*) FROM project_changes WHERE run_id = ? GROUP BY ALL",
+        [run_id],
     ).fetchall()
-    report.events = Counter(dict(rows))
+    report.events = Counter({t: n for cause, t, n in rows if cause == "site"})
+    report.extraction_events = Counter({t: n for cause, t, n in rows if cause == "extraction"})
     cursor = merge.coverage(con)
     names = [d[0] for d in cursor.description]
     values = cursor.fetchone()

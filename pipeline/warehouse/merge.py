@@ -60,7 +60,13 @@ STEPS: dict[str, tuple[str, ...]] = {
         "event_removed",
         "mark_removed",
     ),
-    "page_state": ("run_state", "drop_refetched", "add_fetched", "verify_unchanged"),
+    "page_state": (
+        "run_state",
+        "drop_refetched",
+        "add_fetched",
+        "verify_unchanged",
+        "mark_reextracted",
+    ),
     # a query: the field coverage the run leaves (see COVERAGE_FIELDS)
     "coverage": ("field_shares",),
 }

@@ -34,13 +34,20 @@ def _json_value(text: str | None) -> object:
     return json.loads(text) if text is not None else None
 
 
+CAUSES = ("site", "extraction", "all")
+
+
 def changes(
     con: duckdb.DuckDBPyConnection,
     since: date | None = None,
     run_id: int | None = None,
     types: tuple[str, ...] = (),
+    cause: str = "site",
 ) -> list[dict[str, object]]:
-    """Change events, oldest first; ``old``/``new`` as JSON values."""
+    """Change events, oldest first; ``old``/``new`` as JSON values. ``cause``: the site's own
+    changes (default), those of a parser or profile change (``extraction``), or ``all``."""
+    if cause not in CAUSES:
+        raise InputError(f"unknown cause {cause!r}; choose from {', '.join(CAUSES)}")
     unknown = sorted(set(types) - set(EVENT_TYPES))
     if unknown:
         raise InputError(
@@ -57,9 +64,12 @@ def changes(
     if types:
         where.append(f"type IN ({', '.join('?' for _ in types)})")
         params.extend(types)
+    if cause != "all":
+        where.append("cause = ?")
+        params.append(cause)
     sql = (
-        "SELECT run_id, project_id, url, type, field, old, new, old_url, version, detected_at "
-        "FROM project_changes"
+        "SELECT run_id, project_id, url, type, field, old, new, old_url, version, detected_at, "
+        "cause FROM project_changes"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY run_id, project_id, list_position(?, type), field"
     )
@@ -81,7 +91,8 @@ def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
         "round(duration_s, 1) AS seconds, status, complete, pages, fetched, "
         "unchanged + not_modified AS unchanged, failed, projects, quarantined, "
         "(SELECT string_agg(key || ' ' || value, ', ' ORDER BY key) FROM json_each(events)) "
-        "AS events, message FROM runs ORDER BY run_id DESC LIMIT ?",
+        "AS events, verified, skipped_lastmod AS skipped, audited, audit_failures, "
+        "lastmod_trust AS lastmod, message FROM runs ORDER BY run_id DESC LIMIT ?",
         [limit],
     )
     return Table([d[0] for d in cursor.description], cursor.fetchall())
@@ -138,7 +149,7 @@ def _export_sql(history: bool, flat: bool) -> str:
     ]
     meta = (
         "p.first_seen_at AS first_seen, p.last_seen_at AS last_seen, v.version, v.is_current, "
-        "p.removed, v.valid_from, v.valid_to"
+        "p.removed, v.valid_from, v.valid_to, v.cause"
     )
     where = "" if history else "WHERE v.is_current"
     return (
