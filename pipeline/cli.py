@@ -28,7 +28,7 @@ from pipeline.cli_output import (
 )
 from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
 from pipeline.nightly import run_crawl
-from pipeline.options import catalog, run_options, select_profile
+from pipeline.options import catalog, duckdb_limits, run_options, select_profile
 from pipeline.profiles import load_profile, survey
 from pipeline.source import parse_source
 
@@ -421,6 +421,7 @@ def reparse(
         profile,
         Path(archive_dir) if archive_dir else None,
         accept_coverage_drop,
+        duckdb_limits(settings),
     )
     if as_json:
         data = {

@@ -26,6 +26,7 @@ from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.profiles import SiteProfile
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
+from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
 
 Clock = Callable[[], datetime]
@@ -46,6 +47,7 @@ class RunOptions:
     accept_coverage_drop: bool = False
     absence_runs: int = DEFAULT_ABSENCE_RUNS
     archive_dir: Path | None = None  # write WARC files here; None: no archive
+    duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
 
 
 @dataclass
@@ -139,8 +141,8 @@ async def run_crawl_async(
     ``clock`` the time the run is stamped with."""
     validate_options(options)
     profile = options.profile
-    with Warehouse.open(options.db) as warehouse:
-        loader = RunLoader(warehouse.con)
+    with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
+        loader = RunLoader(warehouse.con, warehouse.limits)
         state = WarehouseStateStore(warehouse.con)
         async with _client(options, transport) as client:
             trust = Trust(loader.clean_audits(profile.id))

@@ -14,6 +14,7 @@ from pipeline.crawl.settings import CrawlSettings
 from pipeline.errors import ConfigError
 from pipeline.nightly import RunOptions
 from pipeline.profiles import Catalog, SiteProfile, discover, load_profile
+from pipeline.warehouse.db import DuckDBLimits
 
 
 def catalog(effective: Effective, profile_files: Sequence[str | Path] = ()) -> Catalog:
@@ -70,4 +71,12 @@ def run_options(
         accept_coverage_drop=accept_coverage_drop,
         absence_runs=effective["absence_runs"],
         archive_dir=Path(effective["archive_dir"]) if effective["archive"] else None,
+        duckdb=duckdb_limits(effective),
+    )
+
+
+def duckdb_limits(effective: Effective) -> DuckDBLimits:
+    """DuckDB's resources for a writer, from the duckdb_* settings."""
+    return DuckDBLimits(
+        effective["duckdb_memory"], effective["duckdb_merge_memory"], effective["duckdb_threads"]
     )

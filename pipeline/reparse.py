@@ -20,6 +20,7 @@ from pipeline.model import CrawledPage, CrawlSummary, FetchResult, Target
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse
+from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.evidence import archived_versions
 
 
@@ -42,13 +43,14 @@ def reparse(
     profile: SiteProfile,
     archive_dir: Path | None = None,
     accept_coverage_drop: bool = False,
+    limits: DuckDBLimits | None = None,
 ) -> ReparseReport:
     """Parse the archived captures of ``profile``'s current versions again and load the result.
 
     ``archive_dir`` is where the WARC files are when they were moved since the crawl.
     """
     started = datetime.now(UTC)
-    with Warehouse.open(db) as warehouse:
+    with Warehouse.open(db, limits=limits) as warehouse:
         versions = archived_versions(warehouse.con, profile.id)
         if not versions:
             raise InputError(f"the warehouse has no current projects of site {profile.id!r}")
@@ -58,7 +60,7 @@ def reparse(
                 "with --no-archive, so there is nothing to re-extract from; crawl again (a "
                 "changed parser or profile re-parses every page) or turn the archive on"
             )
-        loader = RunLoader(warehouse.con)
+        loader = RunLoader(warehouse.con, warehouse.limits)
         run_id = loader.begin(profile.id, "archive", started, profile.fingerprint)
         summary = CrawlSummary(profile.id, "archive", started)
         summary.truncated = True  # not a crawl of the whole site: absences are never judged

@@ -16,7 +16,7 @@ from pipeline.fixture_server import FixtureSite
 from pipeline.model import CrawledPage, CrawlSummary, FetchResult, ParseResult, Target
 from pipeline.nightly import run_crawl_async
 from pipeline.warehouse import RunLoader, Warehouse
-from pipeline.warehouse import loader as loader_module
+from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.staging import Stager
 from schemas import ProjectRecord, build_record
 from tests.warehouse_support import SITE, crawl_into, options
@@ -118,7 +118,7 @@ def _load_fixture_records(db: Path) -> object:
 
 
 def test_a_merge_that_runs_out_of_memory_is_retried_with_more(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(loader_module, "merge_memory_limits", lambda rows: ["1MB", "256MB"])
+    monkeypatch.setattr(DuckDBLimits, "merge_memory_limits", lambda self, rows: ["1MB", "256MB"])
     report = _load_fixture_records(tmp_path / "projects.duckdb")
     assert report.status == "ok" and report.events == {"new": len(PROJECTS)}
     assert "ran out of memory at 1MB; retrying with 256MB" in caplog.text
@@ -129,7 +129,7 @@ def test_a_merge_out_of_memory_at_every_limit_fails_the_run_and_applies_nothing(
     tmp_path, monkeypatch
 ):
     db = tmp_path / "projects.duckdb"
-    monkeypatch.setattr(loader_module, "merge_memory_limits", lambda rows: ["1MB"])
+    monkeypatch.setattr(DuckDBLimits, "merge_memory_limits", lambda self, rows: ["1MB"])
     with pytest.raises(WarehouseError, match="ran out of memory at DuckDB's limit of 1MB"):
         _load_fixture_records(db)
     with Warehouse.open(db, read_only=True) as warehouse:

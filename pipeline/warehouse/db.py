@@ -47,25 +47,27 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# While a crawl runs the writer stays small (its pages wait in a spool file, not in DuckDB);
-# the merge at the end of a run gets what its size needs (see merge_memory_limits).
-WRITER_MEMORY_LIMIT = os.environ.get("PIPELINE_DUCKDB_MEMORY", "64MB")
-MERGE_MEMORY_OVERRIDE = os.environ.get("PIPELINE_DUCKDB_MERGE_MEMORY")
 MERGE_MEMORY_MB = 80  # enough for 100,000 pages (benchmarks/warehouse_speed.py); DuckDB spills
 MERGE_MEMORY_RETRIES = 3
 
 
-def merge_memory_limits(staged_rows: int) -> list[str]:
-    """DuckDB's memory limits for merging a run, to try in turn: 80 MB or 1 KB per staged page,
-    whichever is more, then twice that for each retry after running out of memory.
-    ``$PIPELINE_DUCKDB_MERGE_MEMORY`` sets one limit instead."""
-    if MERGE_MEMORY_OVERRIDE:
-        return [MERGE_MEMORY_OVERRIDE]
-    first = max(MERGE_MEMORY_MB, staged_rows // 1024)
-    return [f"{first << k}MB" for k in range(MERGE_MEMORY_RETRIES + 1)]
+@dataclass(frozen=True, slots=True)
+class DuckDBLimits:
+    """DuckDB's resources for a writer (the settings duckdb_memory, duckdb_merge_memory and
+    duckdb_threads): while a crawl runs the writer stays small, since its pages wait in a spool
+    file; the merge at the end of a run gets what its size needs (see merge_memory)."""
 
+    memory: str = "64MB"
+    merge_memory: str | None = None  # one fixed limit instead of sizing by the run
+    threads: int = 1
 
-WRITER_THREADS = int(os.environ.get("PIPELINE_DUCKDB_THREADS", "1"))
+    def merge_memory_limits(self, staged_rows: int) -> list[str]:
+        """Memory limits for merging a run, to try in turn: 80 MB or 1 KB per staged page,
+        whichever is more, then twice that for each retry after running out of memory."""
+        if self.merge_memory:
+            return [self.merge_memory]
+        first = max(MERGE_MEMORY_MB, staged_rows // 1024)
+        return [f"{first << k}MB" for k in range(MERGE_MEMORY_RETRIES + 1)]
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> Any:
@@ -76,13 +78,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return row[0]
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, limits: DuckDBLimits) -> duckdb.DuckDBPyConnection:
     config: dict[str, str | bool | int | float | list[str]] = {}
     if not read_only:
         config = {
-            "memory_limit": WRITER_MEMORY_LIMIT,
+            "memory_limit": limits.memory,
             "preserve_insertion_order": False,
-            "threads": WRITER_THREADS,
+            "threads": limits.threads,
         }
     try:
         return duckdb.connect(str(path), read_only=read_only, config=config)
@@ -109,9 +111,15 @@ class Warehouse:
     path: Path
     con: duckdb.DuckDBPyConnection
     read_only: bool
+    limits: DuckDBLimits = DuckDBLimits()
 
     @classmethod
-    def open(cls, path: str | Path | None = None, read_only: bool = False) -> Warehouse:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        read_only: bool = False,
+        limits: DuckDBLimits | None = None,
+    ) -> Warehouse:
         db = resolve_db_path(path)
         if read_only:
             if not db.is_file():
@@ -121,7 +129,8 @@ class Warehouse:
                 )
         else:
             db.parent.mkdir(parents=True, exist_ok=True)
-        warehouse = cls(db, _open(db, read_only), read_only)
+        limits = limits or DuckDBLimits()
+        warehouse = cls(db, _open(db, read_only, limits), read_only, limits)
         if not read_only:
             warehouse.migrate()
         return warehouse

@@ -13,7 +13,7 @@ import duckdb
 from pipeline.errors import WarehouseError
 from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
-from pipeline.warehouse.db import WRITER_MEMORY_LIMIT, merge_memory_limits, scalar
+from pipeline.warehouse.db import DuckDBLimits, scalar
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,9 @@ def coverage_drops(
 class RunLoader:
     """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, limits: DuckDBLimits | None = None) -> None:
         self.con = con
+        self.limits = limits or DuckDBLimits()
         self.run_id: int | None = None
         self.started_at: datetime | None = None
         self._stager: Stager | None = None
@@ -149,7 +150,8 @@ class RunLoader:
         if self._stager is None or self.run_id is None:
             raise WarehouseError("RunLoader.finish before begin")
         con = self.con
-        limits = merge_memory_limits(self._stager.rows)
+        limits = self.limits.merge_memory_limits(self._stager.rows)
+        writer = self.limits.memory
         try:
             for attempt, limit in enumerate(limits):
                 con.execute(f"SET memory_limit = '{limit}'")
@@ -162,9 +164,10 @@ class RunLoader:
                         message = (
                             f"merging {self._stager.rows} pages ran out of memory at DuckDB's "
                             f"limit of {limit}; nothing of the run was applied. Set "
-                            "PIPELINE_DUCKDB_MERGE_MEMORY higher (e.g. 2GB) and run again."
+                            "duckdb_merge_memory (PIPELINE_DUCKDB_MERGE_MEMORY) higher (e.g. "
+                            "2GB) and run again."
                         )
-                        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+                        con.execute(f"SET memory_limit = '{writer}'")
                         self.abort(message, status="failed")
                         raise WarehouseError(f"run {self.run_id}: {message} ({exc})") from exc
                     log.warning(
@@ -175,7 +178,7 @@ class RunLoader:
                     )
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
-            con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+            con.execute(f"SET memory_limit = '{writer}'")
             self._stager.discard()
 
 
