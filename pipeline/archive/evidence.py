@@ -28,7 +28,8 @@ def read_record(warc: Path, record_id: str, offset: int | None = None) -> bytes:
             stream.seek(offset)
         for record in ArchiveIterator(stream):
             if record.rec_headers.get_header("WARC-Record-ID") == record_id:
-                return record.content_stream().read()
+                payload: bytes = record.content_stream().read()
+                return payload
             if offset is not None:
                 break
     raise InputError(f"record {record_id} not found in {warc}")

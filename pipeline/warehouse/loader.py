@@ -78,7 +78,7 @@ class RunLoader:
         con.begin()
         try:
             self._close_abandoned_runs()
-            run_id = scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs")
+            run_id = int(scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs"))
             self.started_at = started_at or datetime.now(UTC)
             con.execute(
                 "INSERT INTO runs (run_id, site, base_url, started_at, status, parser_version, "
@@ -182,13 +182,14 @@ class RunLoader:
             self._stager.discard()
 
 
-def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -> dict:
+def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -> dict[str, float]:
     row = con.execute(
         "SELECT coverage FROM runs WHERE site = ? AND run_id < ? AND status = 'ok' "
         "AND coverage IS NOT NULL ORDER BY run_id DESC LIMIT 1",
         [site, run_id],
     ).fetchone()
-    return json.loads(row[0]) if row else {}
+    found: dict[str, float] = json.loads(row[0]) if row else {}
+    return found
 
 
 def _existing_report(con: duckdb.DuckDBPyConnection, run_id: int) -> LoadReport:
