@@ -11,12 +11,15 @@ from pipeline.archive.evidence import Evidence, archived_page
 from pipeline.errors import PipelineError
 from pipeline.report.model import Version
 
-# The copy in the report is the captured body with one line added: a policy that stops the
-# page loading anything (its site's images, styles and scripts), so that opening it from the
-# report never reaches outside the report's folder. `pipeline archive extract` gives the bytes.
+# The copy in the report is the captured body with two tags added right after <head>: a base
+# that no relative address resolves against (the site's /logo.svg is not looked for in the
+# file system's root, its links do not lead off into it), and a policy that stops the page
+# loading anything else (absolute images, styles, scripts). So opening it from the report never
+# reaches outside the report's folder. `pipeline archive extract` gives the captured bytes.
 SEAL = (
     b'<meta http-equiv="Content-Security-Policy" '
     b"content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+    b'<base href="about:blank">'
 )
 _HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
 
