@@ -94,7 +94,8 @@ def test_project_page_versions_and_archived_pages(demo):
     versions = re.findall(r'<tr><th scope="row" class="num">(\d+)</th>', page)
     assert versions[:2] == ["1", "2"]
     assert "abgeschlossen" in page and "<ins>abgeschlossen</ins>" in page
-    archived = demo.report / "archive" / slug(PFD) / "v2.html"
+    (archived,) = (demo.report / "archive" / slug(PFD)).glob("v2-*.html")
+    assert f'href="../archive/{slug(PFD)}/{archived.name}">archived page' in page
     body = archived.read_bytes()
     assert SEAL in body and b"Partnerschaft f\xc3\xbcr Demokratie Spandau" in body
     with Warehouse.open(demo.db, read_only=True) as warehouse:
@@ -150,12 +151,15 @@ def test_missing_warc_gives_a_page_that_says_so(demo, tmp_path):
     first_warc.unlink()
     result = build(db, tmp_path / "report", archive_dir=moved)
     assert result.missing_captures > 0 and result.captures > 0
-    page = tmp_path / "report" / "archive" / slug(PFD) / "v1.html"
+    page = tmp_path / "report" / "archive" / slug(PFD) / "v1-missing.html"
     text = text_of(page)
     assert "The capture is missing" in text and first_warc.name in text
     project = text_of(tmp_path / "report" / "projects" / f"{slug(PFD)}.html")
-    assert f'class="missing" href="../archive/{slug(PFD)}/v1.html">capture missing' in project
-    assert (tmp_path / "report" / "archive" / slug(PFD) / "v2.html").read_bytes().startswith(b"<")
+    assert (
+        f'class="missing" href="../archive/{slug(PFD)}/v1-missing.html">capture missing' in project
+    )
+    (v2,) = (tmp_path / "report" / "archive" / slug(PFD)).glob("v2-*.html")
+    assert v2.read_bytes().startswith(b"<")
 
 
 def test_site_and_since_narrow_the_report(demo, tmp_path):
@@ -165,12 +169,24 @@ def test_site_and_since_narrow_the_report(demo, tmp_path):
     assert (other.runs, other.projects) == (0, 0)
 
 
-def test_rebuild_clears_and_foreign_folders_are_refused(demo, tmp_path):
+def test_rebuild_reuses_captures_and_removes_stale_files(demo, tmp_path):
     out = tmp_path / "r"
-    build(demo.db, out)
+    first = build(demo.db, out)
     (out / "projects" / "stale.html").write_text("old")
-    build(demo.db, out)
-    assert not (out / "projects" / "stale.html").exists()
+    (out / "stale.html").write_text("old")
+    (out / "archive" / "gone-project").mkdir()
+    (out / "archive" / "gone-project" / "v1-0123456789.html").write_text("old")
+    (capture,) = (out / "archive" / slug(PFD)).glob("v2-*.html")
+    capture.write_bytes(b"kept")  # a rebuild does not extract a capture it already has
+    second = build(demo.db, out)
+    assert second.captures == first.captures and second.pages == first.pages
+    assert capture.read_bytes() == b"kept"
+    assert not (out / "projects" / "stale.html").exists() and not (out / "stale.html").exists()
+    assert not (out / "archive" / "gone-project" / "v1-0123456789.html").exists()
+    assert (out / "report.css").is_file() and (out / ".archivist-report").is_file()
+
+
+def test_foreign_folders_are_refused(demo, tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")

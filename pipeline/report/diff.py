@@ -39,6 +39,9 @@ def _wrap(tag: str, parts: Sequence[str]) -> str:
 
 def mark_words(old: str, new: str) -> Marked:
     """Word-level differences: equal words stay plain, the rest are ``<del>`` / ``<ins>``."""
+    if old == new:
+        same = escape(old)
+        return Marked(same, same)
     a, b = tokens(old), tokens(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     left: list[str] = []

@@ -104,7 +104,30 @@ def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, 
         yield names[n - 1], page(title=title, body=body, current="projects.html", script=FILTER_JS)
 
 
-def closed_page(data: ReportData) -> str:
+def paged(
+    stem: str,
+    heading: str,
+    intro: str,
+    columns: Sequence[Column],
+    rows: Sequence[list[str]],
+    empty: str,
+    page_size: int,
+) -> Iterator[tuple[str, str]]:
+    """(file name, HTML) of each page of a long list: ``stem.html``, ``stem-2.html``, ..."""
+    chunks = [rows[i : i + page_size] for i in range(0, len(rows), page_size)] or [[]]
+    names = [f"{stem}.html"] + [f"{stem}-{n}.html" for n in range(2, len(chunks) + 1)]
+    for n, chunk in enumerate(chunks, start=1):
+        nav = pager(names, n, f"Pages of the list of {heading.lower()}")
+        body = (
+            f"<h1>{esc(heading)} ({len(rows):,})</h1>{intro}{nav}"
+            + table(columns, chunk, table_id=stem, empty=empty)
+            + nav
+        )
+        title = heading + (f", page {n}" if n > 1 else "")
+        yield names[n - 1], page(title=title, body=body, current=f"{stem}.html")
+
+
+def closed_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
     rows = []
     for c in data.closures:
         project = data.projects[c.project_id]
@@ -126,16 +149,17 @@ def closed_page(data: ReportData) -> str:
         Column("How detected"),
         Column("Division"),
     ]
-    body = (
-        f'<h1>Closed projects ({len(rows):,})</h1><p class="muted">Projects whose status is '
-        "completed or whose page carries the closed notice. The day is the period's end when "
-        "the page gives one, else the day the pipeline first saw the closure.</p>"
-        + table(columns, rows, table_id="closed", empty="No closed projects.")
+    intro = (
+        '<p class="muted">Projects whose status is completed or whose page carries the closed '
+        "notice. The day is the period's end when the page gives one, else the day the pipeline "
+        "first saw the closure.</p>"
     )
-    return page(title="Closed projects", body=body, current="closed.html")
+    return paged(
+        "closed", "Closed projects", intro, columns, rows, "No closed projects.", page_size
+    )
 
 
-def removed_page(data: ReportData) -> str:
+def removed_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
     rows = [
         [
             project_link(data.projects[r.project_id], r.project_id, 0),
@@ -153,10 +177,11 @@ def removed_page(data: ReportData) -> str:
         Column("How detected"),
         Column("Last address"),
     ]
-    body = (
-        f'<h1>Removed projects ({len(rows):,})</h1><p class="muted">A 410 removes a project in '
-        "its run, a 404 when a re-check in the same run still answers 404; a project no longer "
-        "linked is removed after consecutive complete runs without it.</p>"
-        + table(columns, rows, table_id="removed", empty="No removed projects.")
+    intro = (
+        '<p class="muted">A 410 removes a project in its run, a 404 when a re-check in the same '
+        "run still answers 404; a project no longer linked is removed after consecutive complete "
+        "runs without it.</p>"
     )
-    return page(title="Removed projects", body=body, current="removed.html")
+    return paged(
+        "removed", "Removed projects", intro, columns, rows, "No removed projects.", page_size
+    )

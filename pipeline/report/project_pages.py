@@ -46,10 +46,6 @@ class CaptureLink:
     missing: str | None  # why the capture could not be extracted (the linked page says so)
 
 
-def archive_path(slug: str, version: int) -> str:
-    return f"archive/{slug}/v{version}.html"
-
-
 def _svg(label: str, height: int, parts: list[str]) -> str:
     return (
         f'<svg class="timeline" viewBox="0 0 {WIDTH:.0f} {height}" role="img" '

@@ -1,9 +1,14 @@
 """Building the whole report: read the warehouse once, extract the archived pages, write every
-page into the output folder (which holds nothing else, so it can be copied anywhere)."""
+page into the output folder (which holds nothing else, so it can be copied anywhere).
+
+A rebuild into the same folder overwrites the pages in place, keeps the archived pages already
+extracted (a capture never changes: its file name carries its record id) and removes what the
+new build did not write; deleting tens of thousands of files costs more than writing them."""
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -14,42 +19,87 @@ from pipeline.errors import InputError
 from pipeline.report import captures, queries
 from pipeline.report.assets import CSS
 from pipeline.report.html import slug
-from pipeline.report.lists import closed_page, project_list_pages, removed_page
-from pipeline.report.model import Event, Project, ReportData, ReportOptions, ReportResult
+from pipeline.report.lists import closed_pages, project_list_pages, removed_pages
+from pipeline.report.model import Event, Project, ReportData, ReportOptions, ReportResult, Version
 from pipeline.report.overview import overview, runs_page
-from pipeline.report.project_pages import CaptureLink, archive_path, capture_page, project_page
+from pipeline.report.project_pages import CaptureLink, capture_page, project_page
 from pipeline.report.run_pages import run_pages
 
-MARKER = ".archivist-report"  # marks a folder this module wrote, so a rebuild may clear it
-OWN_FOLDERS = ("projects", "runs", "archive")
+MARKER = ".archivist-report"  # marks a folder this module wrote, so a rebuild may reuse it
+OWN_FOLDERS = ("projects", "runs", "archive")  # with *.html and report.css: all it writes
 
 
-def prepare(out: Path) -> None:
-    """An empty folder, or one an earlier report wrote (its pages are cleared)."""
+def archive_path(project_slug: str, version: Version, missing: bool) -> str:
+    """Where a version's archived page (or the page saying it is missing) goes."""
+    if missing:
+        return f"archive/{project_slug}/v{version.version}-missing.html"
+    # the record id (a capture never changes) and the seal (a new seal makes new copies)
+    record = hashlib.sha1(captures.SEAL + (version.capture.record_id or "").encode())
+    return f"archive/{project_slug}/v{version.version}-{record.hexdigest()[:10]}.html"
+
+
+def prepare(out: Path) -> bool:
+    """An empty folder, or one an earlier report wrote; True when it was empty."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; --out needs a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    fresh = not out.is_dir() or not any(out.iterdir())
+    if not fresh and not (out / MARKER).exists():
         raise InputError(
             f"{out} is not empty and holds no earlier report; choose a new or empty folder"
         )
     for name in OWN_FOLDERS:
-        shutil.rmtree(out / name, ignore_errors=True)
-    for old in out.glob("*.html") if out.is_dir() else ():
-        old.unlink()
-    for name in OWN_FOLDERS:
         (out / name).mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("written by `pipeline report`; rebuilding clears this folder\n")
+    (out / MARKER).write_text("written by `pipeline report`; a rebuild replaces this folder\n")
+    return fresh
 
 
 class _Writer:
-    def __init__(self, out: Path) -> None:
-        self.out = out
+    def __init__(self, out: Path, fresh: bool) -> None:
+        self.root = str(out)
+        self.fresh = fresh
         self.pages = 0
+        self.written: set[str] = set()  # paths relative to the root, "/"-separated
+        self.folders: set[str] = set()
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.root, name)
 
     def html(self, name: str, text: str) -> None:
-        path = self.out / name
-        path.write_text(text, encoding="utf-8")
+        self.data(name, text.encode("utf-8"))
         self.pages += 1
+
+    def data(self, name: str, body: bytes) -> None:
+        folder = name.rpartition("/")[0]
+        if folder and folder not in self.folders:
+            os.makedirs(self.path(folder), exist_ok=True)
+            self.folders.add(folder)
+        with open(self.path(name), "wb") as file:
+            file.write(body)
+        self.written.add(name)
+
+    def kept(self, name: str) -> bool:
+        """An earlier build's file at ``name`` is reused as it is."""
+        if self.fresh or not os.path.isfile(self.path(name)):
+            return False
+        self.written.add(name)
+        return True
+
+    def remove_stale(self) -> int:
+        """Delete the files an earlier build left that this one did not write."""
+        if self.fresh:
+            return 0
+        removed = 0
+        for top in ("", *OWN_FOLDERS):
+            for folder, dirs, files in os.walk(self.path(top)):
+                if not top:
+                    dirs.clear()  # the root's own files only; its folders are walked by name
+                rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
+                for name in files:
+                    key = name if rel == "." else f"{rel}/{name}"
+                    if key not in self.written and (top or name.endswith(".html")):
+                        os.unlink(os.path.join(folder, name))
+                        removed += 1
+        return removed
 
 
 def _archive(
@@ -62,13 +112,17 @@ def _archive(
     for version in project.versions:
         if not version.capture.warc_file:
             continue
-        path = archive_path(name, version.version)
-        (writer.out / path).parent.mkdir(parents=True, exist_ok=True)
+        path = archive_path(name, version, missing=False)
+        if writer.kept(path):
+            links[version.version] = CaptureLink(f"../{path}", None)
+            ok += 1
+            continue
         got = captures.extract(version, options.archive_dir)
         if got.body is not None:
-            (writer.out / path).write_bytes(got.body)
+            writer.data(path, got.body)
             ok += 1
         else:
+            path = archive_path(name, version, missing=True)
             writer.html(path, capture_page(project, version, got.problem or "unknown problem"))
             missing += 1
         links[version.version] = CaptureLink(f"../{path}", got.problem)
@@ -77,16 +131,13 @@ def _archive(
 
 def write_site(data: ReportData, options: ReportOptions, scope: str) -> tuple[int, int, int]:
     """Every page of the report; (HTML pages, captures extracted, captures missing)."""
-    out = options.out
-    prepare(out)
-    (out / "report.css").write_text(CSS, encoding="utf-8")
-    writer = _Writer(out)
+    writer = _Writer(options.out, prepare(options.out))
+    writer.data("report.css", CSS.encode("utf-8"))
     writer.html("index.html", overview(data, scope))
     writer.html("runs.html", runs_page(data))
-    writer.html("closed.html", closed_page(data))
-    writer.html("removed.html", removed_page(data))
-    for name, text in project_list_pages(data, options.page_size):
-        writer.html(name, text)
+    for listing in (closed_pages, removed_pages, project_list_pages):
+        for name, text in listing(data, options.page_size):
+            writer.html(name, text)
     by_run: dict[int, list[Event]] = defaultdict(list)
     by_project: dict[str, list[Event]] = defaultdict(list)
     for event in data.events:
@@ -104,6 +155,7 @@ def write_site(data: ReportData, options: ReportOptions, scope: str) -> tuple[in
         missing += lost
         text = project_page(project, by_project[project.project_id], data.runs, links)
         writer.html(f"projects/{slug(project.project_id)}.html", text)
+    writer.remove_stale()
     return writer.pages, extracted, missing
 
 
