@@ -203,6 +203,22 @@ def test_filtering_by_a_funder_shows_exactly_its_projects(browser, demo):
     linked.close()
 
 
+def test_a_funders_page_lists_exactly_its_projects(browser, demo):
+    funder, titles = _funder_projects(demo.db)
+    page = browser.open("funders.html")
+    page.get_by_role("link", name=funder, exact=True).click()
+    page.wait_for_load_state()
+    assert sorted(page.locator("#projects tbody tr th a").all_inner_texts()) == sorted(titles)
+    shot(page, "report-funder")
+    page.locator("#projects tbody tr th a").first.click()  # to a project, and back by its funder
+    page.wait_for_load_state()
+    assert "/projects/" in page.url
+    page.get_by_role("link", name=funder, exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == f"Funder: {funder}"
+    page.close()
+
+
 def test_sorting_a_column(browser):
     page = browser.open("projects.html")
     page.get_by_role("button", name="Versions").click()

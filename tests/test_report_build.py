@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -130,6 +132,23 @@ def test_page_texts_carry_their_language(demo):
     assert '<span lang="de">' in projects  # German titles inside the English report
     english = [p for p in (demo.report / "projects").glob("*en-projects*.html")]
     assert english and '<h1 lang="en">' in text_of(english[0])
+
+
+def test_funder_and_division_pages(demo):
+    con = duckdb.connect(str(demo.db), read_only=True)
+    rows = con.execute(
+        "SELECT funders, COALESCE(division, contact.division) FROM project_versions "
+        "QUALIFY version = max(version) OVER (PARTITION BY project_id)"
+    ).fetchall()
+    con.close()
+    funders = Counter(f for fs, _ in rows for f in fs or [])
+    divisions = Counter(d for _, d in rows if d)
+    index = text_of(demo.report / "funders.html")
+    assert len(re.findall(r'<tr><th scope="row">', index)) == len(funders)
+    for funder, n in funders.items():
+        page = text_of(demo.report / "funders" / f"{slug(funder)}.html")
+        assert len(re.findall(r"<tr data-title=", page)) == n, funder
+    assert len(list((demo.report / "divisions").glob("*.html"))) == len(divisions)
 
 
 def test_empty_warehouse_says_so(tmp_path):

@@ -18,6 +18,8 @@ NAV = (
     ("index.html", "Overview"),
     ("projects.html", "Projects"),
     ("runs.html", "Runs"),
+    ("funders.html", "Funders"),
+    ("divisions.html", "Divisions"),
     ("closed.html", "Closed"),
     ("removed.html", "Removed"),
 )
@@ -70,6 +72,11 @@ def up(depth: int) -> str:
 
 def project_href(project_id: str, depth: int) -> str:
     return f"{up(depth)}projects/{slug(project_id)}.html"
+
+
+def facet_href(folder: str, value: str, depth: int) -> str:
+    """The page listing every project of one funder (``funders``) or division."""
+    return f"{up(depth)}{folder}/{slug(value)}.html"
 
 
 def run_href(run_id: int, depth: int, page: int = 1) -> str:

@@ -1,12 +1,27 @@
 """The lists: every project (filterable by title, funder, status, division and site; long
-lists on numbered pages), the closed projects and the removed projects."""
+lists on numbered pages), a page per funder and per division, the closed projects and the
+removed projects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
+from html import unescape
 
 from pipeline.report.assets import FILTER_JS
-from pipeline.report.html import Column, day, esc, in_lang, page, pager, table, time_tag
+from pipeline.report.html import (
+    Column,
+    day,
+    esc,
+    facet_href,
+    in_lang,
+    page,
+    pager,
+    slug,
+    table,
+    time_tag,
+    up,
+)
 from pipeline.report.model import Project, ReportData
 from pipeline.report.overview import EMPTY, project_link
 
@@ -48,11 +63,11 @@ def filter_form(projects: Sequence[Project]) -> str:
     )
 
 
-def _row(project: Project) -> tuple[list[str], str]:
+def _row(project: Project, depth: int) -> tuple[list[str], str]:
     v = project.latest
     status = esc(v.status) + (' <span class="muted">(removed)</span>' if project.removed else "")
     cells = [
-        project_link(project, project.project_id, 0),
+        project_link(project, project.project_id, depth),
         status,
         "; ".join(in_lang(f, v.lang) for f in v.funders),
         in_lang(v.division, v.lang) if v.division else "",
@@ -69,29 +84,36 @@ def _row(project: Project) -> tuple[list[str], str]:
     return cells, attrs
 
 
-def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
-    """(file name, HTML) of each page of the project list."""
-    projects = list(data.projects.values())
-    if not projects:
-        body = "<h1>Projects</h1>" + (
-            EMPTY.format(scope="") if data.empty else '<p class="muted">No projects.</p>'
-        )
-        yield "projects.html", page(title="Projects", body=body, current="projects.html")
-        return
+def project_table_pages(
+    projects: Sequence[Project],
+    *,
+    folder: str,
+    stem: str,
+    heading: str,
+    page_size: int,
+) -> Iterator[tuple[str, str]]:
+    """(file name, HTML) of each page of a filterable list of projects: ``folder/stem.html``,
+    ``folder/stem-2.html``, ... (``folder`` is "" or one level deep)."""
+    depth = 1 if folder else 0
     chunks = [projects[i : i + page_size] for i in range(0, len(projects), page_size)]
-    names = ["projects.html"] + [f"projects-{n}.html" for n in range(2, len(chunks) + 1)]
+    names = [f"{stem}.html"] + [f"{stem}-{n}.html" for n in range(2, len(chunks) + 1)]
     form = filter_form(projects)
+    facets = (
+        f'<a href="{up(depth)}funders.html">funder</a> or '
+        f'<a href="{up(depth)}divisions.html">division</a>'
+    )
     for n, chunk in enumerate(chunks, start=1):
-        rows = [_row(p) for p in chunk]
+        rows = [_row(p, depth) for p in chunk]
         nav = pager(names, n, "Pages of the project list")
         note = (
             f'<p class="muted">Page {n} of {len(chunks)} ({len(chunk):,} of {len(projects):,} '
-            "projects, by title); the filters apply to this page.</p>"
+            "projects, by title); the filters apply to this page. Every project of one "
+            f"{facets} is listed on its page.</p>"
             if len(chunks) > 1
             else f'<p class="muted">{len(projects):,} projects, by title.</p>'
         )
         body = (
-            f"<h1>Projects</h1>{note}{form}{nav}"
+            f"<h1>{heading}</h1>{note}{form}{nav}"
             + table(
                 PROJECT_COLUMNS,
                 [c for c, _ in rows],
@@ -100,8 +122,73 @@ def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, 
             )
             + nav
         )
-        title = "Projects" + (f", page {n}" if n > 1 else "")
-        yield names[n - 1], page(title=title, body=body, current="projects.html", script=FILTER_JS)
+        title = re.sub(r"<[^>]+>", "", heading) + (f", page {n}" if n > 1 else "")
+        yield folder + names[n - 1], page(
+            title=unescape(title), body=body, depth=depth, current="projects.html",
+            script=FILTER_JS,
+        )  # fmt: skip
+
+
+def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
+    """(file name, HTML) of each page of the list of every project."""
+    projects = list(data.projects.values())
+    if not projects:
+        body = "<h1>Projects</h1>" + (
+            EMPTY.format(scope="") if data.empty else '<p class="muted">No projects.</p>'
+        )
+        yield "projects.html", page(title="Projects", body=body, current="projects.html")
+        return
+    yield from project_table_pages(
+        projects, folder="", stem="projects", heading="Projects", page_size=page_size
+    )
+
+
+def _funders(project: Project) -> list[str]:
+    return project.latest.funders
+
+
+def _division(project: Project) -> list[str]:
+    return [project.latest.division] if project.latest.division else []
+
+
+# (folder and index page, singular label, the values a project has)
+FACETS: tuple[tuple[str, str, Callable[[Project], list[str]]], ...] = (
+    ("funders", "Funder", _funders),
+    ("divisions", "Division", _division),
+)
+
+
+def facet_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
+    """A page per funder and per division with every project it has (at any scale, where the
+    filters of the paginated project list see one page), and an index of each."""
+    for folder, label, values in FACETS:
+        groups: dict[str, list[Project]] = {}
+        for project in data.projects.values():
+            for value in values(project):
+                groups.setdefault(value, []).append(project)
+        rows = []
+        for value in sorted(groups, key=str.casefold):
+            members = groups[value]
+            lang = members[0].latest.lang
+            rows.append(
+                [
+                    f'<a href="{facet_href(folder, value, 0)}">{in_lang(value, lang)}</a>',
+                    str(len(members)),
+                    str(sum(1 for p in members if p.latest.status == "active" and not p.removed)),
+                ]
+            )
+            yield from project_table_pages(
+                members,
+                folder=f"{folder}/",
+                stem=slug(value),
+                heading=f"{label}: {in_lang(value, lang)}",
+                page_size=page_size,
+            )
+        columns = [Column(label), Column("Projects", numeric=True), Column("Active", numeric=True)]
+        body = f"<h1>{label}s ({len(rows):,})</h1>" + table(
+            columns, rows, table_id=folder, empty=f"No project names a {label.lower()}."
+        )
+        yield f"{folder}.html", page(title=f"{label}s", body=body, current=f"{folder}.html")
 
 
 def paged(

@@ -14,6 +14,7 @@ from pipeline.report.html import (
     Column,
     day,
     esc,
+    facet_href,
     in_lang,
     page,
     run_href,
@@ -253,6 +254,10 @@ def addresses(project: Project, events: Sequence[Event]) -> str:
     return f'<h2 id="urls">Addresses</h2>{urls}<h3>Moves</h3>{moved}'
 
 
+def _facet(folder: str, value: str, lang: str) -> str:
+    return f'<a href="{facet_href(folder, value, 1)}">{in_lang(value, lang)}</a>'
+
+
 def _facts(project: Project) -> str:
     v = project.latest
     period = (v.period or {}).get("raw")
@@ -262,8 +267,8 @@ def _facts(project: Project) -> str:
         ("Site", esc(project.site)),
         ("Status", status_badge(v.status, v.status_raw, v.lang)),
         ("Period", in_lang(period, v.lang) if period else '<span class="muted">not given</span>'),
-        ("Division", in_lang(v.division, v.lang) if v.division else ""),
-        ("Funders", ", ".join(in_lang(f, v.lang) for f in v.funders)),
+        ("Division", _facet("divisions", v.division, v.lang) if v.division else ""),
+        ("Funders", ", ".join(_facet("funders", f, v.lang) for f in v.funders)),
         ("First seen", time_tag(project.first_seen_at)),
         ("Last seen", time_tag(project.last_seen_at)),
     ]

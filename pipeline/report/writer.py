@@ -19,14 +19,20 @@ from pipeline.errors import InputError
 from pipeline.report import captures, queries
 from pipeline.report.assets import CSS
 from pipeline.report.html import slug
-from pipeline.report.lists import closed_pages, project_list_pages, removed_pages
+from pipeline.report.lists import closed_pages, facet_pages, project_list_pages, removed_pages
 from pipeline.report.model import Event, Project, ReportData, ReportOptions, ReportResult, Version
 from pipeline.report.overview import overview, runs_page
 from pipeline.report.project_pages import CaptureLink, capture_page, project_page
 from pipeline.report.run_pages import run_pages
 
 MARKER = ".archivist-report"  # marks a folder this module wrote, so a rebuild may reuse it
-OWN_FOLDERS = ("projects", "runs", "archive")  # with *.html and report.css: all it writes
+OWN_FOLDERS = (
+    "projects",
+    "runs",
+    "archive",
+    "funders",
+    "divisions",
+)  # with *.html and report.css: all it writes
 
 
 def archive_path(project_slug: str, version: Version, missing: bool) -> str:
@@ -135,7 +141,7 @@ def write_site(data: ReportData, options: ReportOptions, scope: str) -> tuple[in
     writer.data("report.css", CSS.encode("utf-8"))
     writer.html("index.html", overview(data, scope))
     writer.html("runs.html", runs_page(data))
-    for listing in (closed_pages, removed_pages, project_list_pages):
+    for listing in (closed_pages, removed_pages, project_list_pages, facet_pages):
         for name, text in listing(data, options.page_size):
             writer.html(name, text)
     by_run: dict[int, list[Event]] = defaultdict(list)
