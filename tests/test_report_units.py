@@ -83,6 +83,8 @@ def test_mark_change_picks_the_comparison():
     listed = mark_change([], ["Deutsche Stiftung für Engagement und Ehrenamt"])
     assert "<li><ins>Deutsche Stiftung für Engagement und Ehrenamt</ins></li>" in listed.new
     assert mark_change(False, True).new == "<ins>yes</ins>"
+    kept = mark_change({"persons": ["A", "B"], "fax": "1"}, {"persons": ["A", "B"], "fax": "2"})
+    assert "<dt>persons</dt><dd>A; B</dd>" in kept.new and "<dd><ins>2</ins></dd>" in kept.new
     parts = mark_change(
         {"start": "2019-03-01", "end": None}, {"start": "2019-03-01", "end": "2026"}
     )

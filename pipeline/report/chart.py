@@ -85,6 +85,7 @@ def events_svg(runs: Sequence[tuple[int, dict[str, int]]]) -> str:
             f'<rect x="{r.x:.1f}" y="{r.y:.1f}" width="{r.width:.1f}" height="{r.height:.1f}" '
             f'fill="{COLOURS[r.type]}"><title>{escape(r.type)}: {r.count:,}</title></rect>'
         )
+    parts.append(f'<text x="{LEFT - 8}" y="{HEIGHT - 10:.0f}" text-anchor="end">run</text>')
     every = max(1, len(shown) // 12)
     for i, (run_id, _) in enumerate(shown):
         if i % every == 0 or i == len(shown) - 1:

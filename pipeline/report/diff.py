@@ -97,6 +97,8 @@ def display(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return "; ".join(value) if value else NONE_TEXT
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
