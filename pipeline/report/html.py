@@ -3,6 +3,7 @@ Every text from the warehouse goes through ``esc``; fragments built here are saf
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -60,6 +61,7 @@ def time_tag(moment: datetime | None) -> str:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for on every page that links the project
 def slug(project_id: str) -> str:
     """A file name for a project: readable, and unique by a short hash of the id."""
     readable = _SLUG.sub("-", project_id.lower()).strip("-")[-80:].strip("-")
