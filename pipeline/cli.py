@@ -457,7 +457,11 @@ def pack(run_id: int, out: str | None, db: str | None) -> None:
 @cli.command()
 @click.option("--out", required=True, metavar="DIR", help="Folder to write the report into.")
 @click.option("--site", help="Only this site's runs and projects.")
-@click.option("--since", metavar="DATE", help="Only runs started on or after this day.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only runs started on or after this day, and projects seen since.",
+)
 @click.option("--archive-dir", metavar="DIR", help="Where the WARC files are, if moved.")
 @db_option
 @handle_errors

@@ -55,6 +55,7 @@ form.filters label { display: block; font-weight: 600; font-size: .9rem; }
 form.filters input, form.filters select { width: 100%; box-sizing: border-box; font: inherit;
   padding: .3rem; border: 1px solid #767676; border-radius: 3px; background: #fff; }
 svg.chart, svg.timeline { width: 100%; height: auto; max-width: 60rem; display: block; }
+@media (max-width: 40rem) { svg.chart, svg.timeline { min-width: 34rem; } }  /* scrolls */
 svg text { font-size: 11px; fill: var(--ink); }
 svg .grid { stroke: var(--line); }
 svg .tick { stroke: #4a4a4a; }

@@ -69,7 +69,7 @@ def events_svg(runs: Sequence[tuple[int, dict[str, int]]]) -> str:
     rects, top, _ = bars(shown)
     slot = (WIDTH - LEFT - 8) / max(1, len(shown))
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" role="img" '
+        f'<div class="scroll"><svg class="chart" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" role="img" '
         'aria-labelledby="chart-title"><title id="chart-title">Events per run, by type'
         f"{' (latest ' + str(len(shown)) + ' runs)' if len(shown) < len(runs) else ''}</title>"
     ]
@@ -93,7 +93,7 @@ def events_svg(runs: Sequence[tuple[int, dict[str, int]]]) -> str:
             parts.append(
                 f'<text x="{x:.1f}" y="{HEIGHT - 10:.0f}" text-anchor="middle">{run_id}</text>'
             )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     legend = "".join(
         f'<li><span class="swatch" style="background:{COLOURS[k]}"></span>{k}</li>'
         for k in EVENT_ORDER

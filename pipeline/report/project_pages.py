@@ -49,8 +49,8 @@ class CaptureLink:
 
 def _svg(label: str, height: int, parts: list[str]) -> str:
     return (
-        f'<svg class="timeline" viewBox="0 0 {WIDTH:.0f} {height}" role="img" '
-        f'aria-label="{esc(label)}">{"".join(parts)}</svg>'
+        f'<div class="scroll"><svg class="timeline" viewBox="0 0 {WIDTH:.0f} {height}" '
+        f'role="img" aria-label="{esc(label)}">{"".join(parts)}</svg></div>'
     )
 
 
