@@ -192,6 +192,7 @@ def demo(db: str, as_json: bool) -> None:
             progress,
             progress.phase,
             archive_dir=Path(db).parent / (Path(db).stem + "-archive"),
+            report_dir=Path(db).parent / (Path(db).stem + "-report"),
         )
     if as_json:
         click.echo(
@@ -200,6 +201,7 @@ def demo(db: str, as_json: bool) -> None:
                     "db": str(result.db),
                     "runs": [result.first.as_dict(), result.second.as_dict()],
                     "changes": result.changes,
+                    "report": str(result.report) if result.report else None,
                 }
             )
         )
@@ -211,6 +213,9 @@ def demo(db: str, as_json: bool) -> None:
     for line in change_lines(result.changes):
         click.echo(line)
     click.echo("")
+    if result.report is not None:
+        click.echo(f"The report of both runs: open {result.report.resolve().as_uri()}")
+        click.echo("")
     click.echo(f"The demo database is {result.db}. Explore further:")
     for command in (
         f'pipeline query --db {db} "SELECT title, status, division FROM current_projects"',
@@ -515,6 +520,50 @@ def pack(run_id: int, out: str | None, db: str | None) -> None:
         run.warc_path, run.pages, title=run.title, main_page_date=run.started_at, out=target
     )
     click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.option("--out", required=True, metavar="DIR", help="Folder to write the report into.")
+@click.option("--site", help="Only this site's runs and projects.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only runs started on or after this day, and projects seen since.",
+)
+@click.option("--archive-dir", metavar="DIR", help="Where the WARC files are, if moved.")
+@db_option
+@handle_errors
+def report(
+    out: str, site: str | None, since: str | None, archive_dir: str | None, db: str | None
+) -> None:
+    """Write the archivist's report: a static web site of runs, changes and project histories.
+
+    Plain HTML and CSS (a little inline JavaScript to filter and sort), with each version's
+    archived page extracted from the WARC next to it; opens from file:// or any static host.
+
+    \b
+    Examples:
+      pipeline report --out report && xdg-open report/index.html
+      pipeline report --out report --since 2026-11-01 --site stiftung-spi
+    """
+    from pipeline.report import ReportOptions, build_report
+    from pipeline.warehouse import Warehouse
+
+    options = ReportOptions(
+        out=Path(out),
+        site=site,
+        since=_since(since),
+        archive_dir=Path(archive_dir) if archive_dir else None,
+    )
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        result = build_report(warehouse.con, options)
+    click.echo(
+        f"wrote the report ({result.runs} runs, {result.projects} projects, {result.events} "
+        f"events, {result.captures} archived pages) in {result.seconds:.1f} s"
+    )
+    if result.missing_captures:
+        click.echo(f"{result.missing_captures} capture(s) missing from the archive", err=True)
+    click.echo(f"open {result.index.resolve().as_uri()}")
 
 
 @cli.command(name="config")

@@ -12,6 +12,7 @@ from pipeline.errors import ConfigError
 from pipeline.fixture_server import FixtureSite
 from pipeline.nightly import Progress, RunReport, run_crawl
 from pipeline.options import run_options, select_profile
+from pipeline.report import ReportOptions, build_report
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse.queries import changes
 
@@ -37,6 +38,7 @@ class DemoReport:
     first: RunReport
     second: RunReport
     changes: list[dict[str, object]]
+    report: Path | None = None  # the report's index.html, when one was written
 
 
 def run_demo(
@@ -44,8 +46,10 @@ def run_demo(
     progress: Callable[[Progress], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
     archive_dir: Path | None = None,
+    report_dir: Path | None = None,
 ) -> DemoReport:
-    """Crawl snapshot v1 then v2 of the bundled site into a fresh database at ``db``."""
+    """Crawl snapshot v1 then v2 of the bundled site into a fresh database at ``db``; with
+    ``report_dir``, write the archivist's report there."""
     site_root = bundled_site()
     for leftover in (db, db.with_name(db.name + ".wal")):
         if leftover.exists():
@@ -70,4 +74,7 @@ def run_demo(
         second = run_crawl(options, progress)
     with Warehouse.open(db, read_only=True) as warehouse:
         found = changes(warehouse.con, run_id=second.run_id)
-    return DemoReport(db, site.url, first, second, found)
+        index = None
+        if report_dir is not None:
+            index = build_report(warehouse.con, ReportOptions(out=report_dir)).index
+    return DemoReport(db, site.url, first, second, found, index)

@@ -189,6 +189,8 @@ def test_demo_from_any_directory(tmp_path):
         assert word in out
     assert "contact.phones" in out
     assert "pipeline query --db pipeline-demo.duckdb" in out
+    index = (tmp_path / "pipeline-demo-report" / "index.html").resolve()
+    assert f"The report of both runs: open {index.as_uri()}\n" in out and index.is_file()
     db = tmp_path / "pipeline-demo.duckdb"
     assert db.is_file()
     query = pipeline(

@@ -1,0 +1,263 @@
+"""The demo's report in a real browser: headless Chromium from the distribution's packages
+(/usr/bin/chromium), driven by Playwright (which downloads nothing here).
+
+Skipped with a reason when Chromium or Playwright is missing, except under CI (CI=true), where
+a missing browser fails the tests. Screenshots of each kind of page go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlencode, urlparse
+
+import duckdb
+import pytest
+
+from pipeline.report.html import slug
+from tests.report_support import DemoWarehouse, build_demo, counts
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PFD = "stiftung-spi.de/service/projekte/detail/pfd-spandau"
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+class Browser:
+    """One Chromium with an empty profile, recording console messages and every request."""
+
+    def __init__(self, context: object, report: Path) -> None:
+        self.context = context
+        self.report = report.resolve()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))  # type: ignore[attr-defined]
+
+    def open(self, path: str, width: int = 1280, query: str = "") -> object:
+        page = self.context.new_page()  # type: ignore[attr-defined]
+        page.set_viewport_size({"width": width, "height": 900})
+        page.on(
+            "console", lambda m: m.type == "error" and self.errors.append(f"{page.url}: {m.text}")
+        )
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        page.goto((self.report / path).as_uri() + query)
+        return page
+
+    def outside(self) -> list[str]:
+        """Requests that are not for a file inside the report's folder."""
+        bad = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            path = Path(unquote(parsed.path))
+            if parsed.scheme != "file" or self.report not in path.resolve().parents:
+                bad.append(url)
+        return bad
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> DemoWarehouse:
+    return build_demo(tmp_path_factory.mktemp("browser-demo"))
+
+
+@pytest.fixture(scope="module")
+def browser(demo, tmp_path_factory) -> Iterator[Browser]:
+    reason = _missing()
+    if reason:
+        if _in_ci():
+            pytest.fail(f"the browser tests cannot run under CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    profile = tmp_path_factory.mktemp("chromium-profile")  # empty user-data-dir
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            yield Browser(context, demo.report)
+        finally:
+            context.close()
+
+
+@pytest.fixture(autouse=True)
+def _clean_log(browser) -> Iterator[None]:
+    """Every test: no console errors, and no request leaves the report's folder."""
+    browser.requests.clear()
+    browser.errors.clear()
+    yield
+    assert browser.requests, "the browser made no request at all"
+    assert browser.outside() == []
+    assert browser.errors == []
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def number(page, selector: str) -> int:
+    return int(page.locator(selector).inner_text().replace(",", ""))
+
+
+def test_overview_shows_the_warehouse_counts(browser, demo):
+    want = counts(demo.db)
+    page = browser.open("index.html")
+    assert page.title().startswith("Overview")
+    assert number(page, "#stat-events") == want["events"]
+    assert number(page, "#stat-closed") == want["closed"]
+    assert number(page, "#stat-projects") == want["projects"]
+    assert number(page, "#stat-removed") == want["removed"]
+    assert page.locator("svg.chart rect").count() > 0
+    assert page.locator("main").count() == 1 and page.locator("header nav").count() == 1
+    assert page.locator("h1").count() == 1
+    shot(page, "report-overview")
+    page.close()
+
+
+def test_lists_count_what_the_warehouse_holds(browser, demo):
+    want = counts(demo.db)
+    page = browser.open("projects.html")
+    assert page.locator("#projects tbody tr").count() == want["projects"]
+    assert (
+        page.locator("#shown").inner_text()
+        == f"{want['projects']} of {want['projects']} projects shown"
+    )
+    shot(page, "report-projects")
+    page.close()
+    page = browser.open("closed.html")
+    assert page.locator("#closed tbody tr").count() == want["closed"]
+    shot(page, "report-closed")
+    page.close()
+    page = browser.open("removed.html")
+    assert page.locator("#removed tbody tr").count() == want["removed"]
+    shot(page, "report-removed")
+    page.close()
+
+
+def test_run_page_shows_every_event_of_the_run(browser, demo):
+    con = duckdb.connect(str(demo.db), read_only=True)
+    run_events = con.execute("SELECT count(*) FROM project_changes WHERE run_id = 2").fetchone()[0]
+    con.close()
+    page = browser.open("runs/run-2.html")
+    assert page.locator("section table tbody tr").count() == run_events
+    assert number(page, "#run-events") == run_events
+    assert page.locator("#events-changed del").count() > 0
+    assert page.locator("#events-changed ins").count() > 0
+    shot(page, "report-run")
+    page.close()
+
+
+def _funder_projects(db: Path) -> tuple[str, set[str]]:
+    """The funder of the most projects and the titles of its projects (latest versions)."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "SELECT title, funders FROM project_versions "
+        "QUALIFY version = max(version) OVER (PARTITION BY project_id)"
+    ).fetchall()
+    con.close()
+    by_funder: dict[str, set[str]] = {}
+    for title, funders in rows:
+        for f in funders or []:
+            by_funder.setdefault(f, set()).add(title)
+    funder = max(sorted(by_funder), key=lambda f: len(by_funder[f]))
+    assert len(by_funder[funder]) >= 2
+    return funder, by_funder[funder]
+
+
+def test_filtering_by_a_funder_shows_exactly_its_projects(browser, demo):
+    funder, titles = _funder_projects(demo.db)
+    page = browser.open("projects.html")
+    page.select_option("#f-funder", funder)
+    visible = page.locator("#projects tbody tr:visible th a")
+    assert sorted(visible.all_inner_texts()) == sorted(titles)
+    assert page.locator("#shown").inner_text().startswith(f"{len(titles)} of ")
+    shot(page, "report-projects-filtered")
+    page.fill("#f-title", "zzz-no-such-title")
+    assert page.locator("#projects tbody tr:visible").count() == 0
+    page.close()
+    linked = browser.open("projects.html", query="?" + urlencode({"funder": funder}))
+    assert linked.locator("#projects tbody tr:visible").count() == len(titles)
+    linked.close()
+
+
+def test_a_funders_page_lists_exactly_its_projects(browser, demo):
+    funder, titles = _funder_projects(demo.db)
+    page = browser.open("funders.html")
+    page.get_by_role("link", name=funder, exact=True).click()
+    page.wait_for_load_state()
+    assert sorted(page.locator("#projects tbody tr th a").all_inner_texts()) == sorted(titles)
+    shot(page, "report-funder")
+    page.locator("#projects tbody tr th a").first.click()  # to a project, and back by its funder
+    page.wait_for_load_state()
+    assert "/projects/" in page.url
+    page.get_by_role("link", name=funder, exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == f"Funder: {funder}"
+    page.close()
+
+
+def test_sorting_a_column(browser):
+    page = browser.open("projects.html")
+    page.get_by_role("button", name="Versions").click()
+    header = page.locator("#projects thead th", has_text="Versions")
+    assert header.get_attribute("aria-sort") == "ascending"
+    cells = [int(x) for x in page.locator("#projects tbody tr td:nth-child(8)").all_inner_texts()]
+    assert cells == sorted(cells)
+    page.get_by_role("button", name="Versions").click()
+    cells = [int(x) for x in page.locator("#projects tbody tr td:nth-child(8)").all_inner_texts()]
+    assert cells == sorted(cells, reverse=True)
+    page.close()
+
+
+def test_project_page_versions_in_order_and_archive_link(browser, demo):
+    con = duckdb.connect(str(demo.db), read_only=True)
+    versions = con.execute(
+        "SELECT version, title FROM project_versions WHERE project_id = ? ORDER BY version", [PFD]
+    ).fetchall()
+    con.close()
+    page = browser.open(f"projects/{slug(PFD)}.html")
+    shown = page.locator("#versions tbody th").all_inner_texts()
+    assert shown == [str(v) for v, _ in versions]
+    assert page.locator("svg.timeline").count() == 2
+    shot(page, "report-project")
+    links = page.get_by_role("link", name="archived page")
+    assert links.count() == len(versions)
+    links.last.click()
+    page.wait_for_load_state()
+    assert re.search(rf"/archive/{slug(PFD)}/v{versions[-1][0]}-[0-9a-f]{{10}}\.html$", page.url)
+    assert page.locator("h1").first.inner_text() == versions[-1][1]
+    shot(page, "report-archived-page")
+    page.close()
+
+
+def test_phone_screen_has_no_sideways_scrolling(browser):
+    for path in ("index.html", "projects.html", f"projects/{slug(PFD)}.html", "runs/run-2.html"):
+        page = browser.open(path, width=390)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than a phone screen"
+        if path == "index.html":
+            shot(page, "report-overview-phone")
+        page.close()
