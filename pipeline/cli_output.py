@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,7 +20,9 @@ from rich.table import Table as RichTable
 
 from pipeline.nightly import Progress as RunProgress
 from pipeline.nightly import RunReport
-from pipeline.onboard import Proposal
+
+if TYPE_CHECKING:
+    from pipeline.onboard import Proposal
 
 log = logging.getLogger("pipeline")
 

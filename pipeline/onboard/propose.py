@@ -178,21 +178,31 @@ def _summary(cluster: Cluster) -> str:
     )
 
 
+def _excluded(sample: Sample, cluster: Cluster, project_paths: set[str]) -> list[str]:
+    """The names a project slug may not be: the hub segments written beside it (``page`` of
+    ``/foerderprojekte/page/2``) unless those are project pages themselves, and the sampled
+    pages of the shape on which the parser found no project (an imprint among projects)."""
+    last = cluster.shape.tokens[-1] if cluster.shape.tokens else None
+    if last is None or last.kind != "slug":
+        return []
+    exclude: list[str] = []
+    for name in last.siblings:
+        sibling = Shape((*cluster.shape.parent.tokens, Token("fixed", name)))
+        if not (sibling.concrete and sibling.path in project_paths):
+            exclude.append(name)
+    for key, verdict in cluster.verdicts.items():
+        if verdict == "other":
+            exclude.append(sample.found[key].path.rsplit("/", 1)[-1])
+    return exclude
+
+
 def _project_paths(sample: Sample, projects: list[Cluster]) -> list[tuple[str, str]]:
-    """One regex per project shape. A slug excludes the hub segments written beside it
-    (``page`` of ``/foerderprojekte/page/2``) unless those are project pages themselves; a
-    single project page that another project shape covers is left out."""
+    """One regex per project shape (see :func:`_excluded`); a single project page that another
+    project shape covers is left out."""
     project_paths = {sample.found[k].path for c in projects for k in c.keys}
     drafted: list[tuple[re.Pattern[str], Cluster, str]] = []
     for cluster in projects:
-        exclude: list[str] = []
-        last = cluster.shape.tokens[-1] if cluster.shape.tokens else None
-        if last is not None and last.kind == "slug":
-            for name in last.siblings:
-                sibling = Shape((*cluster.shape.parent.tokens, Token("fixed", name)))
-                if not (sibling.concrete and sibling.path in project_paths):
-                    exclude.append(name)
-        regex = cluster.shape.regex(exclude)
+        regex = cluster.shape.regex(_excluded(sample, cluster, project_paths))
         drafted.append((re.compile(regex), cluster, regex))
     kept: list[tuple[str, str]] = []
     for _pattern, cluster, regex in drafted:
@@ -232,7 +242,7 @@ def _start_paths(sample: Sample, projects: list[Cluster], clusters: list[Cluster
     fetched = {sample.found[k].path for c in clusters for k in c.verdicts}
     starts = [sample.home_path]
     for path in sorted(fetched):
-        if re.fullmatch(r"/[a-z]{2}", path) and path in fetched:
+        if re.fullmatch(r"/[a-z]{2}", path):
             starts.append(written.get(path, path))
     for cluster in projects:
         tokens = cluster.shape.tokens[:-1]
@@ -277,7 +287,8 @@ def _cluster_notes(sample: Sample, cluster: Cluster) -> list[Note]:
             notes.append(
                 Note(
                     f"{label}: taken as project pages, but {len(not_project)} of {sampled} "
-                    "sampled gave no period, funders or status",
+                    "sampled gave no period, funders or status (those the parser found no "
+                    "project on are excluded by name)",
                     _examples(sample, not_project),
                 )
             )
@@ -356,16 +367,20 @@ def site_id(origin: str) -> str:
 
 
 def site_name(sample: Sample) -> str:
-    """og:site_name, else the part of the home page's title it repeats or starts with."""
+    """og:site_name, else the part of the home page's title it repeats, else the part that
+    shares the most words with the host name (the first of equals)."""
     home = sample.home
     if home is not None and home.site_name:
         return home.site_name
     title = home.title if home is not None else None
     if not title:
         return site_id(sample.origin)
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()] or [title]
     repeated = [p for p, n in Counter(parts).items() if n > 1]
-    return (repeated or parts or [title])[0]
+    if repeated:
+        return repeated[0]
+    host = set(re.findall(r"[a-z0-9]+", site_id(sample.origin)))
+    return max(parts, key=lambda p: len(host & set(re.findall(r"[a-z0-9]+", p.lower()))))
 
 
 def default_lang(sample: Sample) -> str:

@@ -159,6 +159,12 @@ def _origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def _site(url: str) -> tuple[str, int | None]:
+    """The bare host and explicit port of a URL: ``www.x.de`` and ``x.de`` are one site."""
+    parts = urlsplit(url)
+    return bare_host(parts.hostname or ""), parts.port
+
+
 def _is_private(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -281,13 +287,18 @@ class _Sampler:
         return None
 
     def _retarget(self, home: FetchResult | None) -> None:
-        """Settle the site's canonical origin, then fetch through the address given."""
-        final = _origin_of(home.final_url) if home is not None else self.fetch_origin
+        """Settle the site's canonical origin; fetch from there when it is the address given
+        (``www.`` or not, http or https), else keep fetching from the address given."""
+        named = self.fetch_origin
+        if home is not None and home.redirects:  # followed on the address given: read where to
+            location = _origin_of(home.redirects[-1].location)
+            if _site(location) == _site(self.fetch_origin):
+                named = location
         facts = home_facts(decode_html(home.body, home.content_type)[0]) if home else None
         self.sample.home = facts
-        origin, source = self._origin(final, facts)
+        origin, source = self._origin(named, facts)
         self.sample.origin, self.sample.origin_from = origin, source
-        base = None if origin == final else final
+        base = None if _site(origin) == _site(self.fetch_origin) else self.fetch_origin
         self.sample.base_url = base
         self.spent += self.fetcher.requests
         self.scope = Scope(sample_profile(origin), base)
@@ -299,19 +310,18 @@ class _Sampler:
             home.target = home.final_target = target
             self.sample.home_path = path
 
-    def _origin(self, final: str, facts: HomeFacts | None) -> tuple[str, str]:
+    def _origin(self, named: str, facts: HomeFacts | None) -> tuple[str, str]:
         if self.given_origin:
             return self.given_origin, "--origin"
-        canonical = absolute(facts.canonical, final + "/") if facts and facts.canonical else None
+        canonical = absolute(facts.canonical, named + "/") if facts and facts.canonical else None
         if canonical:
             return _origin_of(canonical), "the home page's canonical link"
-        host = urlsplit(final).hostname or ""
+        host = urlsplit(self.fetch_origin).hostname or ""
         if self.robots is not None:
-            for url in sitemap_urls(self.robots, final + "/robots.txt"):
-                named = urlsplit(url).hostname or ""
-                if _is_private(host) or bare_host(named) == bare_host(host):
+            for url in sitemap_urls(self.robots, self.fetch_origin + "/robots.txt"):
+                if _is_private(host) or _site(url) == _site(self.fetch_origin):
                     return _origin_of(url), "the Sitemap: line of robots.txt"
-        return final, "the home URL" if final == self.fetch_origin else "the home URL's redirect"
+        return named, "the home URL" if named == self.fetch_origin else "the home URL's redirect"
 
     async def _read_sitemaps(self) -> None:
         origin = self.sample.origin
