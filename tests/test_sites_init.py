@@ -216,3 +216,29 @@ def test_init_stops_when_robots_txt_cannot_be_read(tmp_path):
         "right?\n"
     )
     assert paths == {"/robots.txt"}
+
+
+LATER = {"lichtenweide": ("v2",), "farnegg": ("v2",), "stiftung-spi": ("v2", "v3", "v4")}
+SNAPSHOTS = [(site, site.snapshot.parent / v) for site in SITES for v in LATER[site.name]]
+
+
+def _expected_paths(site: Site, snapshot: Path) -> set[str]:
+    if site.name == "stiftung-spi":
+        files = (snapshot / "_expected").glob("*.json")
+        urls = {json.loads(f.read_text("utf-8"))["url"] for f in files}
+    else:
+        folder = snapshot.parents[1] / "expected" / f"{snapshot.name}.json"
+        urls = set(json.loads(folder.read_text("utf-8")))
+    return {url.removeprefix(site.origin) for url in urls}
+
+
+@pytest.mark.parametrize(
+    ("site", "snapshot"), SNAPSHOTS, ids=[f"{s.name}-{p.name}" for s, p in SNAPSHOTS]
+)
+def test_the_proposal_holds_on_the_later_snapshots(site, snapshot):
+    """New, moved and gone pages, template drift, a markup relaunch: the same split."""
+    with FixtureSite(snapshot) as server:
+        profile = propose_profile(server.url + "/", SampleSettings(crawl=FAST)).profile
+    projects = _expected_paths(site, snapshot)
+    assert {p for p in projects if not profile.is_project_path(p)} == set()
+    assert {p for p in served_pages(snapshot) - projects if profile.is_project_path(p)} == set()
