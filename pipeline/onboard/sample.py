@@ -234,6 +234,7 @@ class _Sampler:
         self.fetcher = Fetcher(client, settings.crawl, self.scope, self.gate)
         self.sample = Sample(home_url, self.fetch_origin, "the home URL", None, self.home_path)
         self._order = 0
+        self._shapes: dict[str, Shape] = {}
 
     @property
     def requests(self) -> int:
@@ -371,7 +372,9 @@ class _Sampler:
     # -- choosing ---------------------------------------------------------------------------
     def _next(self, count: int) -> list[Found]:
         """Unfetched pages of the shapes sampled least, the biggest shapes first."""
-        by_key = self.sample.shapes()
+        if len(self.sample.found) != len(self._shapes):  # shapes change as pages are found
+            self._shapes = self.sample.shapes()
+        by_key = self._shapes
         units: dict[tuple[Shape, tuple[str, ...]], list[Found]] = {}
         for key, found in self.sample.found.items():
             units.setdefault((by_key[key], found.params), []).append(found)
