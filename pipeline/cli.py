@@ -22,13 +22,14 @@ from pipeline import config, exit_codes, logs
 from pipeline.cli_output import (
     LiveProgress,
     change_lines,
+    proposal_lines,
     render_rows,
     summary_lines,
     to_json,
 )
 from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
 from pipeline.nightly import run_crawl
-from pipeline.options import catalog, duckdb_limits, run_options, select_profile
+from pipeline.options import catalog, crawl_settings, duckdb_limits, run_options, select_profile
 from pipeline.profiles import load_profile, survey
 from pipeline.source import parse_source
 
@@ -658,6 +659,7 @@ def sites(ctx: click.Context, config_path: str | None, as_json: bool) -> None:
     \b
     Examples:
       pipeline sites
+      pipeline sites init https://www.my-foundation.de/ --out my-foundation.toml
       pipeline sites check my-foundation.toml
     """
     if ctx.invoked_subcommand is not None:
@@ -704,6 +706,65 @@ def check_sites(files: tuple[str, ...]) -> None:
         )
         words = "" if profile.vocabulary.empty else ", with its own vocabulary"
         click.echo(f"{file}: ok: site {profile.id!r} ({profile.origin}), {summary}{words}")
+
+
+@sites.command(name="init")
+@click.argument("url")
+@click.option("--out", metavar="FILE", help="Write the profile here (default: print it).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option(
+    "--origin",
+    metavar="URL",
+    help="The site's canonical origin, when URL is a mirror (default: from the home page's "
+    "canonical link, or, on a loopback address, the robots.txt's Sitemap: line).",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=3),
+    default=300,
+    show_default=True,
+    help="Requests the sample may send in all.",
+)
+@click.option("--delay", type=float, help="Seconds between requests (default 1).")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
+@handle_errors
+def init_site(
+    url: str,
+    out: str | None,
+    force: bool,
+    origin: str | None,
+    max_requests: int,
+    delay: float | None,
+    config_path: str | None,
+) -> None:
+    """Propose a profile for a site from its home page, by a small polite sample crawl.
+
+    It reads robots.txt, the sitemaps and the home page, fetches a few pages of each path
+    shape, and judges each shape by what the parser finds on its pages (period, funders,
+    contact, status) and by how listings link them. It prints the TOML (or writes --out) and,
+    on stderr, what it is unsure of, with example URLs: review those before crawling.
+
+    \b
+    Examples:
+      pipeline sites init https://www.my-foundation.de/ --out my-foundation.toml
+      pipeline sites init http://127.0.0.1:8080/ --origin https://www.my-foundation.de
+    """
+    from pipeline.onboard import SampleSettings, propose_profile
+
+    target = Path(out) if out else None
+    if target is not None and target.exists() and not force:
+        raise ConfigError(f"{target} exists; pass --force to replace it, or choose another --out")
+    settings = config.load({"delay": delay}, config_path)
+    logs.configure(settings["log_format"], logging.WARNING)
+    sample = SampleSettings(max_requests=max_requests, crawl=crawl_settings(settings))
+    proposal = propose_profile(url, sample, origin)
+    if target is None:
+        click.echo(proposal.toml, nl=False)
+    else:
+        target.write_text(proposal.toml, encoding="utf-8")
+        click.echo(f"wrote {target}", err=True)
+    for line in proposal_lines(proposal, out):
+        click.echo(line, err=True)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.table import Table as RichTable
 
 from pipeline.nightly import Progress as RunProgress
 from pipeline.nightly import RunReport
+
+if TYPE_CHECKING:
+    from pipeline.onboard import Proposal
 
 log = logging.getLogger("pipeline")
 
@@ -131,6 +134,28 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(f"Coverage over {load.coverage.get('projects', 0)} projects: {shares}")
     if load.message:
         lines.append(load.message)
+    return lines
+
+
+def proposal_lines(proposal: Proposal, out: str | None) -> list[str]:
+    """What `sites init` says on stderr: what it looked at, what it is unsure of, what next."""
+    decision = proposal.decision
+    lines = [
+        f"sampled {proposal.pages} page(s) of {proposal.profile.origin} with "
+        f"{proposal.requests} request(s): {len(decision.project_paths)} project pattern(s), "
+        f"{len(decision.listing_paths)} listing pattern(s)"
+    ]
+    if proposal.notes:
+        lines.append(f"unsure ({len(proposal.notes)}):")
+        lines += [line for note in proposal.notes for line in note.lines()]
+    else:
+        lines.append("nothing the sample could not settle")
+    file = out or "FILE"
+    base = f" --base-url {proposal.base_url}" if proposal.base_url else ""
+    lines.append(
+        f"next: review {file}, then `pipeline sites check {file}` and "
+        f"`pipeline crawl --profile {file}{base}`"
+    )
     return lines
 
 

@@ -5,6 +5,7 @@
     ├── ConfigError               settings that cannot be used (unknown site, bad base URL)
     │   └── ProfileError          a site profile file that cannot be read or is not valid
     ├── FetchError                a request that could not be completed
+    ├── ProposeError              `sites init` found nothing to propose (no project pages)
     └── WarehouseError            the database cannot be opened, migrated or written
         └── WarehouseLockedError  another run holds the database
 
@@ -32,6 +33,10 @@ class ProfileError(ConfigError):
 
 class FetchError(PipelineError):
     """A request that could not be completed."""
+
+
+class ProposeError(PipelineError):
+    """A sample crawl that shows no project page, so no profile can be proposed."""
 
 
 class WarehouseError(PipelineError):
