@@ -58,3 +58,34 @@ def test_pipeline_config_shows_every_setting():
     assert result.exit_code == 0, result.output
     for option in config.OPTIONS:
         assert f'"{option.name}"' in result.output
+
+
+def test_a_run_on_a_mock_transport_and_a_fixed_clock(tmp_path):
+    """The nightly run takes a transport and a clock: pure logic tests need no server."""
+    import httpx
+
+    from pipeline.nightly import run_crawl
+
+    page = Path(__file__).resolve().parents[1] / "fixtures/pages/spi-aktionsraum-mitte.html"
+    body = page.read_bytes()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nAllow: /\n")
+        if request.url.path == "/projekte/aktionsraummitte/":
+            return httpx.Response(200, content=body, headers={"Content-Type": "text/html"})
+        if request.url.path == "/":
+            links = '<a href="/projekte/aktionsraummitte/">Aktionsraum</a>'
+            home = f"<html><body>{links}</body></html>".encode()
+            return httpx.Response(200, content=home, headers={"Content-Type": "text/html"})
+        return httpx.Response(404)
+
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 11, 30, 2, 30, tzinfo=UTC)
+    effective = config.defaults(db=str(tmp_path / "w.duckdb"), delay=0, parse_processes=0)
+    options = run_options(effective, SPI)
+    report = run_crawl(options, transport=httpx.MockTransport(answer), clock=lambda: moment)
+    assert (report.status, report.summary.projects) == ("ok", 1)
+    assert report.summary.started_at == moment
+    assert report.load.events == {"new": 1}

@@ -12,7 +12,7 @@ import hashlib
 import random
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -104,6 +104,14 @@ def decode_content(raw: bytes, encoding: str | None, limit: int) -> bytes:
             return out
         raise _Failure(ErrorKind.BAD_ENCODING, f"body is not valid {encoding} data", False)
     raise _Failure(ErrorKind.BAD_ENCODING, f"unsupported Content-Encoding {encoding!r}", False)
+
+
+async def _one(body: bytes) -> AsyncIterator[bytes]:
+    yield body
+
+
+def _read_already(response: httpx.Response) -> AsyncIterator[bytes] | None:
+    return _one(response.content) if response.is_stream_consumed else None
 
 
 class Fetcher:
@@ -272,7 +280,10 @@ class Fetcher:
                         )
                     chunks: list[bytes] = []
                     size = 0
-                    async for chunk in response.aiter_raw():
+                    # A transport that hands over a response already read (httpx.MockTransport
+                    # in logic tests) has nothing left to stream: its body is the content.
+                    raw = _read_already(response) or response.aiter_raw()
+                    async for chunk in raw:
                         size += len(chunk)
                         if size > cap:
                             raise _Failure(
