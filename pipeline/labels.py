@@ -453,8 +453,15 @@ AMOUNT_MULTIPLIERS: dict[int, tuple[str, ...]] = {
     1_000_000: ("Mio.", "Mio", "Millionen", "Million", "million", "millions", "m", "Mn"),
     1_000_000_000: ("Mrd.", "Mrd", "Milliarden", "billion"),
 }
-# Headings of news inside a project page: never related projects.
+# Headings of news and press blocks inside a project page: never related projects, never
+# part of the project's description (the press office's contact, the news teasers below it).
 NEWS_HEADINGS: tuple[str, ...] = (
+    "Pressekontakt",
+    "Presse",
+    "Medienkontakt",
+    "Press contact",
+    "Media contact",
+    "Press",
     "Aktuelles",
     "Aktuell",
     "News",

@@ -89,7 +89,10 @@ def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleB
         (
             line.text
             for line in block
-            if line.kind not in ("img", "cap") and fold(line.text) != known.key and known.owns(line)
+            if line.kind not in ("img", "cap")
+            and fold(line.text) != known.key
+            and not lex.dateline.match(line.text)
+            and known.owns(line)
         ),
         None,
     )
