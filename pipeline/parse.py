@@ -354,13 +354,18 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
         ]
     if lines[label.i].kind == "h":
         # Under a heading, a sentence is the section's text, not an item.
-        ends = [k for k, j in enumerate(follow) if lines[j].text.endswith((".", "!", "?"))]
+        ends = [k for k, j in enumerate(follow) if _sentence(lines[j].text)]
         follow = follow[: ends[0]] if ends else follow
     items: list[str] = []
     for j in follow:
         tags = [link.text for link in lines[j].links if link.text]
         items.extend(tags if len(tags) > 1 else [lines[j].text])
     return items, follow
+
+
+def _sentence(text: str) -> bool:
+    """Running text ("Das Sprachcafé ist dienstags geöffnet."), not a name ("... e.V.")."""
+    return text.endswith((".", "!", "?")) and text.count(" ") >= 4
 
 
 def _list_label(label: _Label, facts: _Facts) -> list[int] | None:

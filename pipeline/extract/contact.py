@@ -356,14 +356,29 @@ def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> 
         _add_unique(data.emails, find_emails(text))
     elif text.lower().startswith(("www.", "http://", "https://")):
         data.website = data.website or text
-    elif _PHONE_LIKE.search(text) and not _LETTER.search(text):
-        _add_unique(data.phones, split_phones(text, lex.calling_code))
+    elif _PHONE_LIKE.search(text) and (number := _number_line(text, lex)) is not None:
+        name, value = number
+        if name == "fax":
+            data.fax = data.fax or to_e164(value, lex.calling_code)
+        else:
+            _add_unique(data.phones, split_phones(value, lex.calling_code))
     elif lex.postal_line.match(text) or lex.street_line.match(text):
         (state.grantee if state.grantee else state.address).append(text)
     elif state.part == "grantee":
         state.grantee.append(text)
     elif state.part == "persons" and lex.is_person(text):
         _add_unique(data.persons, [text])
+
+
+def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """A phone or fax line without a colon: "044 242 18 30", "Fax 071 228 90 01"."""
+    lead = _LEAD_WORDS.match(text)
+    if lead is None:
+        return "phones", text
+    hit = lex.match_label(lead.group().strip(" :.") + ":")
+    if hit is None or hit.field not in ("phones", "fax"):
+        return None
+    return hit.field, text[lead.end() :]
 
 
 def _take(

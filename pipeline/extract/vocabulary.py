@@ -52,6 +52,7 @@ class Lexicon:
         }
         for status in labels.STATUS_WORDS:
             self._status.update((fold(w), status) for w in getattr(extra.status_words, status))
+        self._longest_status = max(len(word) for word in self._status) + 2
         i = re.IGNORECASE
         self.contact_headings = re.compile(
             rf"^(?:{_phrase((*labels.CONTACT_HEADINGS, *extra.contact))})\b", i
@@ -153,6 +154,8 @@ class Lexicon:
 
     def is_status_word(self, text: str) -> bool:
         """Whether a whole line is one status word (a badge: "laufend", "Completed")."""
+        if len(text) > self._longest_status:
+            return False  # (most lines: no fold needed)
         return fold(text).strip(" .:;!") in self._status
 
     # -- labels ---------------------------------------------------------------------------
