@@ -240,8 +240,12 @@ def _read_labels(
 ) -> int:
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
+    seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
     for i, line in enumerate(lines):
         for link in line.links:
+            if id(link) in seen:
+                continue
+            seen.add(id(link))
             if lex.teaser_link.match(link.text or "") and not line.aside:
                 teasers += 1
             elif link.title and lex.logo_link.match(link.title):

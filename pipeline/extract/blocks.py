@@ -44,12 +44,15 @@ def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) 
 
 
 def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
-    """The lines under a related-projects heading at ``index``: its cards, with their own
-    sub-headings, up to the next heading of its level (a news block is never part of it)."""
+    """The lines under a related-projects heading at ``index``: its cards (every line of a card
+    is in its link), with their own sub-headings, up to the next heading of its level or the
+    first line outside a link (a news block is never part of it)."""
     head = lines[index]
     found: list[int] = []
     for j in range(index + 1, min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)):
         line = lines[j]
+        if not line.links:
+            break
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
         if line.kind != "h" and _stops(line, head, lex):

@@ -191,6 +191,7 @@ class Lexicon:
         self._label_re = pattern(list(self._by_label))  # for non-ASCII starts: Unicode's case
         # "Projektpartner", "Förderzeitraum", "Project duration": a prefix word before a label.
         self._prefixes = tuple(p.lower() for p in labels.LABEL_PREFIXES)
+        self._prefix_heads = frozenset(p[: self._head] for p in self._prefixes)
         self._prefix_re = re.compile(
             rf"(?:{_alternatives(labels.LABEL_PREFIXES)})(?:(?<=-)|(?<=[^\W\d_])\s?)", flags
         )
@@ -223,8 +224,12 @@ class Lexicon:
 
     def _match_label(self, text: str) -> LabelHit | None:
         text = text.strip()
-        match = self._match_at(text, 0)
-        if match is None and text[:7].lower().startswith(self._prefixes):
+        head = text[: self._head].lower()
+        pattern = self._by_head.get(head)
+        if pattern is None and not head.isascii():
+            pattern = self._label_re  # (Unicode's case rules, not a dict key's)
+        match = None if pattern is None else pattern.match(text)
+        if match is None and head in self._prefix_heads:
             prefix = self._prefix_re.match(text)
             if prefix is not None:
                 match = self._match_at(text, prefix.end())
