@@ -145,3 +145,18 @@ def test_a_contact_alone_is_no_project_page():
         "<p>Telefon: 0221 4477 101</p><p>E-Mail: bewerbung@beispiel-stiftung.de</p></main>"
     )
     assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+def test_english_table_labelled_project_duration_on_the_known_site():
+    """The issue's case on Stiftung SPI: a table in English labelled "Project duration"."""
+    from tests.spi import SPI
+
+    html = (
+        "<main><h1>Street Work</h1><p>Text.</p><table>"
+        "<tr><th>Project duration</th><td>01.02.2016 – 31.12.2019</td></tr>"
+        "<tr><th>Project status</th><td>completed</td></tr></table></main>"
+    )
+    record = parse_page(html, "https://www.stiftung-spi.de/en/projects/detail/x", SPI).record
+    assert record is not None and record.period is not None
+    assert (str(record.period.start), str(record.period.end)) == ("2016-02-01", "2019-12-31")
+    assert record.status == "completed"
