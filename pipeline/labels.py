@@ -453,6 +453,24 @@ AMOUNT_MULTIPLIERS: dict[int, tuple[str, ...]] = {
     1_000_000: ("Mio.", "Mio", "Millionen", "Million", "million", "millions", "m", "Mn"),
     1_000_000_000: ("Mrd.", "Mrd", "Milliarden", "billion"),
 }
+# Main headings of a foundation's own pages that are never a project (its imprint carries its
+# address and phone, its team page persons): whole heading, any case.
+NON_PROJECT_TITLES: tuple[str, ...] = (
+    "Impressum",
+    "Datenschutz",
+    "Datenschutzerklärung",
+    "Kontakt",
+    "Team",
+    "Unser Team",
+    "Über uns",
+    "Imprint",
+    "Legal notice",
+    "Privacy",
+    "Privacy policy",
+    "Contact",
+    "About us",
+    "Our team",
+)
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).
 NEWS_HEADINGS: tuple[str, ...] = (

@@ -156,12 +156,8 @@ def _extract(
         any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
-    if title.title is None or teasers >= 2 or not any(signals):
-        reason = (
-            "no title"
-            if title.title is None
-            else (f"{teasers} teaser links: a listing" if teasers >= 2 else "no project facts")
-        )
+    reason = _not_a_project(title.title, teasers, any(signals), lex)
+    if reason is not None:
         return ParseResult(
             page_url,
             "not_project",
@@ -212,6 +208,19 @@ def _extract(
         "sections": body,
     }
     return _validate(page_url, data, facts.warnings, doc.hrefs)
+
+
+def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:
+    """Why a page is no project page, or None when it is one."""
+    if title is None:
+        return "no title"
+    if teasers >= 2:
+        return f"{teasers} teaser links: a listing"
+    if not facts:
+        return "no project facts"
+    if lex.non_project_title.match(title):
+        return "the foundation's own page (imprint, team, contact ...)"
+    return None
 
 
 def _validate(

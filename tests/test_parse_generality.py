@@ -160,3 +160,15 @@ def test_english_table_labelled_project_duration_on_the_known_site():
     assert record is not None and record.period is not None
     assert (str(record.period.start), str(record.period.end)) == ("2016-02-01", "2019-12-31")
     assert record.status == "completed"
+
+
+def test_the_foundations_imprint_is_no_project_page():
+    html = (
+        "<main><h1>Impressum</h1><p>Beispiel-Stiftung, Stiftung bürgerlichen Rechts</p>"
+        "<p>Kapellenweg 40</p><p>50670 Köln</p><p>Telefon: 0221 4477 100</p></main>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project"
+    assert result.warnings == (
+        "not a project page (the foundation's own page (imprint, team, contact ...))",
+    )

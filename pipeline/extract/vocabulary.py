@@ -112,6 +112,7 @@ class Lexicon:
         self.street_line = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
         self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
+        self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
         self.news_heading = re.compile(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
 
     def _build_contact_forms(self) -> None:
