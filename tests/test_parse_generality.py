@@ -172,3 +172,14 @@ def test_the_foundations_imprint_is_no_project_page():
     assert result.warnings == (
         "not a project page (the foundation's own page (imprint, team, contact ...))",
     )
+
+
+def test_a_subtitle_after_the_page_header_and_a_dateline_never_a_short_title():
+    html = (
+        "<main><article><header><h1>Nachbarschaftshilfe Auenfeld</h1>"
+        "<p>Veröffentlicht am 3. November 2022</p></header>"
+        "<p><em>Nachbarn helfen Nachbarn</em></p><p>Ehrenamtliche begleiten ältere Menschen.</p>"
+        "<p><strong>Laufzeit:</strong> 2022 – 2024</p></article></main>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.short_title == "Nachbarn helfen Nachbarn"
