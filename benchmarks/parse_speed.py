@@ -1,11 +1,15 @@
 """Parse speed: extraction + validation of typical 30-40 KB project pages on one core.
 
-Usage: python benchmarks/parse_speed.py [--seconds 5]
+Usage: python benchmarks/parse_speed.py [--seconds 5] [--sites spi|all]
 
 Pages are the fixture site's project pages in all three markup styles, padded the way real
 TYPO3 pages are (a mega-menu, inline scripts, a long body) to 30-40 KB. Prints pages/s for
 parse_page on bytes (decoding included) and, for reference, for selectolax's parse alone; then
 parse_page again with a class on every menu element, as TYPO3 templates usually write menus.
+
+``--sites all`` measures, after that, every project and non-project page of all three fixture
+sites (snapshot v1, as served, each parsed with its own profile file): pages/s and lexbor parses
+per page for each site, in alternating passes.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from fixtures.sitegen.padding import padded
 from fixtures.sitegen.render import render_project
 from pipeline.extract.vocabulary import lexicon_for
 from pipeline.parse import parse_page
-from pipeline.profiles import discover
+from pipeline.profiles import SiteProfile, discover
 
 SPI = discover().get("stiftung-spi")
+Parse = Callable[[bytes, str], object]
 
 
 def parse_spi(body: bytes, url: str) -> object:
@@ -33,6 +38,7 @@ def parse_spi(body: bytes, url: str) -> object:
 
 
 Pages = list[tuple[bytes, str]]
+PROFILES: list[SiteProfile] = [SPI]
 
 
 def rates(
@@ -48,7 +54,8 @@ def rates(
     start = time.perf_counter()
     while time.perf_counter() - start < seconds * len(runs) or len(passes[next(iter(runs))]) < 3:
         for name, (func, pages) in runs.items():
-            lexicon_for(SPI).clear_caches()  # each pass starts cold, as a crawl of new pages would
+            for profile in PROFILES:  # each pass starts cold, as a crawl of new pages would
+                lexicon_for(profile).clear_caches()
             begin = time.perf_counter()
             for body, url in pages:
                 func(body, url)
@@ -59,6 +66,7 @@ def rates(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--sites", choices=("spi", "all"), default="spi")
     args = parser.parse_args()
     pages = [
         (padded(render_project(p, style)), ORIGIN + p.path) for p in PROJECTS for style in "abc"
@@ -101,6 +109,37 @@ def main() -> None:
         f"  with a class on every menu element: {classed_rate:6.0f} pages/s "
         f"(best pass {classed_best:.0f})"
     )
+    if args.sites == "all":
+        all_sites(args.seconds)
+
+
+def all_sites(seconds: float) -> None:
+    """Every page of the three fixture sites, each site with its own profile."""
+    from benchmarks.field_accuracy import FOUNDATIONS, foundation_pages, profiles, spi_pages
+
+    by_site = profiles()
+    PROFILES[:] = list(by_site.values())
+    pages: dict[str, Pages] = {"stiftung-spi": [(p.html, p.url) for p in spi_pages("v1")]}
+    for foundation in FOUNDATIONS:
+        pages[foundation.id] = [(p.html, p.url) for p in foundation_pages(foundation, "v1")]
+    runs: dict[str, tuple[Parse, Pages]] = {}
+    for site, site_pages in pages.items():
+        profile = by_site[site]
+        runs[f"lexbor {site}"] = (lambda body, url: LexborHTMLParser(body), site_pages)
+        runs[site] = (lambda body, url, profile=profile: parse_page(body, url, profile), site_pages)
+    found = rates(runs, seconds / 2)
+    print(
+        "all three fixture sites, snapshot v1 (every page, as served; SPI's are served unpadded,"
+        " so its lexbor ratio is not comparable: the padded SPI figures above are the reference):"
+    )
+    for site, site_pages in pages.items():
+        kib = statistics.median(len(body) for body, _ in site_pages) / 1024
+        rate, best = found[site]
+        ratio = found[f"lexbor {site}"][0] / rate
+        print(
+            f"  {site:14} {len(site_pages):3} pages, median {kib:5.1f} KiB: {rate:6.0f} pages/s "
+            f"(best pass {best:.0f}); a page costs {ratio:.2f} lexbor parses"
+        )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
 # ...), or, for labels in INLINE_LABELS, by the value itself.
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "status": ("Status", "Projektstatus", "Stand", "Project status"),
+    "status": ("Status", "Projektstatus", "Stand", "Projektstand", "Project status"),
     "period": (
         "Zeitraum",
         "Laufzeit",
@@ -45,11 +45,68 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Förderer",
         "Zuwendungsgeber",
         "Geldgeber",
+        "Förderinnen und Förderer",
+        "Finanzierung",
+        "Unterstützt durch",
+        "Unterstützt von",
+        "Mit Unterstützung von",
+        "Mit Unterstützung der",
+        "Mit Unterstützung des",
+        "Mit freundlicher Unterstützung von",
         "Funded by",
         "Financed by",
         "Supported by",
+        "With support from",
+        "With the support of",
         "Funding",
         "Funders",
+        "Funding partners",
+    ),
+    # Grant facts: the amount granted, cooperation partners (never funders), target groups.
+    "grant_amount": (
+        "Fördersumme",
+        "Fördervolumen",
+        "Förderbetrag",
+        "Fördermittel",
+        "Zuwendung",
+        "Zuwendungssumme",
+        "Bewilligte Summe",
+        "Beitrag",
+        "Beitrag der Stiftung",
+        "Stiftungsbeitrag",
+        "Budget",
+        "Grant",
+        "Grant amount",
+        "Amount",
+        "Funding amount",
+        "Contribution",
+    ),
+    "partners": (
+        "Partner",
+        "Partnerorganisation",
+        "Partnerorganisationen",
+        "Kooperationspartner",
+        "Kooperationspartnerin",
+        "Kooperationspartnerinnen",
+        "Kooperationspartner:innen",
+        "Kooperationspartner*innen",
+        "In Kooperation mit",
+        "In Zusammenarbeit mit",
+        "Partners",
+        "Partner organisations",
+        "Partner organizations",
+        "Cooperation partners",
+        "In cooperation with",
+        "In partnership with",
+    ),
+    "target_groups": (
+        "Zielgruppe",
+        "Zielgruppen",
+        "Für wen",
+        "Target group",
+        "Target groups",
+        "Audience",
+        "Who it is for",
     ),
     "persons": (
         "Ansprechperson",
@@ -62,10 +119,32 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Ansprechpartnerinnen",
         "Ansprechpartner",
         "Kontaktperson",
+        "Kontaktpersonen",
+        "Kontakt",
+        "Ihr Kontakt",
+        "Ihre Ansprechpartnerin",
+        "Ihr Ansprechpartner",
         "Contact person",
         "Contact persons",
         "Contact",
+        "Your contact",
     ),
+    # The organization running the project (a grant-maker's grantee): the contact's organization.
+    "grantee": (
+        "Projektträger",
+        "Projektträgerin",
+        "Träger",
+        "Trägerin",
+        "Trägerschaft",
+        "Trägerorganisation",
+        "Durchführende Organisation",
+        "Grantee",
+        "Project holder",
+        "Implementing organisation",
+        "Implementing organization",
+        "Sponsoring body",
+    ),
+    "unit": ("Abteilung", "Organisationseinheit", "Department"),
     "phones": (
         "Telefon",
         "Tel.",
@@ -92,6 +171,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Focus",
         "Key areas",
         "Priorities",
+        "Förderbereich",
+        "Förderbereiche",
+        "Arbeitsfelder",
+        "Thema",
+        "Schlagworte",
+        "Topics",
+        "Topic",
+        "Tags",
     ),
     "services": (
         "Leistungen",
@@ -104,8 +191,26 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Services and methods",
         "Methods",
         "Offers",
+        "Maßnahmen",
+        "Aktivitäten",
+        "Activities",
+        "Measures",
+        "What we offer",
     ),
-    "related": ("Verwandte Projekte", "Ähnliche Projekte", "Weitere Projekte", "Related projects"),
+    "related": (
+        "Verwandte Projekte",
+        "Ähnliche Projekte",
+        "Weitere Projekte",
+        "Weitere Förderprojekte",
+        "Ähnliche Förderprojekte",
+        "Das könnte Sie auch interessieren",
+        "Related projects",
+        "More projects",
+        "Similar projects",
+        "Other projects",
+        "More funded projects",
+        "Related funded projects",
+    ),
 }
 
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
@@ -134,7 +239,22 @@ INLINE_LABELS: frozenset[str] = frozenset(
 
 # Fields that belong to the contact block; outside it (the site footer) they are ignored.
 CONTACT_FIELDS: frozenset[str] = frozenset(
-    {"persons", "phones", "fax", "emails", "website", "address"}
+    {"persons", "phones", "fax", "emails", "website", "address", "grantee", "unit"}
+)
+# Labels are also recognized with one of these words before them ("Projektpartner",
+# "Förderzeitraum", "Project duration") and with a plural or gender ending after them
+# ("Zielgruppe" / "Zielgruppen", "Partner" / "Partnerin" / "Partner:innen").
+LABEL_PREFIXES: tuple[str, ...] = ("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding")
+LABEL_SUFFIXES: tuple[str, ...] = (
+    "in",
+    "innen",
+    ":innen",
+    "*innen",
+    "/innen",
+    "/in",
+    "n",
+    "en",
+    "s",
 )
 
 # Status words, as the page says them, to the record's status.
@@ -181,6 +301,9 @@ CONTACT_HEADINGS: tuple[str, ...] = (
     "Contact",
     "Ansprechpartner",
     "Ansprechperson",
+    "Ihr Kontakt",
+    "Ihre Ansprechpartnerin",
+    "Ihr Ansprechpartner",
     "So erreichen Sie uns",
     "Anfahrt",
 )
@@ -208,8 +331,8 @@ DIVISION_WORDS: tuple[str, ...] = ("Geschäftsbereich",)
 DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
-    r"(?:Das|Dieses)\s+Projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
-    r"This\s+project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
+    r"(?:Das|Dieses)\s+(?:Förder)?projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
+    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
 )
 # "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
 EXPIRY_WORDS: tuple[str, ...] = (
@@ -219,6 +342,152 @@ EXPIRY_WORDS: tuple[str, ...] = (
     "expired",
     "ended",
     "completed",
+)
+# "Veröffentlicht am 3. November 2022": a dateline in the title block, never a short title.
+DATELINE_WORDS: tuple[str, ...] = (
+    "Veröffentlicht am",
+    "Veröffentlicht",
+    "Erstellt am",
+    "Aktualisiert am",
+    "Zuletzt aktualisiert",
+    "Stand",
+    "Published on",
+    "Published",
+    "Posted on",
+    "Updated on",
+    "Last updated",
+)
+# A contact's role ("Projektleitung", "Koordinatorin", "Project lead"): never a person, unit or
+# organization. A line is a role when one of its words ends with one of these (compounds:
+# "Programmleitung", "Co-Leitung", "Theaterpädagogin").
+ROLE_ENDINGS: tuple[str, ...] = (
+    "leitung",
+    "leiter",
+    "leiterin",
+    "koordination",
+    "koordinator",
+    "koordinatorin",
+    "geschäftsführung",
+    "geschäftsführer",
+    "geschäftsführerin",
+    "referent",
+    "referentin",
+    "pädagoge",
+    "pädagogin",
+    "sprecher",
+    "sprecherin",
+    "vorstand",
+    "vorsitzende",
+    "vorsitzender",
+    "beauftragte",
+    "beauftragter",
+    "assistenz",
+    "sekretariat",
+    "mitarbeiterin",
+    "mitarbeiter",
+    "manager",
+    "management",
+    "coordinator",
+    "coordination",
+    "director",
+    "lead",
+    "officer",
+    "chair",
+)
+# Academic and courtesy titles before a person's name.
+PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", "Frau", "Herr")
+# Words that make a line an organization, never a person ("Verein Quartierwerk", "... e.V.").
+ORGANIZATION_WORDS: tuple[str, ...] = (
+    "e.V.",
+    "e. V.",
+    "gGmbH",
+    "GmbH",
+    "gUG",
+    "AG",
+    "Verein",
+    "Stiftung",
+    "Verband",
+    "Genossenschaft",
+    "Fonds",
+    "Institut",
+    "Zentrum",
+    "Schule",
+    "Association",
+    "Foundation",
+    "Fondation",
+    "Trust",
+)
+# Lines that open a department of the organization: the contact's unit.
+DEPARTMENT_WORDS: tuple[str, ...] = (
+    "Fachbereich",
+    "Abteilung",
+    "Fachstelle",
+    "Bereich",
+    "Referat",
+    "Ressort",
+    "Department",
+)
+# A country's name as an address line ("Schweiz" under "8004 Zürich"): not part of the record.
+COUNTRY_NAMES: tuple[str, ...] = (
+    "Deutschland",
+    "Germany",
+    "Österreich",
+    "Austria",
+    "Schweiz",
+    "Suisse",
+    "Svizzera",
+    "Switzerland",
+    "Liechtenstein",
+    "Luxemburg",
+    "Luxembourg",
+)
+# Grant amounts: currency words and signs, and the words that multiply a number.
+CURRENCIES: dict[str, tuple[str, ...]] = {
+    "EUR": ("€", "EUR", "Euro"),
+    "CHF": ("CHF", "SFr.", "sFr.", "Fr.", "Franken"),
+    "USD": ("US$", "$", "USD"),
+    "GBP": ("£", "GBP"),
+}
+AMOUNT_MULTIPLIERS: dict[int, tuple[str, ...]] = {
+    1_000: ("Tsd.", "Tsd", "Tausend", "k", "thousand"),
+    1_000_000: ("Mio.", "Mio", "Millionen", "Million", "million", "millions", "m", "Mn"),
+    1_000_000_000: ("Mrd.", "Mrd", "Milliarden", "billion"),
+}
+# Main headings of a foundation's own pages that are never a project (its imprint carries its
+# address and phone, its team page persons): whole heading, any case.
+NON_PROJECT_TITLES: tuple[str, ...] = (
+    "Impressum",
+    "Datenschutz",
+    "Datenschutzerklärung",
+    "Kontakt",
+    "Team",
+    "Unser Team",
+    "Über uns",
+    "Imprint",
+    "Legal notice",
+    "Privacy",
+    "Privacy policy",
+    "Contact",
+    "About us",
+    "Our team",
+)
+# Headings of news and press blocks inside a project page: never related projects, never
+# part of the project's description (the press office's contact, the news teasers below it).
+NEWS_HEADINGS: tuple[str, ...] = (
+    "Pressekontakt",
+    "Presse",
+    "Medienkontakt",
+    "Press contact",
+    "Media contact",
+    "Press",
+    "Aktuelles",
+    "Aktuell",
+    "News",
+    "Neuigkeiten",
+    "Meldungen",
+    "Termine",
+    "Latest news",
+    "Updates",
 )
 # Words a title's repeats may differ in without being another heading.
 TITLE_STOPWORDS: tuple[str, ...] = (

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from pipeline.decode import decode_html
-from pipeline.extract.blocks import funder_name, related_urls, unique_funders, value_lines
+from pipeline.extract.blocks import (
+    funder_name,
+    related_block,
+    related_urls,
+    split_names,
+    unique_funders,
+    value_lines,
+)
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
 from pipeline.extract.lines import Document, Line, read_document
@@ -23,6 +30,7 @@ from pipeline.extract.title import find_title
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS
 from pipeline.model import ParseResult, Problem
+from pipeline.normalize.amounts import Amount, parse_amount
 from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
 from pipeline.profiles import SiteProfile
 from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
@@ -39,6 +47,9 @@ class _Facts:
     period: PeriodValue | None = None
     period_raw: str | None = None
     funders: list[tuple[int, str]] = field(default_factory=list)
+    grant_amount: Amount | None = None
+    partners: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
     focus_areas: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
@@ -114,6 +125,10 @@ def _extract(
     title = find_title(lines, doc.title_tag, lex)
     for i in range(title.end):
         taken[i] = True
+        # A status badge in the title block: a line that is one status word ("laufend").
+        line = lines[i]
+        if facts.status_raw is None and line.kind != "h" and lex.is_status_word(line.text):
+            facts.status_raw = line.text
 
     contact = None
     block = find_contact_block(lines, taken, lex)
@@ -128,24 +143,21 @@ def _extract(
 
     teasers = _read_labels(lines, taken, facts, page_url, title.end, lex)
     _read_bare_lists(lines, taken, facts, title.end)
-    body = sections(lines, taken, title.end)
+    body = sections(lines, taken, title.end, lex.news_heading)
 
     signals = [
         facts.status_label,
         facts.period is not None,
-        contact is not None,
+        # a contact alone (a job ad's, a news post's) needs an organization or an address
+        contact is not None and bool(contact.organization or contact.street or contact.city),
         bool(facts.funders),
         facts.division is not None,
         facts.closed_notice,
         any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
-    if title.title is None or teasers >= 2 or not any(signals):
-        reason = (
-            "no title"
-            if title.title is None
-            else (f"{teasers} teaser links: a listing" if teasers >= 2 else "no project facts")
-        )
+    reason = _not_a_project(title.title, teasers, any(signals), lex)
+    if reason is not None:
         return ParseResult(
             page_url,
             "not_project",
@@ -180,6 +192,9 @@ def _extract(
         "status_raw": status_raw,
         "period": period.as_dict() if period else None,
         "funders": funders,
+        "grant_amount": facts.grant_amount.as_dict() if facts.grant_amount else None,
+        "partners": [p for p in facts.partners if p not in funders],
+        "target_groups": facts.target_groups,
         "contact": contact.as_dict() if contact else None,
         "focus_areas": facts.focus_areas,
         "services": facts.services,
@@ -193,6 +208,19 @@ def _extract(
         "sections": body,
     }
     return _validate(page_url, data, facts.warnings, doc.hrefs)
+
+
+def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:
+    """Why a page is no project page, or None when it is one."""
+    if title is None:
+        return "no title"
+    if teasers >= 2:
+        return f"{teasers} teaser links: a listing"
+    if not facts:
+        return "no project facts"
+    if lex.non_project_title.match(title):
+        return "the foundation's own page (imprint, team, contact ...)"
+    return None
 
 
 def _validate(
@@ -221,8 +249,12 @@ def _read_labels(
 ) -> int:
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
+    seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
     for i, line in enumerate(lines):
         for link in line.links:
+            if id(link) in seen:
+                continue
+            seen.add(id(link))
             if lex.teaser_link.match(link.text or "") and not line.aside:
                 teasers += 1
             elif link.title and lex.logo_link.match(link.title):
@@ -299,22 +331,67 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
     facts.related_label = True
-    facts.related.extend(related_urls([label.lines[j] for j in label.follow], label.page_url))
-    return label.follow
-
-
-def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
     lines, follow = label.lines, label.follow
-    if not label.hit.value and follow and lines[follow[0]].kind == "li":
+    head, after = lines[label.i], (follow[-1] if follow else label.i) + 1
+    if head.kind == "h" and after < len(lines) and lines[after].kind == "h":
+        # Cards under the heading: their own sub-headings belong to the block.
+        follow = related_block(lines, label.i, label.lex)
+    facts.related.extend(related_urls([label.lines[j] for j in follow], label.page_url))
+    return follow
+
+
+def _grant_label(label: _Label, facts: _Facts) -> list[int] | None:
+    values = label.values
+    amount = parse_amount(values[0]) if values else None
+    if amount is None:
+        return None  # "Beitrag" over a paragraph of text: no amount, no label
+    if facts.grant_amount is None:
+        facts.grant_amount = amount
+    return label.follow[:1]
+
+
+def _list_items(label: _Label) -> tuple[list[str], list[int]]:
+    """The items of a list-valued label: a list's items, tags (one link each), value lines."""
+    lines, follow, hit = label.lines, label.follow, label.hit
+    if hit.value:
+        tags = [link.text for link in lines[label.i].links if link.text]
+        if len(tags) > 1 or (tags and tags[0] == hit.value):
+            return tags, []
+        return [hit.value], []
+    if follow and lines[follow[0]].kind == "li":
         top = lines[follow[0]].top_list
         follow = [
             j
             for j in range(follow[0], len(lines))
             if lines[j].top_list == top and lines[j].kind == "li"
         ]
-    items = [label.hit.value] if label.hit.value else [lines[j].text for j in follow]
-    target = facts.focus_areas if label.hit.field == "focus_areas" else facts.services
-    target.extend(item for item in items if item not in target)
+    if lines[label.i].kind == "h":
+        # Under a heading, a sentence is the section's text, not an item.
+        ends = [k for k, j in enumerate(follow) if _sentence(lines[j].text)]
+        follow = follow[: ends[0]] if ends else follow
+    items: list[str] = []
+    for j in follow:
+        tags = [link.text for link in lines[j].links if link.text]
+        items.extend(tags if len(tags) > 1 else [lines[j].text])
+    return items, follow
+
+
+def _sentence(text: str) -> bool:
+    """Running text ("Das Sprachcafé ist dienstags geöffnet."), not a name ("... e.V.")."""
+    return text.endswith((".", "!", "?")) and text.count(" ") >= 4
+
+
+def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
+    items, follow = _list_items(label)
+    if label.hit.value and label.hit.field in ("partners", "target_groups"):
+        items = [part for item in items for part in split_names(item)]
+    target = {
+        "focus_areas": facts.focus_areas,
+        "services": facts.services,
+        "partners": facts.partners,
+        "target_groups": facts.target_groups,
+    }[label.hit.field]
+    target.extend(item for item in dict.fromkeys(items) if item not in target)
     return follow
 
 
@@ -325,6 +402,9 @@ _READERS: dict[str, _Reader] = {
     "related": _related_label,
     "focus_areas": _list_label,
     "services": _list_label,
+    "partners": _list_label,
+    "target_groups": _list_label,
+    "grant_amount": _grant_label,
 }
 
 

@@ -31,6 +31,9 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "status_raw",
     "period",
     "funders",
+    "grant_amount",
+    "partners",
+    "target_groups",
     "contact",
     "focus_areas",
     "services",
@@ -39,6 +42,10 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "related",
     "sections",
 )
+
+# Content fields added after the first records were hashed (grant facts): they enter the hash
+# only when they hold a value, so a record without them hashes as it did before they existed.
+LATER_FIELDS: tuple[str, ...] = ("grant_amount", "partners", "target_groups")
 
 
 class _Model(BaseModel):
@@ -108,6 +115,14 @@ class Contact(_Model):
         return value
 
 
+class GrantAmount(_Model):
+    """A grant's amount as the page states it: "CHF 1,2 Mio." is 1200000 CHF."""
+
+    value: float = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")  # ISO 4217
+    raw: str = Field(min_length=1)
+
+
 class Section(_Model):
     heading: str | None = None
     text: str = Field(min_length=1)
@@ -126,6 +141,9 @@ class ProjectContent(_Model):
     status_raw: str | None = None
     period: Period | None = None
     funders: list[str] = Field(default_factory=list)
+    grant_amount: GrantAmount | None = None
+    partners: list[str] = Field(default_factory=list)  # cooperation partners, never funders
+    target_groups: list[str] = Field(default_factory=list)
     contact: Contact | None = None
     focus_areas: list[str] = Field(default_factory=list)
     services: list[str] = Field(default_factory=list)
@@ -162,6 +180,9 @@ def content_hash(content: dict[str, Any]) -> str:
     Keys outside :data:`CONTENT_FIELDS` are ignored, so a whole record dict may be passed.
     """
     payload = {key: content.get(key) for key in CONTENT_FIELDS}
+    for key in LATER_FIELDS:  # hashed only when set: older records keep their hash
+        if not payload[key]:
+            del payload[key]
     # Compact JSON with sorted keys, UTF-8 unescaped: byte for byte what
     # json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) gives
     # (tests/test_schema.py holds the two together), ten times faster.

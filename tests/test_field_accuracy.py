@@ -38,7 +38,12 @@ PERIOD = {"start": "2023-01-01", "end": None, "start_precision": "year", "end_pr
         ({"funders": ["A", "B"]}, {"funders": ["B", "A"]}, {"funders": "wrong"}),  # page order
         ({"period": PERIOD}, {"period": {**PERIOD, "raw": "seit 2023"}}, {"period": "right"}),
         ({"period": PERIOD}, {"period": None}, {"period": "wrong"}),
-        ({"partners": ["X"]}, {"title": "A"}, {"partners": "missing"}),  # not a record field
+        ({"partners": ["X"]}, {"partners": []}, {"partners": "wrong"}),
+        (
+            {"grant_amount": {"value": 45000, "currency": "EUR", "raw": "45.000 €"}},
+            {"grant_amount": {"value": 45000.0, "currency": "EUR", "raw": "45.000 €"}},
+            {"grant_amount": "right"},
+        ),
         ({"title": "A", "lang": "de"}, None, {"title": "wrong", "lang": "wrong"}),  # no record
     ],
 )
@@ -74,5 +79,40 @@ def test_spi_reference_is_exact_and_the_report_covers_every_markup():
     markups = {key for key in report.fields}
     assert {("lichtenweide", "classic"), ("lichtenweide", "block")} <= markups
     assert {("farnegg", "drupal"), ("farnegg", "component")} <= markups
-    assert report.missing["lichtenweide"] == {"grant_amount", "partners", "target_groups"}
+    assert not report.missing["lichtenweide"]  # the grant facts are in the record
     assert "non-project pages told apart" in render(report)
+
+
+# Accuracy measured on 2026-12-01 with URL-only profiles (before the grant-maker wording was in
+# the shared vocabulary: Farnegg 65.2 %, Lichtenweide 69.0 % of record fields; after: 100.0 %
+# and 100.0 %). A floor a little below the measured figure per site and markup, so a regression
+# fails here before it reaches a crawl.
+FLOORS = {
+    ("farnegg", "component"): 99.0,
+    ("farnegg", "drupal"): 99.0,
+    ("lichtenweide", "block"): 99.0,
+    ("lichtenweide", "classic"): 98.5,
+}
+
+
+def _share(tallies) -> float:
+    right = sum(t.right for t in tallies)
+    total = sum(t.total for t in tallies)
+    return 100 * right / total
+
+
+@pytest.mark.parametrize("snapshot", ["v1", "v2"])
+def test_fixture_foundations_keep_their_measured_accuracy(snapshot):
+    report = measure([p for f in FOUNDATIONS for p in foundation_pages(f, snapshot)])
+    for column, floor in FLOORS.items():
+        share = _share(report.fields[column].values())
+        assert share >= floor, f"{column} {snapshot}: {share:.1f} % of fields, floor {floor} %"
+    for site in ("farnegg", "lichtenweide"):
+        assert report.recognized[site].right == report.recognized[site].total
+        told = report.told_apart[site]
+        assert told.right == told.total, f"{site}: {told}"
+    # every grant fact is read on every markup
+    for column in FLOORS:
+        for name in ("grant_amount", "funders", "status", "period", "target_groups"):
+            tally = report.fields[column][name]
+            assert tally.right == tally.total, (column, name, str(tally))

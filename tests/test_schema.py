@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from schemas import CONTENT_FIELDS, Contact, Period, ProjectRecord, build_record, content_hash
 from schemas.__main__ import SCHEMA_PATH, schema_text
+from schemas.record import LATER_FIELDS
 
 BASE = {
     "project_id": "stiftung-spi.de/projekte/x",
@@ -40,7 +41,11 @@ _json_values = st.recursive(
 def test_content_hash_is_sha256_of_the_documented_json_form(content):
     """The hash is fixed by its definition, not by the JSON library that computes it: stored
     hashes stay comparable across versions of this code."""
-    payload = {key: content.get(key) for key in CONTENT_FIELDS}
+    payload = {
+        key: content.get(key)
+        for key in CONTENT_FIELDS
+        if key not in LATER_FIELDS or content.get(key)
+    }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert content_hash(content) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -143,3 +148,28 @@ def test_built_record_is_what_pydantic_would_construct_and_validate():
     assert ProjectRecord.model_validate(record.model_dump()) == record
     assert record.model_copy(update={"title": "Y"}).title == "Y"
     assert record.model_dump_json() == constructed.model_dump_json()
+
+
+def test_grant_facts_enter_the_hash_only_when_set():
+    """Records hashed before the grant facts existed keep their hash; set facts change it."""
+    plain = build_record(BASE)
+    empty = build_record({**BASE, "grant_amount": None, "partners": [], "target_groups": []})
+    granted = build_record(
+        {**BASE, "grant_amount": {"value": 45000, "currency": "EUR", "raw": "45.000 €"}}
+    )
+    partnered = build_record({**BASE, "partners": ["Kita Lorraine"]})
+    assert plain.content_hash == empty.content_hash
+    assert len({plain.content_hash, granted.content_hash, partnered.content_hash}) == 3
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        ({"value": -1, "currency": "EUR", "raw": "-1 €"}, "greater than or equal to 0"),
+        ({"value": 1, "currency": "eur", "raw": "1 €"}, "should match pattern"),
+        ({"value": 1, "currency": "EUR", "raw": ""}, "at least 1 character"),
+    ],
+)
+def test_grant_amount_is_validated(amount, problem):
+    with pytest.raises(ValidationError, match=problem):
+        build_record({**BASE, "grant_amount": amount})

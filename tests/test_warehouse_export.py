@@ -100,6 +100,19 @@ def records(draw: st.DrawFn) -> ProjectRecord:
         "status_raw": draw(st.one_of(st.none(), text)),
         "period": period,
         "funders": draw(st.lists(text, max_size=4, unique=True)),
+        "grant_amount": draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    dict,
+                    value=st.floats(0, 1e9, allow_nan=False).map(lambda v: round(v, 2)),
+                    currency=st.sampled_from(["EUR", "CHF"]),
+                    raw=text,
+                ),
+            )
+        ),
+        "partners": draw(st.lists(text, max_size=3)),
+        "target_groups": draw(st.lists(text, max_size=3)),
         "contact": contact,
         "focus_areas": draw(st.lists(text, max_size=4)),
         "services": draw(st.lists(text, max_size=4)),
@@ -280,3 +293,59 @@ def test_readme_sql_examples_run(history_db):
     with Warehouse.open(history_db, read_only=True) as warehouse:
         for statement in statements:
             query(warehouse.con, statement)  # raises InputError when a README example is wrong
+
+
+def _granted(slug: str, funders: list[str], amount: float | None, period: tuple[str, str | None]):
+    return build_record(
+        {
+            "project_id": f"stiftung-spi.de/projekte/{slug}",
+            "url": f"https://www.stiftung-spi.de/projekte/{slug}",
+            "site": "stiftung-spi",
+            "lang": "de",
+            "title": slug,
+            "status": "active",
+            "period": {
+                "start": period[0],
+                "end": period[1],
+                "start_precision": "day",
+                "end_precision": "day" if period[1] else None,
+                "raw": "x",
+            },
+            "funders": funders,
+            "grant_amount": None
+            if amount is None
+            else {"value": amount, "currency": "EUR", "raw": f"{amount} €"},
+            "partners": ["Partner X"],
+            "target_groups": ["Familien"],
+        }
+    )
+
+
+def test_funding_by_funder_year_spreads_each_grant_over_its_years(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _load(
+        db,
+        [
+            _granted("a", ["Fonds A", "Stiftung B"], 30000, ("2021-01-01", "2023-12-31")),
+            _granted("b", ["Fonds A"], 10000, ("2022-03-01", "2022-09-30")),
+            _granted("c", ["Fonds A"], None, ("2022-01-01", "2022-12-31")),  # no amount
+        ],
+    )
+    with Warehouse.open(db) as warehouse:
+        rows = warehouse.con.execute(
+            "SELECT funder, year, currency, projects, amount FROM funding_by_funder_year "
+            "ORDER BY funder, year"
+        ).fetchall()
+        csv_out = tmp_path / "current.csv"
+        export(warehouse.con, "csv", csv_out)
+    assert rows == [
+        ("Fonds A", 2021, "EUR", 1, 10000.0),
+        ("Fonds A", 2022, "EUR", 2, 20000.0),
+        ("Fonds A", 2023, "EUR", 1, 10000.0),
+        ("Stiftung B", 2021, "EUR", 1, 10000.0),
+        ("Stiftung B", 2022, "EUR", 1, 10000.0),
+        ("Stiftung B", 2023, "EUR", 1, 10000.0),
+    ]
+    first = next(csv.DictReader(csv_out.open(encoding="utf-8")))
+    assert (first["grant_amount_value"], first["grant_amount_currency"]) == ("30000.0", "EUR")
+    assert (first["partners"], first["target_groups"]) == ("Partner X", "Familien")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pipeline.extract.lines import Line
@@ -40,6 +41,32 @@ def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) 
             break
         found.append(j)
     return found
+
+
+def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
+    """The lines under a related-projects heading at ``index``: its cards (every line of a card
+    is in its link), with their own sub-headings, up to the next heading of its level or the
+    first line outside a link (a news block is never part of it)."""
+    head = lines[index]
+    found: list[int] = []
+    for j in range(index + 1, min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)):
+        line = lines[j]
+        if not line.links:
+            break
+        if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
+            break
+        if line.kind != "h" and _stops(line, head, lex):
+            break
+        found.append(j)
+    return found
+
+
+_NAME_SPLIT = re.compile(r"\s*[;,]\s+")
+
+
+def split_names(text: str) -> list[str]:
+    """Names listed on one line: "Gesamtschule Am Kirchberg, Bürgerfunk Ehrenfeld"."""
+    return [part for part in _NAME_SPLIT.split(text) if part]
 
 
 def funder_name(text: str, lex: Lexicon) -> str | None:

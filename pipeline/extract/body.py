@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.extract.lines import Line
@@ -53,11 +54,15 @@ def list_groups(lines: list[Line], taken: list[bool], body_start: int) -> list[L
     return groups
 
 
-def sections(lines: list[Line], taken: list[bool], body_start: int) -> list[dict[str, object]]:
-    """Group the remaining body lines under their headings."""
+def sections(
+    lines: list[Line], taken: list[bool], body_start: int, news: re.Pattern[str] | None = None
+) -> list[dict[str, object]]:
+    """Group the remaining body lines under their headings; a news block ("Aktuell", its
+    teasers and their own headings) is no part of the project's description."""
     found: list[dict[str, object]] = []
     heading: str | None = None
     texts: list[str] = []
+    news_level = 0  # inside a news block: the level of its heading
 
     def close() -> None:
         if texts:
@@ -68,9 +73,12 @@ def sections(lines: list[Line], taken: list[bool], body_start: int) -> list[dict
         if taken[i] or line.aside or line.kind in _SKIP_KINDS:
             continue
         if line.kind == "h":
+            if news_level and line.level > news_level:
+                continue
             close()
+            news_level = line.level if news is not None and news.match(line.text) else 0
             heading, texts = line.text, []
-        else:
+        elif not news_level:
             texts.append(line.text)
     close()
     return found

@@ -17,10 +17,16 @@ from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
 
 MAX_BLOCK_LINES = 45
+GRANTEE_LINES = 12  # how far before the contact heading the grantee's label may stand
 _HEADING_LINE = re.compile(
     r"^(?:kontakt|contact)(?:\s*[,&]\s*.+|\s+(?:und|and|&)\s+.+)?\s*:?$", re.IGNORECASE
 )
 _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
+# "Bewerbungsfrist: 15.01.2025": a line labelled with a word we do not know, never an address.
+_OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
+_LEAD_WORDS = re.compile(r"^[^\d+(]+")
+_PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
+_LETTER = re.compile(r"[^\W\d_]")
 _BLOCK_STOP_FIELDS = frozenset(
     {"status", "period", "funders", "related", "focus_areas", "services"}
 )
@@ -81,6 +87,14 @@ def _contact_list(lines: list[Line], index: int, lex: Lexicon) -> bool:
     return False
 
 
+def _contact_part(line: Line, lex: Lexicon) -> bool:
+    """A heading inside the contact block: the contact person's, or the grantee's."""
+    if _is_contact_heading(line, lex):
+        return True
+    hit = lex.match_label(line.text)
+    return hit is not None and not hit.value and hit.field in ("persons", "grantee", "unit")
+
+
 def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon) -> int:
     aside = lines[start].aside if heading is None else heading.aside
     index = start
@@ -91,7 +105,12 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         if lex.contact_end.match(line.text):
             return index + 1
         outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
-        if line.kind == "h" and not lex.contact_subheadings.match(line.text) and outer_heading:
+        if (
+            line.kind == "h"
+            and not lex.contact_subheadings.match(line.text)
+            and outer_heading
+            and not _contact_part(line, lex)
+        ):
             break
         hit = lex.match_label(line.text)
         if hit and hit.field in _BLOCK_STOP_FIELDS:
@@ -108,13 +127,31 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
     return index
 
 
+def _is_grantee_label(line: Line, lex: Lexicon) -> bool:
+    """A line naming the organization that runs the project ("Projektträger", "Trägerschaft")."""
+    if len(line.text) > 120 or not lex.maybe_grantee(line.text):
+        return False
+    hit = lex.match_label(line.text)
+    return hit is not None and hit.field == "grantee"
+
+
 def find_contact_block(
     lines: list[Line], taken: list[bool], lex: Lexicon
 ) -> tuple[int, int] | None:
-    """The line range of the contact block, or None."""
-    for i, line in enumerate(lines):
-        if not taken[i] and _is_contact_heading(line, lex):
-            return i, _block_end(lines, i + 1, line, lex)
+    """The line range of the contact block, or None: from its heading, or from the grantee's
+    label when that comes first (a grant-maker's page: the grantee, then its contact person)."""
+    heading = next(
+        (i for i, line in enumerate(lines) if not taken[i] and _is_contact_heading(line, lex)),
+        None,
+    )
+    # The grantee's label opens the block when it stands before the contact heading (near it:
+    # its address lines), or when there is no contact heading.
+    first = 0 if heading is None else max(0, heading - GRANTEE_LINES)
+    for i in range(first, len(lines) if heading is None else heading):
+        if not taken[i] and _is_grantee_label(lines[i], lex):
+            return i, _block_end(lines, i + 1, lines[i], lex)
+    if heading is not None:
+        return heading, _block_end(lines, heading + 1, lines[heading], lex)
     address = [i for i, line in enumerate(lines) if line.address and not taken[i]]
     if address:
         first = address[0]
@@ -141,6 +178,7 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
             and lines[start - 1].kind != "h"
             and not lex.match_label(lines[start - 1].text)
             and len(lines[start - 1].text) < 80
+            and not _OTHER_LABEL.match(lines[start - 1].text)
         ):
             start -= 1
         end = _block_end(lines, i, None, lex)
@@ -184,59 +222,170 @@ def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             data.unit = head[1]
 
 
+def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
+    """The grantee's lines, each read by its form: postcode and city, street and number, a
+    department, a country; the first other line is the organization."""
+    rest: list[str] = []
+    for text in lines:
+        if (match := lex.postal_line.match(text)) and data.postal_code is None:
+            data.postal_code, data.city = match["code"], match["city"].strip()
+        elif lex.street_line.match(text) and data.street is None and rest:
+            data.street = text
+        elif lex.department_line.match(text) and data.unit is None:
+            data.unit = text
+        elif not (lex.country_line.match(text) or lex.is_role(text)):
+            rest.append(text)
+    if rest:
+        data.organization = rest[0]
+    if len(rest) > 1 and data.unit is None:
+        data.unit = rest[1]
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Where the reader is in a contact block."""
+
+    current: str | None = None  # the label whose value continues on the next lines
+    skipping: bool = False  # inside opening hours or transit directions
+    seen_label: bool = False
+    part: str = "address"  # address (before any label), grantee, persons
+    values: int = 0  # lines taken for the current label
+    address: list[str] = field(default_factory=list)
+    grantee: list[str] = field(default_factory=list)
+    other_links: list[Link] = field(default_factory=list)  # links outside e-mail lines
+
+
 def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     """Read the fields of a contact block's lines."""
     data = ContactData()
-    address: list[str] = []
-    current: str | None = None  # the label whose value continues on the next lines
-    skipping = False  # inside opening hours or transit directions
-    seen_label = False
-    other_links: list[Link] = []  # links outside e-mail lines (a person's mailto link ...)
+    state = _Reading()
     for line in lines:
         text = line.text
-        if (
-            lex.contact_end.match(text)
-            or lex.closed_notice.match(text)
-            or _is_contact_heading(line, lex)
-        ):
-            current = None
-            continue
-        if lex.contact_subheadings.match(text):
-            skipping, current = True, None
+        if _is_marker(line, state, lex):
             continue
         hit = lex.match_label(text)
         if hit is not None and hit.field in CONTACT_FIELDS:
-            skipping, seen_label = False, True
-            current = None if hit.value else hit.field
-            _take(data, hit.field, hit.value, line, address, lex)
-            if hit.field != "emails":
-                other_links.extend(line.links)
+            _read_contact_label(data, state, hit.field, hit.value, line, lex)
             continue
         if lex.location_line.match(text):
             _add_unique(data.locations, [text])
-            current = None
+            state.current = None
             continue
-        if skipping:
+        if state.skipping:
             continue
-        if current is not None:
-            _take(data, current, text, line, address, lex)
-            if current != "emails":
-                other_links.extend(line.links)
+        if state.current is not None and not _other_form(state.current, text, state, lex):
+            state.values += 1
+            _take(data, state.current, text, line, state.address, lex)
+            if state.current != "emails":
+                state.other_links.extend(line.links)
             continue
-        other_links.extend(line.links)
-        if not seen_label and line.kind not in ("h", "img"):
-            address.append(text)
-    _set_address(data, address, lex)
-    for link in other_links:
+        state.other_links.extend(line.links)
+        if line.kind not in ("h", "img"):
+            _unlabelled(data, state, text, lex)
+    if state.grantee:
+        _set_grantee(data, [*state.grantee, *state.address], lex)
+    else:
+        _set_address(data, state.address, lex)
+    for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
     return data
+
+
+def _is_marker(line: Line, state: _Reading, lex: Lexicon) -> bool:
+    """The block's own headings and end lines: they change where the reader is, no field."""
+    text = line.text
+    if lex.contact_end.match(text) or lex.closed_notice.match(text):
+        state.current = None
+        return True
+    if _is_contact_heading(line, lex):
+        state.current = None
+        if state.grantee:
+            state.part = "persons"
+        return True
+    if lex.contact_subheadings.match(text):
+        state.skipping, state.current = True, None
+        return True
+    return False
+
+
+def _read_contact_label(
+    data: ContactData, state: _Reading, name: str, value: str, line: Line, lex: Lexicon
+) -> None:
+    state.skipping, state.seen_label, state.current = False, True, None
+    if name == "grantee":
+        state.part = "grantee"
+        if value:  # "Projektträger: Verein X, Seeweg 1, 8008 Zürich"
+            state.grantee.extend(part.strip() for part in value.split(", ") if part.strip())
+        return
+    if name == "unit":
+        if value:
+            data.unit = data.unit or value
+        else:
+            state.current = "unit"
+        return
+    if state.part == "grantee":
+        state.part = "persons"  # the grantee's lines end at its contact's first label
+    if name == "persons" and not value and line.kind == "h":
+        state.part = "persons"  # a heading over the person's lines
+        return
+    state.values = 0
+    state.current = None if value else name
+    _take(data, name, value, line, state.address, lex)
+    if name != "emails":
+        state.other_links.extend(line.links)
+
+
+def _other_form(current: str, text: str, state: _Reading, lex: Lexicon) -> bool:
+    """A line after a label's value that is not more of it: the e-mail address below a phone
+    number, a role below the person's name (the first value is taken as written)."""
+    if current == "persons" and state.values > 0:
+        if lex.is_role(text):
+            state.current = None
+            return True
+        return False
+    return current in ("phones", "fax") and (
+        "@" in text or "[at]" in text or text.lower().startswith(("www.", "http"))
+    )
+
+
+def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> None:
+    """A contact line without a label, read by its form."""
+    if state.part == "address" and not state.seen_label:
+        state.address.append(text)
+    elif "@" in text or "[at]" in text or "(at)" in text:
+        _add_unique(data.emails, find_emails(text))
+    elif text.lower().startswith(("www.", "http://", "https://")):
+        data.website = data.website or text
+    elif _PHONE_LIKE.search(text) and (number := _number_line(text, lex)) is not None:
+        name, value = number
+        if name == "fax":
+            data.fax = data.fax or to_e164(value, lex.calling_code)
+        else:
+            _add_unique(data.phones, split_phones(value, lex.calling_code))
+    elif lex.postal_line.match(text) or lex.street_line.match(text):
+        (state.grantee if state.grantee else state.address).append(text)
+    elif state.part == "grantee":
+        state.grantee.append(text)
+    elif state.part == "persons" and lex.is_person(text):
+        _add_unique(data.persons, [text])
+
+
+def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """A phone or fax line without a colon: "044 242 18 30", "Fax 071 228 90 01"."""
+    lead = _LEAD_WORDS.match(text)
+    if lead is None:
+        return "phones", text
+    hit = lex.match_label(lead.group().strip(" :.") + ":")
+    if hit is None or hit.field not in ("phones", "fax"):
+        return None
+    return hit.field, text[lead.end() :]
 
 
 def _take(
     data: ContactData, field_name: str, value: str, line: Line, address: list[str], lex: Lexicon
 ) -> None:
     if field_name == "persons":
-        _add_unique(data.persons, [p.strip() for p in _PERSON_SPLIT.split(value) if p.strip()])
+        _take_persons(data, value, line, address, lex)
     elif field_name == "phones":
         _add_unique(data.phones, split_phones(value, lex.calling_code))
     elif field_name == "fax":
@@ -252,3 +401,34 @@ def _take(
             data.website = written or None
     elif field_name == "address" and value:
         address.append(value)
+    elif field_name == "unit" and value:
+        data.unit = data.unit or value
+
+
+def _take_persons(
+    data: ContactData, value: str, line: Line, address: list[str], lex: Lexicon
+) -> None:
+    """Names after a person label; the phone, e-mail and role on the same line set apart
+    ("Dr. Jonas Feldhoff, Geschäftsführung, Tel. 0228 / 76 54 32, info [at] example.de")."""
+    names = []
+    for part in _PERSON_SPLIT.split(value):
+        hit = lex.match_label(part)
+        if hit is not None and hit.value and hit.field in ("phones", "fax", "emails"):
+            _take(data, hit.field, hit.value, line, address, lex)
+        elif "@" in part or "[at]" in part or "(at)" in part:
+            _add_unique(data.emails, find_emails(part))
+        elif _PHONE_LIKE.search(part):  # "Tel. 0228 / 76 54 32", no colon
+            _add_unique(data.phones, split_phones(_LEAD_WORDS.sub("", part), lex.calling_code))
+        elif part.strip():
+            names.append(_without_role(part.strip(), lex))
+    people = [name for name in names if not lex.is_role(name)]
+    # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person.
+    _add_unique(data.persons, people or names)
+
+
+def _without_role(name: str, lex: Lexicon) -> str:
+    """ "Miriam Olbrich (Projektleitung)" is Miriam Olbrich."""
+    match = lex.paren_role.search(name) if name.endswith(")") else None
+    if match and lex.is_role(match[1]):
+        return name[: match.start()].strip()
+    return name

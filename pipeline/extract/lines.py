@@ -230,6 +230,8 @@ class _Flattener:
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
                 continue
+            if attrs and "aria-label" in attrs:
+                self._aria_label(attrs["aria-label"])
             if tag in BLOCKS:
                 if buf or self._links:
                     self.flush()
@@ -256,7 +258,20 @@ class _Flattener:
             elif tag == "a":
                 self._link(child, attrs)
             else:
+                if self._ctx[6] and buf and not buf[-1][-1:].isspace():
+                    # An address widget's parts (organization, street, postcode, locality) as
+                    # adjacent elements with no space between: lines a reader sees apart.
+                    self.flush()
                 self.walk(child)
+
+    def _aria_label(self, label: str | None) -> None:
+        """An element named by its ``aria-label`` as a field's label ("Projektstatus"): the
+        label as a line of its own before the element's text."""
+        text = collapse(label or "")
+        hit = self._chrome.lex.match_label(text) if text else None
+        if hit is not None and not hit.value:
+            self.flush()
+            self.lines.append(Line(text, *self._ctx, []))
 
     def _leaf(self, raw: str, new_ctx: bool, tag: str) -> None:
         if self._anchor_text is not None:
@@ -264,7 +279,8 @@ class _Flattener:
         ctx = self._child_ctx(tag) if new_ctx else self._ctx
         text = collapse(raw)
         if text:
-            self.lines.append(Line(text, *ctx, []))
+            # A block inside a link (a card's heading) carries the link.
+            self.lines.append(Line(text, *ctx, [] if self._anchor is None else [self._anchor]))
 
     def _image(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         alt = collapse(attrs.get("alt") or "")
@@ -308,12 +324,12 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_holds_h1", "_lex")
+    __slots__ = ("_has_main", "_holds_h1", "lex")
 
     def __init__(self, holds_h1: set[int], has_main: bool, lex: Lexicon) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
-        self._lex = lex
+        self.lex = lex
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -327,7 +343,7 @@ class _Chrome:
             return False
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         # (cached in the lexicon: a site's templates repeat their class names on every page)
-        return marker != " " and self._lex.is_chrome_marker(marker)
+        return marker != " " and self.lex.is_chrome_marker(marker)
 
 
 def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:

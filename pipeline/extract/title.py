@@ -61,6 +61,20 @@ class _Title:
         return not self.tokens.isdisjoint(_tokens(line.text, self.lex.title_stopwords))
 
 
+def _subtitle(lines: list[Line], h1: int, index: int) -> bool:
+    """The first line after the page header that holds the h1 (and its dateline), standing
+    alone before the description: a subtitle, even when it shares no word with the title."""
+    line = lines[index]
+    return (
+        line.kind == "p"
+        and not line.header
+        and index + 1 < len(lines)
+        and lines[index + 1].kind == "p"
+        and lines[index + 1].text.endswith(".")
+        and all(lines[k].header for k in range(h1, index))
+    )
+
+
 def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleBlock:
     h1 = next((i for i, line in enumerate(lines) if line.kind == "h" and line.level == 1), None)
     if h1 is None:
@@ -81,15 +95,19 @@ def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleB
         end += 1
     # A heading right before the body that does not echo the title opens the first section.
     known = _Title.of(title, lex)
-    while end > h1 + 1 and not known.owns(lines[end - 1]):
+    while end > h1 + 1 and not known.owns(lines[end - 1]) and not _subtitle(lines, h1, end - 1):
         end -= 1
+    subtitle = lines[end - 1] if end > h1 + 1 and _subtitle(lines, h1, end - 1) else None
     before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]
     block = [*before, *lines[h1 + 1 : end]]
     short = next(
         (
             line.text
             for line in block
-            if line.kind not in ("img", "cap") and fold(line.text) != known.key and known.owns(line)
+            if line.kind not in ("img", "cap")
+            and fold(line.text) != known.key
+            and not lex.dateline.match(line.text)
+            and (known.owns(line) or line is subtitle)
         ),
         None,
     )

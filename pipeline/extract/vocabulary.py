@@ -15,6 +15,7 @@ from pipeline import labels
 from pipeline.normalize.text import fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
+_NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
 _CACHE_LIMIT = 4096  # distinct lines remembered per lexicon (templates repeat their lines)
 
 
@@ -51,6 +52,7 @@ class Lexicon:
         }
         for status in labels.STATUS_WORDS:
             self._status.update((fold(w), status) for w in getattr(extra.status_words, status))
+        self._longest_status = max(len(word) for word in self._status) + 2
         i = re.IGNORECASE
         self.contact_headings = re.compile(
             rf"^(?:{_phrase((*labels.CONTACT_HEADINGS, *extra.contact))})\b", i
@@ -108,6 +110,54 @@ class Lexicon:
         )
         # A street line: words then a house number ("Frankfurter Allee 35 – 37, Aufgang C").
         self.street_line = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
+        self._build_contact_forms()
+        self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
+        self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
+        self.news_heading = re.compile(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
+
+    def _build_contact_forms(self) -> None:
+        """What a contact line is by its form: a role, a person's name, an organization ..."""
+        i = re.IGNORECASE
+        self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
+        titles = _alternatives(labels.PERSON_TITLES)
+        name = r"[A-ZÄÖÜÉ][a-zäöüßéèàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèàçñ]+)?"
+        particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
+        self.person_name = re.compile(
+            rf"^(?:(?:{titles})\s+)*{name}(?:\s+(?:{particle}\s+)*{name}){{1,3}}$"
+        )
+        self.organization_word = re.compile(
+            rf"(?:^|\s|-)(?:{_alternatives(labels.ORGANIZATION_WORDS)})(?:$|\s|,)"
+            rf"|\w(?:verein|stiftung|verband|werk|haus|netz|schule|zentrum)\b",
+            i,
+        )
+        self.department_line = re.compile(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
+        self.country_line = re.compile(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
+        self.paren_role = re.compile(r"\s*\(([^()]+)\)\s*$")
+
+    def is_role(self, text: str) -> bool:
+        """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
+        if text.count(" ") > 4 or _NOT_A_ROLE.search(text):
+            return False
+        return self._role.search(text) is not None
+
+    def maybe_grantee(self, text: str) -> bool:
+        """A quick test before :meth:`match_label`: whether a line can be a grantee's label."""
+        head = text[: self._head].lower()
+        return head in self._grantee_heads or not head.isascii()
+
+    def is_person(self, text: str) -> bool:
+        """Whether a line has a person's name's shape, and is no organization or role."""
+        return (
+            self.person_name.match(text) is not None
+            and self.organization_word.search(text) is None
+            and not self.is_role(text)
+        )
+
+    def is_status_word(self, text: str) -> bool:
+        """Whether a whole line is one status word (a badge: "laufend", "Completed")."""
+        if len(text) > self._longest_status:
+            return False  # (most lines: no fold needed)
+        return fold(text).strip(" .:;!") in self._status
 
     # -- labels ---------------------------------------------------------------------------
     def _build_labels(self, extra: Vocabulary) -> None:
@@ -123,16 +173,34 @@ class Lexicon:
         self.fields = fields
         self._by_label = {label.lower(): f for f, words in fields.items() for label in words}
         self._inline = frozenset(label.lower() for label in inline)
-        self._label_re = re.compile(
-            r"^(?P<label>"
-            + "|".join(re.escape(label) for label in sorted(self._by_label, key=len, reverse=True))
-            + r")(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$",
-            re.IGNORECASE | re.DOTALL,
-        )
-        # Every label starts with one of these (lowercased): most lines of running text are
-        # turned away by one set lookup instead of a regex with a hundred alternatives.
+        # "Zielgruppen", "Partner:innen": a plural or gender ending after a label.
+        suffix = rf"(?:{_alternatives(labels.LABEL_SUFFIXES)})?"
+        tail = rf"{suffix}(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$"
+        flags = re.IGNORECASE | re.DOTALL
+
+        def pattern(words: list[str]) -> re.Pattern[str]:
+            ordered = sorted(words, key=len, reverse=True)
+            return re.compile(rf"(?P<label>{'|'.join(map(re.escape, ordered))}){tail}", flags)
+
+        # Labels by their first letters (lowercased): a line is matched against the few labels
+        # that start as it does, and most lines of running text by one dict lookup.
         self._head = min(len(label) for label in self._by_label)
-        self._heads = frozenset(label[: self._head] for label in self._by_label)
+        by_head: dict[str, list[str]] = {}
+        for label in self._by_label:
+            by_head.setdefault(label[: self._head], []).append(label)
+        self._by_head = {head: pattern(words) for head, words in by_head.items()}
+        self._label_re = pattern(list(self._by_label))  # for non-ASCII starts: Unicode's case
+        # "Projektpartner", "Förderzeitraum", "Project duration": a prefix word before a label.
+        self._prefixes = tuple(p.lower() for p in labels.LABEL_PREFIXES)
+        self._prefix_heads = frozenset(p[: self._head] for p in self._prefixes)
+        self._prefix_re = re.compile(
+            rf"(?:{_alternatives(labels.LABEL_PREFIXES)})(?:(?<=-)|(?<=[^\W\d_])\s?)", flags
+        )
+        self._grantee_heads = frozenset(
+            label[: self._head]
+            for label in (*self._by_label, *self._prefixes)
+            if self._by_label.get(label) in ("grantee", None)
+        )
 
     def clear_caches(self) -> None:
         """Forget the lines and class names seen so far (benchmarks start each pass cold)."""
@@ -156,10 +224,16 @@ class Lexicon:
         return hit
 
     def _match_label(self, text: str) -> LabelHit | None:
-        head = text.lstrip()[: self._head]
-        if head.isascii() and head.lower() not in self._heads:
-            return None  # (a non-ASCII start goes to the regex: its case rules are Unicode's)
-        match = self._label_re.match(text.strip())
+        text = text.strip()
+        head = text[: self._head].lower()
+        pattern = self._by_head.get(head)
+        if pattern is None and not head.isascii():
+            pattern = self._label_re  # (Unicode's case rules, not a dict key's)
+        match = None if pattern is None else pattern.match(text)
+        if match is None and head in self._prefix_heads:
+            prefix = self._prefix_re.match(text)
+            if prefix is not None:
+                match = self._match_at(text, prefix.end())
         if match is None:
             return None
         label = match["label"].lower()
@@ -170,6 +244,15 @@ class Lexicon:
         if label in self._inline:
             return LabelHit(field, label, value, inline=True)
         return None
+
+    def _match_at(self, text: str, pos: int) -> re.Match[str] | None:
+        head = text[pos : pos + self._head]
+        pattern = self._by_head.get(head.lower())
+        if pattern is None:
+            if head.isascii():
+                return None
+            pattern = self._label_re
+        return pattern.match(text, pos)
 
     def status_of(self, word: str) -> str | None:
         """The record status for a page's status word, or None for an unknown word."""

@@ -12,7 +12,7 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: grant facts, contact read by form, badges, tags, related cards
 
 
 @dataclass(frozen=True, slots=True)

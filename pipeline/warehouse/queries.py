@@ -108,7 +108,10 @@ def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
     return Table([d[0] for d in cursor.description], cursor.fetchall())
 
 
-_LIST_FIELDS = frozenset({"funders", "focus_areas", "services", "related"})
+_LIST_FIELDS = frozenset(
+    {"funders", "partners", "target_groups", "focus_areas", "services", "related"}
+)
+_GRANT_PARTS = ("value", "currency", "raw")
 _PERIOD_PARTS = ("start", "end", "start_precision", "end_precision", "raw")
 _CONTACT_TEXT = (
     "organization",
@@ -129,6 +132,8 @@ def _flat_columns(name: str) -> list[str]:
         return [f"array_to_string(v.{name}, '; ') AS {name}"]
     if name == "period":
         return [f'v.period."{part}" AS period_{part}' for part in _PERIOD_PARTS]
+    if name == "grant_amount":
+        return [f'v.grant_amount."{part}" AS grant_amount_{part}' for part in _GRANT_PARTS]
     if name == "contact":
         return [f"v.contact.{part} AS contact_{part}" for part in _CONTACT_TEXT] + [
             f"array_to_string(v.contact.{part}, '; ') AS contact_{part}" for part in _CONTACT_LISTS

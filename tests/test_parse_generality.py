@@ -1,0 +1,185 @@
+"""Reading a foundation the parser has never seen: label variants, contact lines by their form,
+badges, tag lists, related cards and grant facts, each on a minimal page (a generic profile:
+no site words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.vocabulary import lexicon_for
+from pipeline.parse import parse_page
+from pipeline.profiles import SiteProfile
+
+PROFILE = SiteProfile(
+    id="beispiel",
+    name="Beispiel-Stiftung",
+    origin="https://www.beispiel-stiftung.de",
+    project_paths=["^/projekte/"],
+)
+LEX = lexicon_for(PROFILE)
+URL = "https://www.beispiel-stiftung.de/projekte/x/"
+
+
+def parse(body: str):
+    result = parse_page(
+        f"<html><body><main><h1>Projekt X</h1>{body}</main></body></html>", URL, PROFILE
+    )
+    assert result.record is not None, (result.kind, result.warnings, result.problems)
+    return result.record
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("Projektlaufzeit: 2020 – 2022", "period", "2020 – 2022"),
+        ("Project duration: 2020 – 2022", "period", "2020 – 2022"),
+        ("Projektpartner", "partners", ""),
+        ("Projekt-Partner: A", "partners", "A"),
+        ("Partner:innen: A, B", "partners", "A, B"),
+        ("Kooperationspartnerinnen", "partners", ""),
+        ("Zielgruppe: Familien", "target_groups", "Familien"),
+        ("Zielgruppen", "target_groups", ""),
+        ("Fördersumme: 45.000 €", "grant_amount", "45.000 €"),
+        ("Förderbeitrag", "grant_amount", ""),
+        ("Projektträger", "grantee", ""),
+        ("Trägerschaft:", "grantee", ""),
+        ("Grantee", "grantee", ""),
+        ("Mit Unterstützung von", "funders", ""),
+        ("Förderbereiche", "focus_areas", ""),
+        ("Ihre Ansprechpartnerin: Eva Klein", "persons", "Eva Klein"),
+    ],
+)
+def test_label_variants(line, field, value):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Projektleitung", "Partnerschaft ist uns wichtig", "Project management", "Trägerwechsel 2020"],
+)
+def test_not_labels(line):
+    assert LEX.match_label(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "role", "person"),
+    [
+        ("Projektleitung", True, False),
+        ("Co-Leitung", True, False),
+        ("Koordinatorin", True, False),
+        ("Project lead", True, False),
+        ("Theaterpädagogin", True, False),
+        ("Lea Brunner", False, True),
+        ("Dr. Martin Aeschbacher", False, True),
+        ("Anke Wirtz-Lemmer", False, True),
+        ("Verein Quartierwerk", False, False),
+        ("Jugendwerk Ostwerk e.V.", False, False),
+        ("Seestrasse 3", False, False),
+        ("044 242 18 30", False, False),
+    ],
+)
+def test_contact_lines_by_form(line, role, person):
+    assert (LEX.is_role(line), LEX.is_person(line)) == (role, person)
+
+
+def test_grantee_and_contact_person_are_told_apart_by_form():
+    record = parse(
+        "<p>Laufzeit: 2023 – 2025</p>"
+        "<h3>Projektträger</h3><p>Verein Quartierwerk<br>Fachbereich Jugend<br>"
+        "Zeughausstrasse 41<br>80331 München<br>Deutschland</p>"
+        "<h3>Kontakt</h3><p><strong>Lea Brunner</strong><br>Co-Leitung<br>089 242 18 30<br>"
+        "lea.brunner [at] quartierwerk.de<br>www.quartierwerk.de</p>"
+    )
+    c = record.contact
+    assert (c.organization, c.unit, c.street, c.postal_code, c.city) == (
+        "Verein Quartierwerk",
+        "Fachbereich Jugend",
+        "Zeughausstrasse 41",
+        "80331",
+        "München",
+    )
+    assert c.persons == ["Lea Brunner"]
+    assert c.phones == ["+49892421830"]
+    assert c.emails == ["lea.brunner@quartierwerk.de"]
+    assert c.website == "www.quartierwerk.de"
+
+
+def test_inline_contact_and_role_in_parentheses():
+    record = parse(
+        "<p>Laufzeit: 2023 – 2025</p>"
+        "<p><strong>Projektträger:</strong> Lesepaten gGmbH, Am Garten 3, 53111 Bonn</p>"
+        "<p><strong>Kontakt:</strong> Miriam Olbrich (Projektleitung), Tel. 0228 / 76 54 32</p>"
+    )
+    c = record.contact
+    assert (c.organization, c.street, c.city) == ("Lesepaten gGmbH", "Am Garten 3", "Bonn")
+    assert (c.persons, c.phones) == (["Miriam Olbrich"], ["+49228765432"])
+
+
+def test_grant_facts_badge_tags_and_related_cards():
+    record = parse(
+        '<p><span aria-label="Projektstatus">Laufend</span></p>'
+        "<h2>Zielgruppen</h2><ul><li>Familien</li><li>Jugendliche</li></ul>"
+        "<dl><dt>Dauer</dt><dd>2023–2025</dd><dt>Unterstützt durch</dt><dd>Fonds A</dd>"
+        "<dt>Beitrag</dt><dd>CHF 1,2 Mio.</dd><dt>Partner</dt><dd>Schule B</dd></dl>"
+        '<h3>Themen</h3><p><a href="/t/a">Klima</a>, <a href="/t/b">Ehrenamt</a></p>'
+        '<h2>Ähnliche Projekte</h2><ul><li><a href="/projekte/y/"><h3>Projekt Y</h3>'
+        "<p>Kurz.</p></a></li></ul>"
+        '<h2>Aktuelles</h2><ul><li><a href="/news/1/"><h3>Neuigkeit</h3></a></li></ul>'
+    )
+    assert (record.status, record.status_raw) == ("active", "Laufend")
+    assert record.target_groups == ["Familien", "Jugendliche"]
+    assert record.funders == ["Fonds A"] and record.partners == ["Schule B"]
+    assert record.grant_amount is not None
+    assert (record.grant_amount.value, record.grant_amount.currency) == (1_200_000, "CHF")
+    assert record.focus_areas == ["Klima", "Ehrenamt"]
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+    assert all(s.heading != "Aktuelles" for s in record.sections)
+
+
+def test_a_contact_alone_is_no_project_page():
+    html = (
+        "<main><h1>Referent*in (m/w/d)</h1><p>Wir suchen zum 01.03.2025 eine Referentin.</p>"
+        "<p>Bewerbungsfrist: 15.01.2025</p>"
+        "<p>Ihre Ansprechpartnerin: Dr. Ulrike Sommer, Vorstand</p>"
+        "<p>Telefon: 0221 4477 101</p><p>E-Mail: bewerbung@beispiel-stiftung.de</p></main>"
+    )
+    assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+def test_english_table_labelled_project_duration_on_the_known_site():
+    """The issue's case on Stiftung SPI: a table in English labelled "Project duration"."""
+    from tests.spi import SPI
+
+    html = (
+        "<main><h1>Street Work</h1><p>Text.</p><table>"
+        "<tr><th>Project duration</th><td>01.02.2016 – 31.12.2019</td></tr>"
+        "<tr><th>Project status</th><td>completed</td></tr></table></main>"
+    )
+    record = parse_page(html, "https://www.stiftung-spi.de/en/projects/detail/x", SPI).record
+    assert record is not None and record.period is not None
+    assert (str(record.period.start), str(record.period.end)) == ("2016-02-01", "2019-12-31")
+    assert record.status == "completed"
+
+
+def test_the_foundations_imprint_is_no_project_page():
+    html = (
+        "<main><h1>Impressum</h1><p>Beispiel-Stiftung, Stiftung bürgerlichen Rechts</p>"
+        "<p>Kapellenweg 40</p><p>50670 Köln</p><p>Telefon: 0221 4477 100</p></main>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project"
+    assert result.warnings == (
+        "not a project page (the foundation's own page (imprint, team, contact ...))",
+    )
+
+
+def test_a_subtitle_after_the_page_header_and_a_dateline_never_a_short_title():
+    html = (
+        "<main><article><header><h1>Nachbarschaftshilfe Auenfeld</h1>"
+        "<p>Veröffentlicht am 3. November 2022</p></header>"
+        "<p><em>Nachbarn helfen Nachbarn</em></p><p>Ehrenamtliche begleiten ältere Menschen.</p>"
+        "<p><strong>Laufzeit:</strong> 2022 – 2024</p></article></main>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.short_title == "Nachbarn helfen Nachbarn"
