@@ -130,8 +130,9 @@ def test_init_prints_the_profile_and_its_notes_apart(lichtenweide):
         r"request\(s\): 2 project pattern\(s\), \d+ listing pattern\(s\)",
         notes[0],
     )
-    assert "unsure (3):" in notes
-    assert "    https://www.stiftung-lichtenweide.de/impressum" in notes
+    # (the parser no longer takes the imprint for a project: the one doubt left is the origin)
+    assert "unsure (1):" in notes
+    assert any(line.startswith("- fetched from http://127.0.0.1:") for line in notes)
     assert notes[-1] == (
         "next: review FILE, then `pipeline sites check FILE` and "
         f"`pipeline crawl --profile FILE --base-url {lichtenweide.url}`"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline.warehouse import Warehouse, db
-from pipeline.warehouse.merge import VERSION_FIELDS
+from pipeline.warehouse.columns import VERSION_FIELDS
 
 
 def _columns(con, table: str) -> list[tuple[str, str]]:
@@ -51,6 +51,7 @@ def test_grant_facts_migration_keeps_versions_and_the_record_order(tmp_path, mon
         "warc_file",
         "warc_record_id",
         "payload_digest",
+        "cause",  # 0006: site or extraction
     ]
 
 
