@@ -31,6 +31,12 @@ def crawl_settings(effective: Effective) -> CrawlSettings:
             retries=effective["retries"],
             backoff=effective["backoff"],
             read_timeout=effective["timeout"],
+            fetch_deadline=effective["fetch_deadline"],
+            max_crawl_delay=effective["max_crawl_delay"],
+            max_sitemaps=effective["max_sitemaps"],
+            max_sitemap_depth=effective["max_sitemap_depth"],
+            max_sitemap_bytes=effective["max_sitemap_bytes"],
+            parse_time_limit=effective["parse_time_limit"],
             user_agent=effective["user_agent"],
             parse_processes=effective["parse_processes"],
         )
