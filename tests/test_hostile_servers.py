@@ -8,6 +8,7 @@ single-page ``pipeline parse URL`` fetch without the crawler's limits.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import httpx
@@ -82,3 +83,53 @@ def test_the_fetch_deadline_is_a_setting():
     assert CrawlSettings().fetch_deadline == 120.0
     effective = config.load(env={"PIPELINE_FETCH_DEADLINE": "7.5"}, cwd=SITE)
     assert crawl_settings(effective).fetch_deadline == 7.5
+
+
+# -- 2. a cap on Crawl-delay ------------------------------------------------------------------
+def _robots_with_delay(delay: str):
+    body = ROBOTS.replace(b"Allow: /\n", f"Allow: /\nCrawl-delay: {delay}\n".encode())
+    return lambda r: Reply(200, body, {"Content-Type": "text/plain"})
+
+
+def test_a_huge_crawl_delay_is_capped_and_reported(site):
+    site.override("/robots.txt", _robots_with_delay("1000000000"))
+    run = bounded_crawl(site.url, 30, max_crawl_delay=0.02)
+    summary = run.summary
+    assert summary.status == "ok" and summary.complete
+    assert summary.outcomes["fetched"] > 40
+    assert (summary.crawl_delay, summary.crawl_delay_capped) == (0.02, 1e9)
+    warning = (
+        "robots.txt asks for a Crawl-delay of 1e+09 s; capped at 0.02 s (max_crawl_delay), so "
+        "pages were requested faster than the site asks. The cap does not make the run partial."
+    )
+    assert summary.warnings == [warning]
+    data = summary.as_dict()
+    assert (data["crawl_delay_s"], data["crawl_delay_capped_s"], data["warnings"]) == (
+        0.02,
+        1e9,
+        [warning],
+    )
+    starts = sorted(r.at for r in site.requests)[1:]  # after robots.txt: the delay applies
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.015  # still polite
+
+
+def test_the_capped_crawl_delay_is_a_line_of_the_text_summary(site):
+    from pipeline.cli_output import summary_lines
+    from pipeline.nightly import RunReport
+    from pipeline.warehouse.loader import LoadReport
+
+    site.override("/robots.txt", _robots_with_delay("1000000000"))
+    run = bounded_crawl(site.url, 30, max_crawl_delay=0.01)
+    lines = summary_lines(RunReport(1, run.summary, LoadReport(1, "ok", True)))
+    assert lines[1] == (
+        "Warning: robots.txt asks for a Crawl-delay of 1e+09 s; capped at 0.01 s "
+        "(max_crawl_delay), so pages were requested faster than the site asks. The cap does "
+        "not make the run partial."
+    )
+
+
+def test_a_crawl_delay_below_the_cap_is_honoured_without_a_warning(site):
+    site.override("/robots.txt", _robots_with_delay("0.01"))
+    run = bounded_crawl(site.url, 30, max_crawl_delay=60)
+    assert (run.summary.crawl_delay, run.summary.crawl_delay_capped) == (0.01, None)
+    assert run.summary.warnings == []

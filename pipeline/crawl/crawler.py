@@ -192,9 +192,7 @@ class Crawl:
         status = result.status or 0
         if result.outcome == "fetched":
             self.robots = parse_robots(result.body)
-            delay = self.robots.crawl_delay(ROBOTS_AGENT)
-            if delay is not None and float(delay) > self.gate.delay:
-                self.gate.delay = float(delay)
+            self._crawl_delay(self.robots.crawl_delay(ROBOTS_AGENT))
             return True
         if 400 <= status < 500 and status not in (408, 429):
             return True  # no robots.txt: everything is allowed (RFC 9309 2.3.1.3)
@@ -205,6 +203,23 @@ class Crawl:
             "Nothing was crawled and nothing will be removed."
         )
         return False
+
+    def _crawl_delay(self, asked: float | None) -> None:
+        """Honour robots.txt's Crawl-delay up to ``max_crawl_delay`` (a year-long delay would
+        stall the run for ever); a capped delay is logged and reported in the summary."""
+        if asked is None:
+            return
+        delay, cap = float(asked), self.settings.max_crawl_delay
+        if delay > cap:
+            self.summary.crawl_delay_capped = delay
+            log.warning(
+                "robots.txt asks for a Crawl-delay of %g s; waiting %g s (max_crawl_delay)",
+                delay,
+                cap,
+            )
+            delay = cap
+        self.gate.delay = max(self.gate.delay, delay)
+        self.summary.crawl_delay = self.gate.delay
 
     def _sitemap_urls(self) -> list[str]:
         urls = [self.profile.origin + path for path in self.profile.sitemap_paths]

@@ -30,6 +30,8 @@ class CrawlSummary:
     invalid: int = 0  # project pages that failed validation
     not_project: int = 0
     moved: int = 0
+    crawl_delay: float | None = None  # robots.txt's Crawl-delay as honoured (seconds)
+    crawl_delay_capped: float | None = None  # the Crawl-delay asked for, when above the cap
     status: RunStatus = "ok"
     message: str = ""
 
@@ -53,6 +55,18 @@ class CrawlSummary:
     def complete(self) -> bool:
         """Whether the run saw the whole site, so that absences may be judged."""
         return self.status == "ok" and not self.truncated
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the run did otherwise than the site asked, or left unread, in words."""
+        found = []
+        if self.crawl_delay_capped is not None:
+            found.append(
+                f"robots.txt asks for a Crawl-delay of {self.crawl_delay_capped:g} s; capped at "
+                f"{self.crawl_delay or 0:g} s (max_crawl_delay), so pages were requested faster "
+                "than the site asks. The cap does not make the run partial."
+            )
+        return found
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -80,9 +94,12 @@ class CrawlSummary:
             "invalid": self.invalid,
             "not_project": self.not_project,
             "moved": self.moved,
+            "crawl_delay_s": self.crawl_delay,
+            "crawl_delay_capped_s": self.crawl_delay_capped,
             "requests": self.requests,
             "retries": self.retries,
             "bytes_received": self.bytes_received,
             "pages_per_second": round(self.pages_per_second, 1),
             "errors": dict(self.errors),
+            "warnings": self.warnings,
         }
