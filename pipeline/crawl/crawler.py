@@ -36,6 +36,7 @@ from pipeline.model import (
     FetchResult,
     PageKind,
     PageState,
+    Target,
 )
 from pipeline.normalize.dates import parse_w3c_datetime
 from pipeline.profiles import SiteProfile
@@ -84,6 +85,7 @@ class Crawl:
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
         self._pool: ParseWorkers | None = None
         self._now = self.summary.started_at
+        self._sitemap_bytes = 0  # decoded sitemap bytes read this run
 
     # -- the stream --------------------------------------------------------------------------
     async def pages(self) -> AsyncGenerator[CrawledPage, None]:
@@ -234,8 +236,7 @@ class Crawl:
     # -- one page ---------------------------------------------------------------------------
     async def _process(self, item: Item) -> None:
         target = item.target
-        if not self._allowed(self.scope.site_address(target.fetch_url)):
-            self.summary.robots_blocked += 1
+        if self._held_back(target):
             return
         state = None
         if target.kind in ("project", "listing") and not item.recheck:
@@ -254,6 +255,8 @@ class Crawl:
             await self._emit(CrawledPage(result, links=state.links))
             return
         result = await self.fetcher.fetch(target, state)
+        if target.kind == "sitemap":
+            self._sitemap_bytes += len(result.body)
         page = CrawledPage(result, recheck=item.recheck, previous=state)
         final = result.final_target
         if final is not None and final.key != target.key and not self.frontier.mark(final.key):
@@ -298,6 +301,16 @@ class Crawl:
         ):
             self._rechecks.append(item)
         await self._emit(page)
+
+    def _held_back(self, target: Target) -> bool:
+        """Whether robots.txt forbids the target, or it is a sitemap beyond the run's bytes."""
+        if not self._allowed(self.scope.site_address(target.fetch_url)):
+            self.summary.robots_blocked += 1
+            return True
+        if target.kind == "sitemap" and self._sitemap_bytes >= self.settings.max_sitemap_bytes:
+            self.frontier.sitemaps_dropped["bytes"] += 1
+            return True
+        return False
 
     def _trusted_by_sitemap(self, state: PageState | None, lastmod: str | None) -> bool:
         if not (self.settings.trust_sitemap_lastmod and state and lastmod and state.verified_at):
@@ -362,6 +375,12 @@ class Crawl:
         summary.retries = self.fetcher.retries
         summary.trap_dropped = self.frontier.trap_dropped
         summary.truncated = self.frontier.truncated
+        summary.sitemaps_dropped = self.frontier.sitemaps_dropped
+        summary.sitemap_limits = {
+            "count": self.settings.max_sitemaps,
+            "depth": self.settings.max_sitemap_depth,
+            "bytes": self.settings.max_sitemap_bytes,
+        }
         if summary.status in ("failed", "interrupted"):
             return
         answered = sum(summary.outcomes[o] for o in ("fetched", "unchanged", "not_modified"))

@@ -26,6 +26,10 @@ class CrawlSummary:
     robots_blocked: int = 0
     trap_dropped: int = 0  # URLs beyond the depth or query-variant bounds
     truncated: bool = False  # max_pages reached: discovery incomplete
+    # Sitemaps not read, by the bound that stopped them (count, depth, bytes): discovery
+    # incomplete too. ``sitemap_limits`` are those bounds, for the report.
+    sitemaps_dropped: Counter[str] = field(default_factory=Counter)
+    sitemap_limits: dict[str, int] = field(default_factory=dict)
     projects: int = 0  # valid project records parsed
     invalid: int = 0  # project pages that failed validation
     not_project: int = 0
@@ -54,7 +58,7 @@ class CrawlSummary:
     @property
     def complete(self) -> bool:
         """Whether the run saw the whole site, so that absences may be judged."""
-        return self.status == "ok" and not self.truncated
+        return self.status == "ok" and not self.truncated and not self.sitemaps_dropped
 
     @property
     def warnings(self) -> list[str]:
@@ -65,6 +69,17 @@ class CrawlSummary:
                 f"robots.txt asks for a Crawl-delay of {self.crawl_delay_capped:g} s; capped at "
                 f"{self.crawl_delay or 0:g} s (max_crawl_delay), so pages were requested faster "
                 "than the site asks. The cap does not make the run partial."
+            )
+        if self.sitemaps_dropped:
+            names = {"count": "max_sitemaps", "depth": "max_sitemap_depth"}
+            names["bytes"] = "max_sitemap_bytes"
+            parts = [
+                f"{count} beyond {names[bound]} ({self.sitemap_limits.get(bound, '?')})"
+                for bound, count in sorted(self.sitemaps_dropped.items())
+            ]
+            found.append(
+                f"sitemaps not read: {', '.join(parts)}. Pages only they list were not "
+                "discovered, so the run is not complete: nothing is removed or closed."
             )
         return found
 
@@ -90,6 +105,7 @@ class CrawlSummary:
             "robots_blocked": self.robots_blocked,
             "trap_dropped": self.trap_dropped,
             "truncated": self.truncated,
+            "sitemaps_dropped": dict(self.sitemaps_dropped),
             "projects": self.projects,
             "invalid": self.invalid,
             "not_project": self.not_project,
