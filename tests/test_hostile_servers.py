@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tracemalloc
+import zlib
 
 import httpx
 import pytest
 
 from pipeline.crawl import Crawl, CrawlSettings
+from pipeline.crawl.single import fetch_page
+from pipeline.errors import FetchError
 from pipeline.fixture_server import FixtureSite, Reply
+from pipeline.profiles import generic_profile
+from pipeline.source import FETCH_SETTINGS, read_source
 from tests.crawl_support import FAST, SITE, CrawlRun
 from tests.spi import SPI
 
@@ -209,3 +215,102 @@ def test_sitemap_bounds_are_settings():
     assert settings.max_sitemap_bytes == 200 * 2**20
     effective = config.load(env={"PIPELINE_MAX_SITEMAPS": "7"}, cwd=SITE)
     assert crawl_settings(effective).max_sitemaps == 7
+
+
+# -- 5. ``pipeline parse URL`` with the crawler's limits -----------------------------------------
+def _gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed (about a thousandth of that)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(2**20)
+    return b"".join([*(packer.compress(chunk) for _ in range(size // 2**20)), packer.flush()])
+
+
+def test_parse_url_refuses_a_gzip_bomb_with_bounded_memory(site):
+    bomb = _gzip_bomb(256 * 2**20)
+    site.override("/bomb/", lambda r: Reply(200, bomb, {"Content-Encoding": "gzip"}))
+    url = f"{site.url}/bomb/"
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError) as caught:
+            read_source(url)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value) == (
+        f"could not fetch {url} (decoded_too_large): body decompresses to more than "
+        f"{CrawlSettings().max_decoded_bytes} bytes. Check the URL and the network, or save the "
+        "page and pass the file."
+    )
+    assert peak < 100 * 2**20  # the decoded cap (30 MiB) and the raw body, not 256 MiB
+
+
+def test_parse_url_through_the_cli_says_why_a_bomb_is_refused(site):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    bomb = _gzip_bomb(64 * 2**20)
+    site.override("/bomb/", lambda r: Reply(200, bomb, {"Content-Encoding": "gzip"}))
+    result = CliRunner().invoke(cli, ["parse", f"{site.url}/bomb/"])
+    assert result.exit_code == 1
+    assert "(decoded_too_large): body decompresses to more than" in result.stderr
+
+
+def test_parse_url_does_not_follow_a_redirect_off_the_site(site):
+    elsewhere = "http://127.0.0.2:9/latest/meta-data/"
+    site.override("/moved/", lambda r: Reply(302, headers={"Location": elsewhere}))
+    url = f"{site.url}/moved/"
+    with pytest.raises(FetchError) as caught:
+        read_source(url)
+    assert str(caught.value) == (
+        f"{url} redirects to {elsewhere}: not followed (redirect_off_site); nothing to parse"
+    )
+
+
+class _Answers(httpx.AsyncBaseTransport):
+    """Answers per host, streamed as the network would (the fetcher reads raw chunks)."""
+
+    def __init__(self, answers: dict[str, tuple[int, dict[str, str]]]) -> None:
+        self.answers = answers
+        self.seen: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(str(request.url))
+        status, headers = self.answers[request.url.host]
+        body = b"<html><body><h1>secrets</h1></body></html>"
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+def test_a_public_page_redirecting_to_a_private_address_is_refused():
+    # A public host (answered by a mock transport: tests reach 127.0.0.0/8 only) sends the
+    # fetch to the cloud metadata address; the crawler's rule refuses it before any request.
+    metadata = "http://169.254.169.254/latest/meta-data/"
+    transport = _Answers(
+        {"www.example.org": (302, {"Location": metadata}), "169.254.169.254": (200, {})}
+    )
+    url = "https://www.example.org/page/"
+    with pytest.raises(FetchError) as caught:
+        read_source(url, transport)
+    assert str(caught.value) == (
+        f"{url} redirects to {metadata}: not followed (redirect_private); nothing to parse"
+    )
+    assert transport.seen == [url]
+
+
+def test_a_mirror_of_a_public_site_gets_the_site_s_redirect_rules(site):
+    site.override("/page/", lambda r: Reply(302, headers={"Location": "https://evil.example/"}))
+    profile = generic_profile("https://www.example.org/")
+    with pytest.raises(FetchError) as caught:
+        fetch_page("https://www.example.org/page/", FETCH_SETTINGS, profile, site.url)
+    assert str(caught.value) == (
+        f"{site.url}/page/ redirects to https://evil.example/: not followed (redirect_off_site); "
+        "nothing to parse"
+    )
+
+
+def test_parse_url_still_reads_a_page_and_follows_a_redirect_on_its_site(site):
+    site.override("/old/", lambda r: Reply(301, headers={"Location": "/projekte/buergerhaushalt/"}))
+    body, content_type, url = read_source(f"{site.url}/old/")
+    assert url == f"{site.url}/projekte/buergerhaushalt/"
+    assert content_type == "text/html; charset=utf-8"
+    assert body == (V1 / "projekte/buergerhaushalt/index.html").read_bytes()
