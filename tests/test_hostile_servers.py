@@ -15,10 +15,17 @@ import zlib
 import httpx
 import pytest
 
+from fixtures.sitegen.facts import PROJECTS
 from pipeline.crawl import Crawl, CrawlSettings
+from pipeline.crawl.analyze import analyze
 from pipeline.crawl.single import fetch_page
+from pipeline.crawl.workers import ParseTimeout, ParseWorkers
 from pipeline.errors import FetchError
+from pipeline.extract.lines import read_document
+from pipeline.extract.nesting import MAX_BLOCK_NESTING, cap_nesting
+from pipeline.extract.vocabulary import lexicon_for
 from pipeline.fixture_server import FixtureSite, Reply
+from pipeline.parse import parse_page
 from pipeline.profiles import generic_profile
 from pipeline.source import FETCH_SETTINGS, read_source
 from tests.crawl_support import FAST, SITE, CrawlRun
@@ -314,3 +321,103 @@ def test_parse_url_still_reads_a_page_and_follows_a_redirect_on_its_site(site):
     assert url == f"{site.url}/projekte/buergerhaushalt/"
     assert content_type == "text/html; charset=utf-8"
     assert body == (V1 / "projekte/buergerhaushalt/index.html").read_bytes()
+
+
+# -- 4. deep nesting: linear parse, and a time limit per page in the parse workers ----------------
+def _nested(depth: int, tag: str = "div", inner: str = "<p>deep text</p>") -> bytes:
+    return (
+        "<html><body><main><h1>Deep</h1>"
+        + f"<{tag}>" * depth
+        + inner
+        + f"</{tag}>" * depth
+        + "<p>after the blocks</p></main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("html", "limit", "expected"),
+    [
+        ("<div>" * 5 + "x" + "</div>" * 5, 3, ("<div>" * 3 + "x" + "</div>" * 3, 4)),
+        ("<DIV class=a>" * 3 + "x", 2, ("<DIV class=a>" * 2 + "x", 1)),
+        ("<ul><li>" * 4 + "x", 2, ("<ul><li>" * 2 + "<li>" * 2 + "x", 2)),
+        ("<div>" * 3 + "</div>" * 3, 3, ("<div>" * 3 + "</div>" * 3, 0)),  # at the cap: kept
+        ("</div>" * 9 + "<div>" * 3, 3, ("</div>" * 9 + "<div>" * 3, 0)),  # stray ends: no credit
+        ("<p>" * 9 + "<span>" * 9, 3, ("<p>" * 9 + "<span>" * 9, 0)),  # these do not nest deep
+        ("<divx>" * 9, 3, ("<divx>" * 9, 0)),
+    ],
+)
+def test_block_nesting_beyond_the_cap_is_dropped_from_the_markup(html, limit, expected):
+    assert cap_nesting(html, limit) == expected
+    text, dropped = expected
+    assert cap_nesting(html.encode(), limit) == (text.encode(), dropped)
+
+
+def test_no_page_of_the_fixture_site_comes_near_the_nesting_cap():
+    for page in SITE.rglob("*.html"):
+        html = page.read_bytes()
+        assert cap_nesting(html, 64) == (html, 0), page
+
+
+@pytest.mark.parametrize("depth", [25_000, 50_000, 100_000])
+def test_deeply_nested_blocks_parse_in_linear_time(depth):
+    html = _nested(depth)
+    started = time.monotonic()
+    doc = read_document(html, lexicon_for(SPI))
+    result = parse_page(html, "https://www.stiftung-spi.de/projekte/tief/", SPI)
+    assert time.monotonic() - started < 5  # 33 s for 100k before: O(depth²) in lexbor
+    assert doc.flattened == 2 * (depth + 1 - MAX_BLOCK_NESTING)  # <main> is a block too
+    assert [line.text for line in doc.lines] == ["Deep", "deep text", "after the blocks"]
+    assert result.kind == "not_project"
+
+
+@pytest.mark.parametrize("tag", ["span", "div"])
+def test_a_page_nested_beyond_the_walk_depth_is_read_flat_not_failed(tag):
+    html = _nested(5_000, tag, '<p>deep <a href="/x/">text</a></p>')
+    doc = read_document(html, lexicon_for(SPI))
+    # Before: "unreadable HTML: maximum recursion depth exceeded" and an invalid page.
+    assert [line.text for line in doc.lines] == ["Deep", "deep text", "after the blocks"]
+    assert parse_page(html, "https://www.stiftung-spi.de/projekte/tief/", SPI).kind != "invalid"
+
+
+def test_a_parse_over_the_time_limit_is_given_up_and_its_worker_replaced():
+    async def go() -> tuple[list[object], int]:
+        workers = ParseWorkers(1, time.sleep, time_limit=0.5).start()
+        try:
+            # The 30 s job runs first; the one behind it in the pipe goes to the new worker.
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(workers.run(30), workers.run(0), return_exceptions=True), 20
+            )
+            outcomes.append(await workers.run(0))
+            return outcomes, workers.restarts
+        finally:
+            workers.close()
+
+    started = time.monotonic()
+    (timed_out, behind, after), restarts = asyncio.run(go())
+    assert isinstance(timed_out, ParseTimeout)
+    assert str(timed_out) == "the job ran longer than 0.5 s; its worker was restarted"
+    assert (behind, after, restarts) == (None, None, 1)
+    assert time.monotonic() - started < 10
+
+
+def slow_analyze(scope, job):
+    """The crawl's analysis, except that one project page never finishes parsing."""
+    if job.site_url.rstrip("/").endswith(OLD.rstrip("/")):
+        time.sleep(60)
+    return analyze(scope, job)
+
+
+@pytest.mark.slow
+def test_a_page_over_the_parse_time_limit_is_invalid_with_the_reason(site, monkeypatch):
+    import pipeline.crawl.crawler
+
+    monkeypatch.setattr(pipeline.crawl.crawler, "analyze", slow_analyze)
+    run = bounded_crawl(site.url, 60, parse_processes=1, parse_time_limit=1.0)
+    parse = run.by_key()[OLD_KEY].parse
+    assert parse is not None and parse.kind == "invalid"
+    assert [str(p) for p in parse.problems] == [
+        "page: parsing took longer than 1 s (parse_time_limit); the page was given up and its "
+        "parse worker restarted"
+    ]
+    assert run.summary.invalid == 1
+    assert len(run.records()) == len(PROJECTS) - 1  # the worker's replacement parsed the rest

@@ -27,7 +27,7 @@ from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
-from pipeline.crawl.workers import ParseWorkers, WorkerDied
+from pipeline.crawl.workers import ParseTimeout, ParseWorkers, WorkerDied
 from pipeline.model import (
     PARSER_VERSION,
     CrawledPage,
@@ -36,6 +36,8 @@ from pipeline.model import (
     FetchResult,
     PageKind,
     PageState,
+    ParseResult,
+    Problem,
     Target,
 )
 from pipeline.normalize.dates import parse_w3c_datetime
@@ -136,7 +138,11 @@ class Crawl:
         if processes is None:
             processes = default_parse_processes()
         if processes > 0:
-            self._pool = ParseWorkers(processes, functools.partial(analyze, self.scope)).start()
+            self._pool = ParseWorkers(
+                processes,
+                functools.partial(analyze, self.scope),
+                time_limit=self.settings.parse_time_limit,
+            ).start()
 
     async def _phases(self) -> None:
         """Sitemaps first (their pages held until every sitemap is read), then the start pages
@@ -341,11 +347,28 @@ class Crawl:
         if self._pool is not None:
             try:
                 return await self._pool.run(job)
+            except ParseTimeout as exc:
+                return self._overdue(job, exc.limit)
             except WorkerDied:
                 log.warning("a parse worker process died; parsing in the main process from now on")
                 self._pool.close()
                 self._pool = None
         return analyze(self.scope, job)
+
+    def _overdue(self, job: AnalysisJob, limit: float) -> Analysis:
+        """What a page that took too long to parse gives: a project page is invalid (and so
+        quarantined) with the reason; a sitemap fails; a listing gives no links."""
+        reason = (
+            f"parsing took longer than {limit:g} s (parse_time_limit); the page was given up "
+            "and its parse worker restarted"
+        )
+        log.warning("%s: %s", job.site_url, reason)
+        if job.kind == "sitemap":
+            return Analysis(None, (), f"sitemap {job.site_url}: {reason}")
+        if job.kind == "project":
+            problem = Problem("page", reason)
+            return Analysis(ParseResult(job.site_url, "invalid", problems=(problem,)), ())
+        return Analysis(None, ())
 
     async def _emit(self, page: CrawledPage) -> None:
         result, summary = page.fetch, self.summary
