@@ -115,6 +115,7 @@ def summary_lines(report: RunReport) -> list[str]:
         f"robots.txt), {s.projects} project records parsed, {load.quarantined} quarantined, "
         f"{s.pages_per_second:.0f} pages/s, {s.retries} retries",
     ]
+    lines += [f"Warning: {warning}" for warning in s.warnings]
     if load.events:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(load.events.items()))
         lines.append(f"Changes: {counts}")

@@ -65,6 +65,13 @@ def _trust(value: Any) -> str:
     return text
 
 
+def _positive_seconds(value: Any) -> float:
+    number = _seconds(value)
+    if number == 0:
+        raise ValueError(f"{value!r} is not a positive number of seconds")
+    return number
+
+
 def _log_format(value: Any) -> str:
     text = str(value).lower()
     if text not in ("text", "json"):
@@ -118,6 +125,32 @@ OPTIONS: tuple[Option, ...] = (
     Option("retries", 3, _whole, "extra attempts for transient failures", "int"),
     Option("backoff", 0.5, _seconds, "first retry waits about this long; doubles", "seconds"),
     Option("timeout", 30.0, _seconds, "read timeout per request, seconds", "seconds"),
+    Option(
+        "fetch_deadline",
+        120.0,
+        _positive_seconds,
+        "total seconds per request, however slowly the server sends",
+        "seconds",
+    ),
+    Option(
+        "max_crawl_delay",
+        60.0,
+        _seconds,
+        "longest robots.txt Crawl-delay honoured; longer ones are capped",
+        "seconds",
+    ),
+    Option("max_sitemaps", 500, _positive_int, "sitemaps read per run at most", "int"),
+    Option("max_sitemap_depth", 5, _whole, "sitemap index nesting followed at most", "int"),
+    Option(
+        "max_sitemap_bytes", 200 * 2**20, _positive_int, "sitemap bytes read per run at most", "int"
+    ),
+    Option(
+        "parse_time_limit",
+        10.0,
+        _positive_seconds,
+        "seconds a parse worker may spend on one page before it is quarantined",
+        "seconds",
+    ),
     Option(
         "parse_processes",
         None,

@@ -7,9 +7,9 @@ answer conditional requests with 304. A snapshot's ``_status.json`` names paths 
 or 301 (with their Location). ``switch(folder)`` changes the snapshot while it runs.
 
 Tests inject faults per path with ``override(path, handler)``: the handler gets the request and
-returns a :class:`Reply` (any status and headers, a delay, a connection reset, a truncated body),
-or None to serve the file as usual. Every request is logged with its headers, and the server
-tracks the highest number of requests it handled at once.
+returns a :class:`Reply` (any status and headers, a delay, a connection reset, a truncated or
+trickled body), or None to serve the file as usual. Every request is logged with its headers,
+and the server tracks the highest number of requests it handled at once.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering
     reset: bool = False  # close the connection abruptly (RST) instead of answering
     truncate_to: int | None = None  # send only this many body bytes, then close
+    trickle: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 Handler = Callable[[Request], "Reply | None"]
@@ -258,6 +259,12 @@ class FixtureSite:
                     self.wfile.write(reply.body[: reply.truncate_to])
                     self.wfile.flush()
                     self.close_connection = True
+                    return
+                if reply.trickle:
+                    for index in range(len(reply.body)):
+                        self.wfile.write(reply.body[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
                     return
                 self.wfile.write(reply.body)
 

@@ -26,6 +26,7 @@ from pipeline.extract.blocks import (
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
 from pipeline.extract.lines import Document, Line, read_document
+from pipeline.extract.nesting import MAX_BLOCK_NESTING
 from pipeline.extract.title import find_title
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS
@@ -94,6 +95,11 @@ def parse_page(
         doc = read_document(html if raw is None else raw, lex)
     except Exception as exc:  # lexbor is robust; this guards the contract "never raises"
         return ParseResult(url, "invalid", problems=(Problem("page", f"unreadable HTML: {exc}"),))
+    if doc.flattened:
+        warnings.append(
+            f"blocks nested deeper than {MAX_BLOCK_NESTING} levels read flat "
+            f"({doc.flattened} tags dropped)"
+        )
     return _extract(doc, url, warnings, profile, lex)
 
 

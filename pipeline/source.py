@@ -7,8 +7,9 @@ from pathlib import Path
 import httpx
 
 from pipeline import __version__
-from pipeline.crawl.settings import CONTACT_URL
-from pipeline.errors import FetchError, InputError
+from pipeline.crawl.settings import CONTACT_URL, CrawlSettings
+from pipeline.crawl.single import fetch_page
+from pipeline.errors import InputError
 from pipeline.extract.lines import canonical_link
 from pipeline.model import ParseResult
 from pipeline.parse import parse_page
@@ -19,26 +20,23 @@ USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; single-page pa
 MAX_BYTES = 20_000_000
 
 
-def read_source(source: str, client: httpx.Client | None = None) -> tuple[bytes, str | None, str]:
-    """The bytes, content type and URL of a page given as a file path or an http(s) URL."""
+# The crawler's bounds, for one page: no retry beyond one, a minute at most however slow.
+FETCH_SETTINGS = CrawlSettings(
+    delay=0.0, retries=1, read_timeout=20.0, fetch_deadline=60.0, user_agent=USER_AGENT
+)
+
+
+def read_source(
+    source: str, transport: httpx.AsyncBaseTransport | None = None
+) -> tuple[bytes, str | None, str]:
+    """The bytes, content type and URL of a page given as a file path or an http(s) URL.
+
+    A URL is fetched by the crawler's fetcher (:mod:`pipeline.crawl.single`): its size caps,
+    timeouts and redirect rules apply.
+    """
     if source.startswith(("http://", "https://")):
-        own = client is None
-        http = client or httpx.Client(
-            timeout=20.0, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        )
-        try:
-            response = http.get(source)
-        except httpx.HTTPError as exc:
-            raise FetchError(
-                f"could not fetch {source}: {exc}. Check the URL and the network, "
-                "or save the page and pass the file."
-            ) from exc
-        finally:
-            if own:
-                http.close()
-        if response.status_code >= 400:
-            raise FetchError(f"{source} answered HTTP {response.status_code}; nothing to parse")
-        return response.content[:MAX_BYTES], response.headers.get("content-type"), str(response.url)
+        page = fetch_page(source, FETCH_SETTINGS, transport=transport)
+        return page.body, page.content_type, page.url
     path = Path(source)
     if not path.is_file():
         raise InputError(f"no such file: {source} (give a saved page or an http(s) URL)")
@@ -50,14 +48,14 @@ def parse_source(
     url: str | None = None,
     profile: SiteProfile | None = None,
     catalog: Catalog | None = None,
-    client: httpx.Client | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> ParseResult:
     """Parse a saved page or a fetched URL; ``url`` is the page's address when it is a file.
 
     The page is read with ``profile``, else with the catalog's profile for its host (a generic
     profile for a host no profile knows).
     """
-    body, content_type, own_url = read_source(source, client)
+    body, content_type, own_url = read_source(source, transport)
     page_url = url or own_url
     if not page_url.startswith(("http://", "https://")):
         raise InputError(

@@ -28,7 +28,7 @@ from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
-from pipeline.crawl.workers import ParseWorkers, WorkerDied
+from pipeline.crawl.workers import ParseTimeout, ParseWorkers, WorkerDied
 from pipeline.model import (
     CrawledPage,
     CrawlSummary,
@@ -36,6 +36,9 @@ from pipeline.model import (
     FetchResult,
     PageKind,
     PageState,
+    ParseResult,
+    Problem,
+    Target,
 )
 from pipeline.profiles import SiteProfile
 
@@ -95,6 +98,7 @@ class Crawl:
         self.audit_failures = self.summary.audit_evidence
         if self.settings.trust_lastmod == "audited":
             self.summary.lastmod_trust = self.trust.label
+        self._sitemap_bytes = 0  # decoded sitemap bytes read this run
 
     # -- the stream --------------------------------------------------------------------------
     async def pages(self) -> AsyncGenerator[CrawledPage, None]:
@@ -145,7 +149,11 @@ class Crawl:
         if processes is None:
             processes = default_parse_processes()
         if processes > 0:
-            self._pool = ParseWorkers(processes, functools.partial(analyze, self.scope)).start()
+            self._pool = ParseWorkers(
+                processes,
+                functools.partial(analyze, self.scope),
+                time_limit=self.settings.parse_time_limit,
+            ).start()
 
     async def _phases(self) -> None:
         """Sitemaps first (their pages held until every sitemap is read), then the start pages
@@ -205,9 +213,7 @@ class Crawl:
         status = result.status or 0
         if result.outcome == "fetched":
             self.robots = parse_robots(result.body)
-            delay = self.robots.crawl_delay(ROBOTS_AGENT)
-            if delay is not None and float(delay) > self.gate.delay:
-                self.gate.delay = float(delay)
+            self._crawl_delay(self.robots.crawl_delay(ROBOTS_AGENT))
             return True
         if 400 <= status < 500 and status not in (408, 429):
             return True  # no robots.txt: everything is allowed (RFC 9309 2.3.1.3)
@@ -218,6 +224,23 @@ class Crawl:
             "Nothing was crawled and nothing will be removed."
         )
         return False
+
+    def _crawl_delay(self, asked: float | None) -> None:
+        """Honour robots.txt's Crawl-delay up to ``max_crawl_delay`` (a year-long delay would
+        stall the run for ever); a capped delay is logged and reported in the summary."""
+        if asked is None:
+            return
+        delay, cap = float(asked), self.settings.max_crawl_delay
+        if delay > cap:
+            self.summary.crawl_delay_capped = delay
+            log.warning(
+                "robots.txt asks for a Crawl-delay of %g s; waiting %g s (max_crawl_delay)",
+                delay,
+                cap,
+            )
+            delay = cap
+        self.gate.delay = max(self.gate.delay, delay)
+        self.summary.crawl_delay = self.gate.delay
 
     def _sitemap_urls(self) -> list[str]:
         urls = [self.profile.origin + path for path in self.profile.sitemap_paths]
@@ -232,8 +255,7 @@ class Crawl:
     # -- one page ---------------------------------------------------------------------------
     async def _process(self, item: Item) -> None:
         target = item.target
-        if not self._allowed(self.scope.site_address(target.fetch_url)):
-            self.summary.robots_blocked += 1
+        if self._held_back(target):
             return
         state = None
         if target.kind in ("project", "listing") and not item.recheck:
@@ -245,6 +267,8 @@ class Crawl:
         if state is not None:
             self.summary.verified += 1
         result = await self.fetcher.fetch(target, state)
+        if target.kind == "sitemap":
+            self._sitemap_bytes += len(result.body)
         page = CrawledPage(
             result,
             recheck=item.recheck,
@@ -271,6 +295,16 @@ class Crawl:
         if target.key in self._audit and state is not None and not item.recheck:
             self._audited(item, state, result)
         await self._emit(page)
+
+    def _held_back(self, target: Target) -> bool:
+        """Whether robots.txt forbids the target, or it is a sitemap beyond the run's bytes."""
+        if not self._allowed(self.scope.site_address(target.fetch_url)):
+            self.summary.robots_blocked += 1
+            return True
+        if target.kind == "sitemap" and self._sitemap_bytes >= self.settings.max_sitemap_bytes:
+            self.frontier.sitemaps_dropped["bytes"] += 1
+            return True
+        return False
 
     async def _on_new_body(self, item: Item, state: PageState | None, page: CrawledPage) -> None:
         """A 200: the same body as last time (parsed by this extractor) is unchanged; anything
@@ -409,11 +443,28 @@ class Crawl:
             try:
                 analysis: Analysis = await self._pool.run(job)
                 return analysis
+            except ParseTimeout as exc:
+                return self._overdue(job, exc.limit)
             except WorkerDied:
                 log.warning("a parse worker process died; parsing in the main process from now on")
                 self._pool.close()
                 self._pool = None
         return analyze(self.scope, job)
+
+    def _overdue(self, job: AnalysisJob, limit: float) -> Analysis:
+        """What a page that took too long to parse gives: a project page is invalid (and so
+        quarantined) with the reason; a sitemap fails; a listing gives no links."""
+        reason = (
+            f"parsing took longer than {limit:g} s (parse_time_limit); the page was given up "
+            "and its parse worker restarted"
+        )
+        log.warning("%s: %s", job.site_url, reason)
+        if job.kind == "sitemap":
+            return Analysis(None, (), f"sitemap {job.site_url}: {reason}")
+        if job.kind == "project":
+            problem = Problem("page", reason)
+            return Analysis(ParseResult(job.site_url, "invalid", problems=(problem,)), ())
+        return Analysis(None, ())
 
     async def _emit(self, page: CrawledPage) -> None:
         result, summary = page.fetch, self.summary
@@ -446,6 +497,12 @@ class Crawl:
             after = self.trust.after(summary.audited, summary.audit_failures)
             summary.clean_audits = after.clean_audits
         summary.truncated = self.frontier.truncated
+        summary.sitemaps_dropped = self.frontier.sitemaps_dropped
+        summary.sitemap_limits = {
+            "count": self.settings.max_sitemaps,
+            "depth": self.settings.max_sitemap_depth,
+            "bytes": self.settings.max_sitemap_bytes,
+        }
         if summary.status in ("failed", "interrupted"):
             return
         answered = sum(summary.outcomes[o] for o in ("fetched", "unchanged", "not_modified"))

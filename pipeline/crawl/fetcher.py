@@ -256,6 +256,30 @@ class Fetcher:
             self.retries += 1
             await asyncio.sleep(wait)
 
+    async def _receive(
+        self, request: httpx.Request, url: str, cap: int
+    ) -> tuple[httpx.Response, list[bytes]]:
+        """Send the request and read its raw body, refusing more than ``cap`` bytes."""
+        response = await self.client.send(request, stream=True, follow_redirects=False)
+        try:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > cap:
+                raise _Failure(
+                    ErrorKind.TOO_LARGE, f"{url} is {length} bytes, above the {cap}-byte cap", False
+                )
+            chunks: list[bytes] = []
+            size = 0
+            # A transport that hands over a response already read (httpx.MockTransport in
+            # logic tests) has nothing left to stream: its body is the content.
+            async for chunk in _read_already(response) or response.aiter_raw():
+                size += len(chunk)
+                if size > cap:
+                    raise _Failure(ErrorKind.TOO_LARGE, f"{url} sent more than {cap} bytes", False)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return response, chunks
+
     def _backoff(self, attempt: int) -> float:
         base: float = min(self.settings.max_backoff, self.settings.backoff * 2.0 ** (attempt - 1))
         return base * random.uniform(0.5, 1.5)
@@ -265,33 +289,19 @@ class Fetcher:
         async with self.gate.slot():
             self.requests += 1
             at = self.clock()
+            deadline = self.settings.fetch_deadline
+            request = self.client.build_request("GET", url, headers=headers, timeout=self._timeout)
             try:
-                request = self.client.build_request(
-                    "GET", url, headers=headers, timeout=self._timeout
-                )
-                response = await self.client.send(request, stream=True, follow_redirects=False)
-                try:
-                    length = response.headers.get("content-length", "")
-                    if length.isdigit() and int(length) > cap:
-                        raise _Failure(
-                            ErrorKind.TOO_LARGE,
-                            f"{url} is {length} bytes, above the {cap}-byte cap",
-                            False,
-                        )
-                    chunks: list[bytes] = []
-                    size = 0
-                    # A transport that hands over a response already read (httpx.MockTransport
-                    # in logic tests) has nothing left to stream: its body is the content.
-                    raw = _read_already(response) or response.aiter_raw()
-                    async for chunk in raw:
-                        size += len(chunk)
-                        if size > cap:
-                            raise _Failure(
-                                ErrorKind.TOO_LARGE, f"{url} sent more than {cap} bytes", False
-                            )
-                        chunks.append(chunk)
-                finally:
-                    await response.aclose()
+                # The read timeout restarts on every byte: a server trickling its answer is
+                # only stopped by a deadline on the whole request.
+                async with asyncio.timeout(deadline):
+                    response, chunks = await self._receive(request, url, cap)
+            except TimeoutError as exc:
+                raise _Failure(
+                    ErrorKind.TIMEOUT,
+                    f"{url}: no complete answer within the {deadline:g} s deadline",
+                    True,
+                ) from exc
             except httpx.TimeoutException as exc:
                 raise _Failure(
                     ErrorKind.TIMEOUT, f"{url}: timed out ({type(exc).__name__})", True

@@ -1,4 +1,5 @@
-"""The crawl frontier: each page once per run, within depth, query-variant and page bounds."""
+"""The crawl frontier: each page once per run, within depth, query-variant and page bounds,
+and each sitemap once, within the run's sitemap count and nesting depth."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class Frontier:
         self.pages = 0  # project and listing pages admitted
         self.trap_dropped = 0
         self.truncated = False
+        self.sitemaps = 0  # sitemaps admitted
+        # Sitemaps not read, by the bound that stopped them ("count", "depth", "bytes").
+        self.sitemaps_dropped: Counter[str] = Counter()
         self._variants: Counter[str] = Counter()
         # While the sitemaps are read, the pages they list wait here: a page listed by two
         # sitemaps (or by a listing sitemap's page) is queued once, with its lastmod.
@@ -55,6 +59,15 @@ class Frontier:
                 self.truncated = True
                 return False
             self.pages += 1
+        elif target.kind == "sitemap":
+            # A sitemap's depth is its nesting: 0 for those robots.txt and the profile name.
+            if depth > self.settings.max_sitemap_depth:
+                self.sitemaps_dropped["depth"] += 1
+                return False
+            if self.sitemaps >= self.settings.max_sitemaps:
+                self.sitemaps_dropped["count"] += 1
+                return False
+            self.sitemaps += 1
         self.seen.add(key)
         if self.holding and target.kind != "sitemap":
             self._held[key] = Item(target, depth, lastmod)

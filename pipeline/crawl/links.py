@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
+from pipeline.extract.nesting import cap_nesting
+
 # A block and its prefix (group 1; None without one) and content (group 2).
 _URL_BLOCK = re.compile(r"<(?:([\w.-]+):)?url\b[^>]*>(.*?)</(?:[\w.-]+:)?url\s*>", re.S | re.I)
 _SITEMAP_BLOCK = re.compile(
@@ -48,7 +50,7 @@ _BOMS = (
 
 def page_links(text: str) -> list[str]:
     """The ``href`` of every link in an HTML page, as written."""
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(cap_nesting(text)[0])
     return [href for node in tree.css("a[href], area[href]") if (href := node.attributes["href"])]
 
 

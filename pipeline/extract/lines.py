@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.extract.nesting import cap_nesting
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.text import collapse
 
@@ -128,6 +129,10 @@ CHROME_ROLES = frozenset({"navigation", "contentinfo", "search", "dialog", "aler
 # Never skipped for their class or id: they hold the content.
 KEEP_TAGS = frozenset({"body", "html", "main", "article", "h1"})
 _HEADER_FOOTER = frozenset({"header", "footer"})
+# Elements deeper than this below the content root are read flat: their text, as one run, with
+# no lines or links of their own. Real pages nest a few dozen levels; the cap keeps the walk
+# (recursive: the hot loop) far from Python's recursion limit on pages nested thousands deep.
+MAX_WALK_DEPTH = 200
 # One CSS pass finds the content root candidates and the page's main headings.
 ROOT_SELECTOR = 'main, article, [role="main"], h1'
 
@@ -171,6 +176,7 @@ class _Flattener:
         self._ctx: _Ctx = _TOP
         self._ids = 0
         self._anchor: Link | None = None
+        self._depth = 0  # elements entered below the root
 
     def flush(self) -> None:
         buf = self._buf
@@ -217,6 +223,10 @@ class _Flattener:
     def walk(self, node: LexborNode) -> None:  # noqa: C901 (the hot loop, inlined on purpose)
         # The hot loop of parsing: checks ordered by frequency, no call where nothing changes.
         buf = self._buf
+        if self._depth >= MAX_WALK_DEPTH:
+            self._flat(node)
+            return
+        self._depth += 1
         for child in node.iter(include_text=True):
             tag = child.tag or ""
             if tag == "-text":
@@ -263,6 +273,14 @@ class _Flattener:
                     # adjacent elements with no space between: lines a reader sees apart.
                     self.flush()
                 self.walk(child)
+        self._depth -= 1
+
+    def _flat(self, node: LexborNode) -> None:
+        """All the text below ``node`` as one run (lexbor collects it without recursion)."""
+        text = node.text(deep=True, separator="", strip=False)
+        self._buf.append(text)
+        if self._anchor_text is not None:
+            self._anchor_text.append(text)
 
     def _aria_label(self, label: str | None) -> None:
         """An element named by its ``aria-label`` as a field's label ("Projektstatus"): the
@@ -318,6 +336,7 @@ class Document:
     lang: str | None
     canonical: str | None
     hrefs: tuple[str, ...] = ()  # link targets in the content (chrome skipped), as written
+    flattened: int = 0  # block tags dropped for nesting deeper than MAX_BLOCK_NESTING
 
 
 class _Chrome:
@@ -399,19 +418,20 @@ def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | N
 
 def canonical_link(html: str | bytes) -> str | None:
     """The page's ``<link rel=canonical>`` as written, or None."""
-    return _head_facts(LexborHTMLParser(html))[2]
+    return _head_facts(LexborHTMLParser(cap_nesting(html)[0]))[2]
 
 
 def read_document(html: str | bytes, lex: Lexicon) -> Document:
     """Parse HTML (text, or bytes in UTF-8) and flatten its main content into lines."""
+    html, flattened = cap_nesting(html)
     tree = LexborHTMLParser(html)
     lang, title_tag, canonical = _head_facts(tree)
     body = tree.body
     if body is None:
-        return Document([], title_tag, lang, canonical)
+        return Document([], title_tag, lang, canonical, flattened=flattened)
     root, chrome = _content_root(body, lex)
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
-    return Document(flattener.lines, title_tag, lang, canonical, hrefs)
+    return Document(flattener.lines, title_tag, lang, canonical, hrefs, flattened)

@@ -39,6 +39,10 @@ class CrawlSummary:
     robots_blocked: int = 0
     trap_dropped: int = 0  # URLs beyond the depth or query-variant bounds
     truncated: bool = False  # max_pages reached: discovery incomplete
+    # Sitemaps not read, by the bound that stopped them (count, depth, bytes): discovery
+    # incomplete too. ``sitemap_limits`` are those bounds, for the report.
+    sitemaps_dropped: Counter[str] = field(default_factory=Counter)
+    sitemap_limits: dict[str, int] = field(default_factory=dict)
     projects: int = 0  # valid project records parsed
     invalid: int = 0  # project pages that failed validation
     not_project: int = 0
@@ -51,6 +55,8 @@ class CrawlSummary:
     lastmod_trust: str = "off"  # off, or the site's standing: earning (n/N) or trusted
     clean_audits: int | None = None  # the site's standing after this run (audited mode)
     audit_evidence: list[AuditFailure] = field(default_factory=list)
+    crawl_delay: float | None = None  # robots.txt's Crawl-delay as honoured (seconds)
+    crawl_delay_capped: float | None = None  # the Crawl-delay asked for, when above the cap
     status: RunStatus = "ok"
     message: str = ""
 
@@ -73,7 +79,30 @@ class CrawlSummary:
     @property
     def complete(self) -> bool:
         """Whether the run saw the whole site, so that absences may be judged."""
-        return self.status == "ok" and not self.truncated
+        return self.status == "ok" and not self.truncated and not self.sitemaps_dropped
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the run did otherwise than the site asked, or left unread, in words."""
+        found = []
+        if self.crawl_delay_capped is not None:
+            found.append(
+                f"robots.txt asks for a Crawl-delay of {self.crawl_delay_capped:g} s; capped at "
+                f"{self.crawl_delay or 0:g} s (max_crawl_delay), so pages were requested faster "
+                "than the site asks. The cap does not make the run partial."
+            )
+        if self.sitemaps_dropped:
+            names = {"count": "max_sitemaps", "depth": "max_sitemap_depth"}
+            names["bytes"] = "max_sitemap_bytes"
+            parts = [
+                f"{count} beyond {names[bound]} ({self.sitemap_limits.get(bound, '?')})"
+                for bound, count in sorted(self.sitemaps_dropped.items())
+            ]
+            found.append(
+                f"sitemaps not read: {', '.join(parts)}. Pages only they list were not "
+                "discovered, so the run is not complete: nothing is removed or closed."
+            )
+        return found
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -97,6 +126,7 @@ class CrawlSummary:
             "robots_blocked": self.robots_blocked,
             "trap_dropped": self.trap_dropped,
             "truncated": self.truncated,
+            "sitemaps_dropped": dict(self.sitemaps_dropped),
             "projects": self.projects,
             "invalid": self.invalid,
             "not_project": self.not_project,
@@ -107,9 +137,12 @@ class CrawlSummary:
             "audited": self.audited,
             "audit_failures": self.audit_failures,
             "lastmod_trust": self.lastmod_trust,
+            "crawl_delay_s": self.crawl_delay,
+            "crawl_delay_capped_s": self.crawl_delay_capped,
             "requests": self.requests,
             "retries": self.retries,
             "bytes_received": self.bytes_received,
             "pages_per_second": round(self.pages_per_second, 1),
             "errors": dict(self.errors),
+            "warnings": self.warnings,
         }
