@@ -121,8 +121,8 @@ def _split(url: str) -> SplitResult:
 
 def _port(parts: SplitResult, scheme: str) -> str:
     """``:port`` unless there is none or it is the scheme's default; a port that is no number
-    (or out of range) as written, so that no URL makes a key raise."""
-    if ":" not in parts.netloc:
+    (or out of range) as written, so that no URL makes a key raise; none without a host."""
+    if ":" not in parts.netloc or not parts.hostname:
         return ""
     try:
         port = parts.port

@@ -3,7 +3,7 @@ import string
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.decode import decode_html
@@ -217,6 +217,8 @@ def test_path_fast_path_agrees_with_full_normalization(path):
     ),
     path=st.text(max_size=20),
 )
+@example(host="::", path="")  # no host, only colons (found by this test)
+@example(host="::1", path="")
 def test_canonical_key_never_raises_and_its_url_keys_the_same(host, path):
     url = f"https://{host}/{path}"
     key = canonical_key(url)
