@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fixtures.foundations.catalog import FOUNDATIONS
+from fixtures.foundations.catalog import FOUNDATIONS, HELD_OUT
 from fixtures.foundations.model import canonical
 from fixtures.foundations.snapshot import build_golden, build_snapshot, dump_json
 from pipeline.fixture_server import FixtureSite
@@ -45,6 +45,10 @@ PHONE_PREFIX = {"DE": "+49", "CH": "+41", "AT": "+43"}
 CURRENCY = {"DE": "EUR", "CH": "CHF", "AT": "EUR"}
 BY_ID = {f.id: f for f in FOUNDATIONS}
 CASES = [(f.id, s) for f in FOUNDATIONS for s in f.snapshots]
+# The held-out foundation is one snapshot (v1), without golden pages; the life-cycle tests
+# concern the foundations with a v2.
+WITH_V2 = [f.id for f in FOUNDATIONS if "v2" in f.snapshots]
+TUNED = [f.id for f in FOUNDATIONS if f.id not in HELD_OUT]
 
 
 def _profile(foundation_id: str) -> dict:
@@ -83,6 +87,9 @@ def test_committed_golden_pages_match_the_generator(tmp_path, foundation_id):
     for rel in _files(tmp_path):
         assert (here / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
     manifest = json.loads((here / "MANIFEST.json").read_text("utf-8"))
+    if foundation_id in HELD_OUT:
+        assert manifest == {}  # a measurement, not a regression target
+        return
     assert 4 <= len(manifest) <= 6
     assert all(url.startswith(foundation.origin) for url in manifest.values())
 
@@ -143,7 +150,7 @@ def test_expected_facts_are_well_formed(foundation_id, snapshot):
             assert "ß" not in json.dumps(facts, ensure_ascii=False), url
 
 
-@pytest.mark.parametrize("foundation_id", BY_ID)
+@pytest.mark.parametrize("foundation_id", TUNED)
 def test_each_foundation_covers_the_issue(foundation_id):
     foundation = BY_ID[foundation_id]
     v1 = foundation.projects_for("v1")
@@ -159,7 +166,7 @@ def test_each_foundation_covers_the_issue(foundation_id):
     assert len(labels - {None}) >= 2  # the wording varies from page to page
 
 
-@pytest.mark.parametrize("foundation_id", BY_ID)
+@pytest.mark.parametrize("foundation_id", WITH_V2)
 def test_v2_holds_each_kind_of_change(foundation_id):
     foundation = BY_ID[foundation_id]
     v1 = {p.path: p for p in foundation.projects_for("v1")}
@@ -187,7 +194,8 @@ def test_v2_holds_each_kind_of_change(foundation_id):
 @pytest.mark.parametrize("foundation_id", BY_ID)
 def test_sitemaps_list_every_live_project_page(foundation_id):
     foundation, profile = BY_ID[foundation_id], _profile(foundation_id)
-    root = foundation.site_root("v2")
+    last = foundation.snapshots[-1]
+    root = foundation.site_root(last)
     locs: set[str] = set()
     pending = [p.lstrip("/") for p in profile["sitemap_paths"]]
     while pending:
@@ -198,13 +206,13 @@ def test_sitemaps_list_every_live_project_page(foundation_id):
                 pending.append(loc.removeprefix(foundation.origin).lstrip("/"))
             else:
                 locs.add(loc)
-    live = {foundation.origin + p.path for p in foundation.projects_for("v2") if p.live}
+    live = {foundation.origin + p.path for p in foundation.projects_for(last) if p.live}
     assert live <= locs
     robots = (root / "robots.txt").read_text("utf-8")
     assert f"Sitemap: {foundation.origin}{profile['sitemap_paths'][0]}" in robots
 
 
-@pytest.mark.parametrize("foundation_id", BY_ID)
+@pytest.mark.parametrize("foundation_id", WITH_V2)
 def test_fixture_server_answers_the_v2_life_cycle(foundation_id):
     foundation = BY_ID[foundation_id]
     projects = foundation.projects_for("v2")
@@ -220,3 +228,21 @@ def test_fixture_server_answers_the_v2_life_cycle(foundation_id):
         assert client.get(moved.path).status_code == 200
         listing = _profile(foundation_id)["start_paths"][1]
         assert client.get(listing).status_code == 200
+
+
+@pytest.mark.parametrize("foundation_id", sorted(HELD_OUT))
+def test_the_held_out_foundation_covers_the_field(foundation_id):
+    """Smaller than the tuned ones: 16-20 pages, both markups, each status, each precision."""
+    foundation = BY_ID[foundation_id]
+    v1 = foundation.projects_for("v1")
+    assert 16 <= len(v1) <= 20
+    assert {p.style for p in v1} == {"table", "responsive"}
+    for style in ("table", "responsive"):
+        assert {p.lang for p in v1 if p.style == style} == {"de", "en"}, style
+    assert {p.status for p in v1} == {"active", "completed", "planned", "unknown"}
+    assert {p.period["start_precision"] for p in v1 if p.period} == {"day", "month", "year"}
+    assert any(p.period and p.period["end"] is None for p in v1)
+    assert len({p.labels.get("period") for p in v1} - {None}) >= 2
+    pages = foundation.site_pages("v1")
+    assert ("/index.php/projekte", "start=10") in pages  # Joomla's pagination
+    assert len([where for where in pages if where[0] not in {p.path for p in v1}]) >= 10
