@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -29,6 +29,7 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
 # but RFC 3986 unreserved characters, sub-delims, ':', '@' and '/' (a '%' that starts no escape
 # included). Non-ASCII characters become their UTF-8 bytes.
 _PATH_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/]")
+_URL_SAFE = ":/?#@!$&'()*+,;=%-._~"  # what quoting a whole URL leaves (non-ASCII is escaped)
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
@@ -116,7 +117,11 @@ def _split(url: str) -> SplitResult:
     try:
         return urlsplit(url)
     except ValueError:  # an unbalanced "[" or "]" in the host (``http://[::1/``): read as text
+        pass
+    try:
         return urlsplit(url.replace("[", "%5B").replace("]", "%5D"))
+    except ValueError:  # a host that NFKC turns into URL syntax ("℀" is "a/c"): escaped
+        return urlsplit(quote(url, safe=_URL_SAFE))
 
 
 def _port(parts: SplitResult, scheme: str) -> str:

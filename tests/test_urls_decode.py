@@ -218,6 +218,7 @@ def test_path_fast_path_agrees_with_full_normalization(path):
     path=st.text(max_size=20),
 )
 @example(host="::", path="")  # no host, only colons (found by this test)
+@example(host="℀", path="")  # NFKC makes it "a/c" (found by this test)
 @example(host="::1", path="")
 def test_canonical_key_never_raises_and_its_url_keys_the_same(host, path):
     url = f"https://{host}/{path}"
