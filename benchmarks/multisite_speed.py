@@ -4,7 +4,8 @@ Builds one generated site (benchmarks/crawl_speed.py's generator) and serves it 
 (Debian's nginx-light) on SITES ports: distinct ports are distinct hosts, each its own site
 profile. Measures, each in a fresh process:
 
-* one site crawled with no delay (the CPU-bound rate: the run's pages/s, start-up aside);
+* one larger site (RATE_PAGES project pages, its own nginx) crawled with no delay and
+  concurrency 4: the one-site CPU-bound rate (the run's pages/s, start-up aside);
 * every site at once with ``--all`` and DELAY seconds per host.
 
 and compares the ``--all`` wall time with the larger of the politeness bound (a site's
@@ -19,10 +20,12 @@ later sites' merges see the same projects (this measures speed, not the data).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from crawl_speed import build_site, free_port  # noqa: E402
+from crawl_speed import build_site  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 2;
@@ -54,6 +57,15 @@ http {{
 }}
 """
 SPI = ROOT / "pipeline" / "profiles" / "builtin" / "stiftung-spi.toml"
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports (each socket held until all are chosen)."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def start_nginx(root: Path, tmp: Path, ports: list[int]) -> subprocess.Popen[bytes]:
@@ -107,23 +119,40 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--max-in-flight", type=int, default=64)
+    parser.add_argument("--rate-pages", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="multisite-bench-") as name:
         tmp = Path(name)
         tmp.chmod(0o755)  # nginx workers run as an unprivileged user
         files = build_site(tmp / "site", args.pages)
-        ports = [free_port() for _ in range(args.sites)]
+        ports = free_ports(args.sites + 1)
+        ports, big_port = ports[:-1], ports[-1]
         nginx = start_nginx(tmp / "site", tmp, ports)
+        (tmp / "big").mkdir()
+        build_site(tmp / "big" / "site", args.rate_pages)
+        big = start_nginx(tmp / "big" / "site", tmp / "big", [big_port])
         try:
-            ids = write_profiles(tmp / "profiles", ports)
+            write_profiles(tmp / "profiles", ports)
+            (tmp / "big" / "profiles").mkdir()
+            (tmp / "big" / "profiles" / "big.toml").write_text(
+                re.sub(
+                    r'(?m)^origin = ".*"$',
+                    f'origin = "http://127.0.0.1:{big_port}"',
+                    re.sub(r'(?m)^id = ".*"$', 'id = "big"', SPI.read_text("utf-8")),
+                ),
+                "utf-8",
+            )
             base = (
                 f'profiles_dir = "{tmp / "profiles"}"\narchive = false\n'
                 f"max_in_flight = {args.max_in_flight}\n"
             )
             one = tmp / "one" / "pipeline.toml"
             one.parent.mkdir()
-            one.write_text(base + f'db = "{tmp / "one.duckdb"}"\ndelay = 0\nconcurrency = 8\n')
-            wall1, rows1, _ = crawl(one, "--site", ids[0])
+            one.write_text(
+                f'profiles_dir = "{tmp / "big" / "profiles"}"\narchive = false\n'
+                f'db = "{tmp / "one.duckdb"}"\ndelay = 0\nconcurrency = 4\n'
+            )
+            wall1, rows1, _ = crawl(one, "--site", "big")
             rate = float(rows1[0]["pages_per_second"])  # type: ignore[arg-type]
             many = tmp / "many" / "pipeline.toml"
             many.parent.mkdir()
@@ -132,8 +161,9 @@ def main() -> None:
             )
             wall, rows, peak = crawl(many, "--all")
         finally:
-            nginx.terminate()
-            nginx.wait()
+            for server in (nginx, big):
+                server.terminate()
+                server.wait()
     sites = [r for r in rows if str(r["site"]).startswith("bench-")]
     pages = sum(int(r["pages"]) for r in sites)  # type: ignore[call-overload]
     requests = max(int(r["requests"]) for r in sites)  # type: ignore[call-overload]
@@ -149,6 +179,7 @@ def main() -> None:
                 "files_per_site": files,
                 "pages": pages,
                 "statuses": statuses,
+                "one_site_pages": int(rows1[0]["pages"]),  # type: ignore[call-overload]
                 "one_site_pages_per_s": round(rate, 1),
                 "one_site_wall_s": round(wall1, 2),
                 "politeness_bound_s": round(polite, 2),

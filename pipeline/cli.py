@@ -664,7 +664,12 @@ def parse(
 
 @cli.group(name="warehouse")
 def warehouse_group() -> None:
-    """Housekeeping of the warehouse (jobs of their own, beside the nightly crawl)."""
+    """Housekeeping of the warehouse (jobs of their own, beside the nightly crawl).
+
+    \b
+    Example:
+      pipeline warehouse maintain --db /data/projects.duckdb
+    """
 
 
 @warehouse_group.command(name="maintain")

@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from pipeline import exit_codes
+from pipeline.archive import recover_open_files
 from pipeline.crawl.analyze import analyze_site
 from pipeline.crawl.crawler import default_parse_processes
 from pipeline.crawl.scope import Scope
@@ -181,7 +182,10 @@ async def run_sites_async(
             in_flight=asyncio.Semaphore(options.max_in_flight),
             state=WarehouseStateStore(warehouse.con),
             clean_spools=False,
+            recover_warcs=False,
         )
+        for warcs in sorted({o.archive_dir.resolve() for o in options.sites if o.archive_dir}):
+            recover_open_files(warcs)  # before any site writes: only killed runs' files
         processes = options.parse_processes
         if processes is None:
             processes = default_parse_processes()

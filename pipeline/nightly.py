@@ -187,6 +187,7 @@ class Shared:
     parse_pool: ParseWorkers | None = None  # one pool for every site (analyze_site)
     state: PageStateStore | None = None  # page state of every site, read once
     clean_spools: bool = True  # False: the caller removed killed runs' spools once
+    recover_warcs: bool = True  # False: the caller recovered killed runs' WARC files once
 
 
 async def run_crawl_async(
@@ -245,7 +246,7 @@ async def crawl_site(
         began = time.monotonic()
         try:
             archive = await access.write(
-                _open_archive, options, loader, run_id, crawl.summary.started_at
+                _open_archive, options, loader, run_id, crawl.summary.started_at, shared
             )
             # aclosing: when this loop fails, the crawl stops its fetches and workers at
             # once, while the HTTP client is still open (not when the event loop ends).
@@ -276,12 +277,17 @@ async def crawl_site(
 
 
 def _open_archive(
-    options: RunOptions, loader: RunLoader, run_id: int, started_at: datetime
+    options: RunOptions,
+    loader: RunLoader,
+    run_id: int,
+    started_at: datetime,
+    shared: Shared | None = None,
 ) -> RunArchive | None:
     if options.archive_dir is None:
         return None
     folder = Path(options.archive_dir).resolve()
-    recover_open_files(folder)  # WARC files of killed runs become readable again
+    if shared is None or shared.recover_warcs:  # not while other sites write theirs
+        recover_open_files(folder)  # WARC files of killed runs become readable again
     robots = "obey" if options.settings.respect_robots else "ignore"
     archive = RunArchive(
         folder, options.profile.id, run_id, started_at, options.settings.user_agent, robots

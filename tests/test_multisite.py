@@ -115,7 +115,9 @@ def _polite(servers: dict[str, FixtureSite]) -> None:
             server.answer = _down  # type: ignore[method-assign]
 
 
-def _write_config(folder: Path, servers: dict[str, FixtureSite], db: Path) -> Path:
+def _write_config(
+    folder: Path, servers: dict[str, FixtureSite], db: Path, archive: Path | None = None
+) -> Path:
     profiles = folder / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
     for site, server in servers.items():
@@ -123,8 +125,8 @@ def _write_config(folder: Path, servers: dict[str, FixtureSite], db: Path) -> Pa
     config = folder / "pipeline.toml"
     config.write_text(
         f'profiles_dir = "{profiles}"\ndb = "{db}"\ndelay = 0\nconcurrency = {CONCURRENCY}\n'
-        "retries = 1\nbackoff = 0.01\narchive = false\nparse_processes = 1\n"
-        "max_in_flight = 4\n",
+        "retries = 1\nbackoff = 0.01\nparse_processes = 1\nmax_in_flight = 4\n"
+        + (f'archive_dir = "{archive}"\n' if archive else "archive = false\n"),
         "utf-8",
     )
     return config
@@ -244,7 +246,8 @@ def test_all_sites_at_once_are_polite_and_equal_one_by_one(tmp_path, sites):
 
 def test_text_summary_has_a_line_per_site_and_shards_split_the_sites(tmp_path, sites):
     _polite(sites)
-    config = _write_config(tmp_path, sites, tmp_path / "w.duckdb")
+    warcs = tmp_path / "warc"
+    config = _write_config(tmp_path, sites, tmp_path / "w.duckdb", warcs)
     chosen = "stiftung-spi,farnegg-down"
     done = pipeline("crawl", "--site", chosen, "--config", str(config), "-q", cwd=tmp_path)
     lines = done.stdout.splitlines()
@@ -252,6 +255,10 @@ def test_text_summary_has_a_line_per_site_and_shards_split_the_sites(tmp_path, s
     assert [line.split()[0] for line in lines[:-1]] == ["farnegg-down", "stiftung-spi"]
     assert lines[0].split()[1:4] == ["failed", "exit", "3"]
     assert lines[1].split()[1:4] == ["ok", "exit", "0"]
+    # each site's WARC file closed, none left open (nor "recovered" by the other site's start)
+    files = sorted(p.name for p in warcs.glob("*.warc.gz*"))
+    assert not [f for f in files if f.endswith(".open")]
+    assert {f.split("-")[0] for f in files if f.endswith(".warc.gz")} >= {"stiftung", "farnegg"}
     assert re.fullmatch(
         r"2 site\(s\) in \d+\.\d s: failed 1, ok 1; exit code 3 \(the worst site's\)", lines[-1]
     )
