@@ -183,6 +183,7 @@ async def run_sites_async(
             state=WarehouseStateStore(warehouse.con),
             clean_spools=False,
             recover_warcs=False,
+            ssl_context=httpx.create_ssl_context(),
         )
         for warcs in sorted({o.archive_dir.resolve() for o in options.sites if o.archive_dir}):
             recover_open_files(warcs)  # before any site writes: only killed runs' files
