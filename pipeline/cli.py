@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from pipeline import config, exit_codes, logs
+from pipeline.cli_multisite import crawl_many, wants_many
 from pipeline.cli_output import (
     LiveProgress,
     change_lines,
@@ -110,6 +111,8 @@ def cli(ctx: click.Context) -> None:
 @click.option("--log-format", type=click.Choice(["text", "json"]), help="Log line format.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors and the summary.")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every site profile at once.")
+@click.option("--shard", metavar="I/N", help="Only the sites in shard I (0..N-1) of N.")
 @handle_errors
 def crawl(
     site: str | None,
@@ -126,8 +129,16 @@ def crawl(
     log_format: str | None,
     as_json: bool,
     quiet: bool,
+    all_sites: bool = False,
+    shard: str | None = None,
 ) -> None:
     """Crawl a site, parse and validate its project pages, load them and detect changes.
+
+    \b
+    Several sites at once, in one process: --all (every profile: built-in and
+    the profiles_dir setting's), --site A,B, --shard I/N (the sites whose
+    sha256(id) mod N is I). A row per site; the exit code is the worst site's:
+    0 < 4 < 3 < 5 < 1 < 130 (ok, held, partial, locked, failed, interrupted).
 
     \b
     Exit codes: 0 ok · 1 failed · 2 bad arguments · 3 partial run (too many
@@ -153,6 +164,13 @@ def crawl(
         config_path,
     )
     logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
+    if wants_many(site, all_sites, shard):
+        multi_site = None if all_sites else site
+        sys.exit(
+            crawl_many(
+                settings, multi_site, profile_file, shard, accept_coverage_drop, as_json, quiet
+            )
+        )
     profile = select_profile(settings, profile_file)
     options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
@@ -642,6 +660,41 @@ def parse(
         for problem in result.problems:
             click.echo(f"  - {problem}", err=True)
     sys.exit(exit_codes.FAILED)
+
+
+@cli.group(name="warehouse")
+def warehouse_group() -> None:
+    """Housekeeping of the warehouse (jobs of their own, beside the nightly crawl).
+
+    \b
+    Example:
+      pipeline warehouse maintain --db /data/projects.duckdb
+    """
+
+
+@warehouse_group.command(name="maintain")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def maintain_warehouse(db: str | None, as_json: bool) -> None:
+    """Delete lapsed writer leases and CHECKPOINT the file; never two at once (exit 5).
+
+    \b
+    Example (cron, Sundays 05:00, after the night's crawls):
+      0 5 * * 0  cd /srv/projects && pipeline warehouse maintain
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.maintain import maintain
+
+    with Warehouse.open(_db(db)) as warehouse:
+        report = maintain(warehouse)
+    if as_json:
+        click.echo(to_json(report.as_dict()))
+    else:
+        click.echo(
+            f"{report.db}: {report.lapsed_leases} lapsed lease(s) deleted; "
+            f"{report.bytes_before} -> {report.bytes_after} bytes"
+        )
 
 
 @cli.group(invoke_without_command=True)

@@ -95,6 +95,20 @@ def _memory(value: Any) -> str:
     return text
 
 
+def _run_ids(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("sequential", "unique"):
+        raise ValueError(f"{value!r} is not 'sequential' or 'unique'")
+    return text
+
+
+def _lease_seconds(value: Any) -> float:
+    number = _seconds(value)
+    if number < 1:
+        raise ValueError(f"{value!r} is under one second")
+    return number
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting, declared once: its name (also the ``pipeline.toml`` key and, upper-cased
@@ -186,6 +200,28 @@ OPTIONS: tuple[Option, ...] = (
         "size",
     ),
     Option("duckdb_threads", 1, _positive_int, "DuckDB threads of the writer", "int"),
+    Option(
+        "max_in_flight",
+        64,
+        _positive_int,
+        "requests in flight across all sites of a multi-site crawl (crawl --all)",
+        "int",
+    ),
+    Option(
+        "run_ids",
+        "sequential",
+        _run_ids,
+        "sequential: run ids 1, 2, 3 per database; unique: time-based plus random, unique "
+        "across writers sharing a warehouse",
+        "sequential|unique",
+    ),
+    Option(
+        "lease_ttl",
+        900.0,
+        _lease_seconds,
+        "seconds a site's writer lease lasts unless renewed (a killed writer's lapses then)",
+        "seconds",
+    ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

@@ -8,28 +8,38 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import duckdb
 import httpx
 
 from pipeline import exit_codes
 from pipeline.archive import RunArchive, recover_open_files
 from pipeline.crawl import Crawl, CrawlSettings
 from pipeline.crawl.lastmod import Trust
+from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.scope import Scope, _is_private_host
+from pipeline.crawl.state import PageStateStore
+from pipeline.crawl.workers import ParseWorkers, SiteParsePool
 from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.profiles import SiteProfile
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
 from pipeline.warehouse.db import DuckDBLimits
+from pipeline.warehouse.leases import DEFAULT_TTL
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -48,11 +58,13 @@ class RunOptions:
     absence_runs: int = DEFAULT_ABSENCE_RUNS
     archive_dir: Path | None = None  # write WARC files here; None: no archive
     duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
+    run_ids: str = "sequential"  # see pipeline.warehouse.loader.new_run_id
+    lease_ttl: float = DEFAULT_TTL  # seconds a site's writer lease lasts unless renewed
 
 
 @dataclass
 class Progress:
-    """A snapshot for progress displays, sent after every page."""
+    """A snapshot for progress displays, sent after every page (``site``: the page's)."""
 
     discovered: int
     done: int
@@ -63,6 +75,7 @@ class Progress:
     projects: int
     elapsed: float
     last_url: str
+    site: str = ""
 
 
 @dataclass
@@ -91,6 +104,7 @@ class RunReport:
             **self.summary.as_dict(),
             "status": self.load.status,
             "complete": self.load.complete,
+            "merge_retries": self.load.merge_retries,
             "message": self.load.message,
             "quarantined": self.load.quarantined,
             "events": dict(sorted(self.load.events.items())),
@@ -113,7 +127,9 @@ def validate_options(options: RunOptions) -> None:
 
 
 def _client(
-    options: RunOptions, transport: httpx.AsyncBaseTransport | None = None
+    options: RunOptions,
+    transport: httpx.AsyncBaseTransport | None = None,
+    verify: ssl.SSLContext | None = None,
 ) -> httpx.AsyncClient:
     settings = options.settings
     scope = Scope(options.profile, options.base_url)
@@ -127,7 +143,57 @@ def _client(
         auth=auth,
         trust_env=not _is_private_host(scope.base_host),
         transport=transport,
+        verify=verify if verify is not None else True,
     )
+
+
+class WarehouseAccess:
+    """How a run writes to the warehouse: directly (one site), or, when several sites share
+    one process, one writer at a time under ``lock`` and off the event loop (in a thread), so
+    the other sites keep crawling while one merges."""
+
+    def __init__(self, lock: threading.Lock | None = None) -> None:
+        self._lock = lock
+
+    def _locked(self, func: Callable[..., T], *args: Any) -> T:
+        assert self._lock is not None
+        with self._lock:
+            return func(*args)
+
+    async def write(self, func: Callable[..., T], *args: Any) -> T:
+        if self._lock is None:
+            return func(*args)
+        return await asyncio.to_thread(self._locked, func, *args)
+
+    def now(self, func: Callable[..., T], *args: Any) -> T:
+        """Write at once on this thread (the failure paths, which may be cancelled)."""
+        if self._lock is None:
+            return func(*args)
+        return self._locked(func, *args)
+
+    def if_free(self, func: Callable[[], object]) -> None:
+        """Run ``func`` unless another site is writing (a lease renewal can wait a page)."""
+        if self._lock is None:
+            func()
+        elif self._lock.acquire(blocking=False):
+            try:
+                func()
+            finally:
+                self._lock.release()
+
+
+@dataclass
+class Shared:
+    """What the sites of one process share (a run of one site shares nothing)."""
+
+    access: WarehouseAccess = field(default_factory=WarehouseAccess)
+    in_flight: asyncio.Semaphore | None = None  # requests in flight across sites
+    parse_pool: ParseWorkers | None = None  # one pool for every site (analyze_site)
+    state: PageStateStore | None = None  # page state of every site, read once
+    clean_spools: bool = True  # False: the caller removed killed runs' spools once
+    recover_warcs: bool = True  # False: the caller recovered killed runs' WARC files once
+    # one TLS context for every site's client (making one reads the CA bundle: ~0.1 s of CPU)
+    ssl_context: ssl.SSLContext | None = None
 
 
 async def run_crawl_async(
@@ -140,49 +206,94 @@ async def run_crawl_async(
     """One run; ``transport`` replaces the network (``httpx.MockTransport`` in logic tests) and
     ``clock`` the time the run is stamped with."""
     validate_options(options)
-    profile = options.profile
     with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
-        loader = RunLoader(warehouse.con, warehouse.limits)
-        state = WarehouseStateStore(warehouse.con)
-        async with _client(options, transport) as client:
-            trust = Trust(loader.clean_audits(profile.id))
-            crawl = Crawl(profile, client, options.settings, state, options.base_url, clock, trust)
-            run_id = loader.begin(
-                profile.id, crawl.scope.base_url, crawl.summary.started_at, profile.fingerprint
+        return await crawl_site(
+            options, warehouse.con, warehouse.limits, progress, transport=transport, clock=clock
+        )
+
+
+async def crawl_site(
+    options: RunOptions,
+    con: duckdb.DuckDBPyConnection,
+    limits: DuckDBLimits,
+    progress: Callable[[Progress], None] | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = utc_now,
+    shared: Shared | None = None,
+) -> RunReport:
+    """One site's run over an open warehouse connection (its own: stage tables are TEMP)."""
+    shared = shared or Shared()
+    access = shared.access
+    profile = options.profile
+    settings = options.settings
+    loader = RunLoader(con, limits, run_ids=options.run_ids, lease_ttl=options.lease_ttl)
+    state = shared.state if shared.state is not None else WarehouseStateStore(con)
+    gate = None
+    if shared.in_flight is not None:
+        gate = HostGate(settings.concurrency, settings.delay, shared.in_flight)
+    pool = SiteParsePool(shared.parse_pool, profile.id) if shared.parse_pool else None
+    async with _client(options, transport, shared.ssl_context) as client:
+        trust = Trust(loader.clean_audits(profile.id))
+        crawl = Crawl(
+            profile, client, settings, state, options.base_url, clock, trust,
+            gate=gate, parse_pool=pool,
+        )  # fmt: skip
+        begin = functools.partial(
+            loader.begin,
+            profile.id,
+            crawl.scope.base_url,
+            crawl.summary.started_at,
+            profile.fingerprint,
+            clean_spools=shared.clean_spools,
+        )
+        run_id = await access.write(begin)
+        archive: RunArchive | None = None
+        began = time.monotonic()
+        try:
+            archive = await access.write(
+                _open_archive, options, loader, run_id, crawl.summary.started_at, shared
             )
-            archive = _open_archive(options, loader, run_id, crawl.summary.started_at)
-            began = time.monotonic()
-            try:
-                # aclosing: when this loop fails, the crawl stops its fetches and workers at
-                # once, while the HTTP client is still open (not when the event loop ends).
-                async with contextlib.aclosing(crawl.pages()) as pages:
-                    async for page in pages:
-                        capture = archive.capture(page) if archive is not None else None
-                        loader.add(page, capture)
-                        if progress is not None:
-                            progress(_progress(crawl, page, time.monotonic() - began))
-            except BaseException as exc:
-                if archive is not None:
-                    with contextlib.suppress(OSError):
-                        archive.close()
-                if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
-                    loader.abort("interrupted (Ctrl-C or a signal); nothing of it was applied")
-                else:
-                    loader.abort(f"failed: {exc!r}; nothing of it was applied", status="failed")
-                raise
-        if archive is not None:
-            archive.close()
-        load = loader.finish(crawl.summary, options.accept_coverage_drop, options.absence_runs)
+            # aclosing: when this loop fails, the crawl stops its fetches and workers at
+            # once, while the HTTP client is still open (not when the event loop ends).
+            async with contextlib.aclosing(crawl.pages()) as pages:
+                async for page in pages:
+                    capture = archive.capture(page) if archive is not None else None
+                    loader.add(page, capture)
+                    access.if_free(loader.renew_lease)
+                    if progress is not None:
+                        progress(_progress(crawl, page, time.monotonic() - began))
+        except BaseException as exc:
+            if archive is not None:
+                with contextlib.suppress(OSError):
+                    archive.close()
+            if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
+                access.now(
+                    loader.abort, "interrupted (Ctrl-C or a signal); nothing of it was applied"
+                )
+            else:
+                access.now(loader.abort, f"failed: {exc!r}; nothing of it was applied", "failed")
+            raise
+    if archive is not None:
+        archive.close()
+    load = await access.write(
+        loader.finish, crawl.summary, options.accept_coverage_drop, options.absence_runs
+    )
     return RunReport(run_id, crawl.summary, load)
 
 
 def _open_archive(
-    options: RunOptions, loader: RunLoader, run_id: int, started_at: datetime
+    options: RunOptions,
+    loader: RunLoader,
+    run_id: int,
+    started_at: datetime,
+    shared: Shared | None = None,
 ) -> RunArchive | None:
     if options.archive_dir is None:
         return None
     folder = Path(options.archive_dir).resolve()
-    recover_open_files(folder)  # WARC files of killed runs become readable again
+    if shared is None or shared.recover_warcs:  # not while other sites write theirs
+        recover_open_files(folder)  # WARC files of killed runs become readable again
     robots = "obey" if options.settings.respect_robots else "ignore"
     archive = RunArchive(
         folder, options.profile.id, run_id, started_at, options.settings.user_agent, robots
@@ -203,6 +314,7 @@ def _progress(crawl: Crawl, page: CrawledPage, elapsed: float) -> Progress:
         projects=s.projects,
         elapsed=elapsed,
         last_url=page.fetch.target.site_url,
+        site=crawl.profile.id,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.config import Effective
 from pipeline.crawl.settings import CrawlSettings
 from pipeline.errors import ConfigError
+from pipeline.multisite import MultiOptions
 from pipeline.nightly import RunOptions
 from pipeline.profiles import Catalog, SiteProfile, discover, load_profile
 from pipeline.warehouse.db import DuckDBLimits
@@ -78,6 +79,31 @@ def run_options(
         absence_runs=effective["absence_runs"],
         archive_dir=Path(effective["archive_dir"]) if effective["archive"] else None,
         duckdb=duckdb_limits(effective),
+        run_ids=effective["run_ids"],
+        lease_ttl=effective["lease_ttl"],
+    )
+
+
+def multi_options(
+    effective: Effective,
+    profiles: Sequence[SiteProfile],
+    *,
+    accept_coverage_drop: bool = False,
+) -> MultiOptions:
+    """A run of several sites (``crawl --all``) with these settings."""
+    if effective["base_url"] is not None:
+        raise ConfigError(
+            "--base-url names one site's mirror; it cannot be used with --all or several "
+            "sites (give each mirror its own profile, with its origin)"
+        )
+    return MultiOptions(
+        sites=tuple(
+            run_options(effective, p, accept_coverage_drop=accept_coverage_drop) for p in profiles
+        ),
+        db=effective["db"],
+        duckdb=duckdb_limits(effective),
+        max_in_flight=effective["max_in_flight"],
+        parse_processes=effective["parse_processes"],
     )
 
 

@@ -254,6 +254,8 @@ def test_abandoned_run_is_closed_by_the_next_one(db):
     with Warehouse.open(db) as warehouse:
         loader = RunLoader(warehouse.con)
         loader.begin("stiftung-spi", "http://127.0.0.1:1")
+        # the crashed writer's site lease: held by this (live) process, so let it lapse
+        warehouse.con.execute("UPDATE leases SET expires_at = now() - INTERVAL 1 SECOND")
     with Warehouse.open(db) as warehouse:
         RunLoader(warehouse.con).begin("stiftung-spi", "http://127.0.0.1:1")
         rows = warehouse.con.execute("SELECT run_id, status FROM runs ORDER BY 1").fetchall()

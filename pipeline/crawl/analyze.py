@@ -5,6 +5,7 @@ A module-level function of plain data so that it runs in worker processes as wel
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pipeline.crawl.links import SitemapError, page_links, parse_sitemap
@@ -70,3 +71,10 @@ def analyze(scope: Scope, job: AnalysisJob) -> Analysis:
         parse = replace(parse, links=())  # resolved above; not worth sending back
     record_json = parse.record.model_dump_json() if parse and parse.record else None
     return Analysis(parse, tuple(found_targets.values()), record_json=record_json)
+
+
+def analyze_site(scopes: Mapping[str, Scope], job: tuple[str, AnalysisJob]) -> Analysis:
+    """Analyse one body of any of several sites: a shared worker gets every site's scope once,
+    at start, and each job names its site."""
+    site, analysis_job = job
+    return analyze(scopes[site], analysis_job)

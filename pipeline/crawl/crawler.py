@@ -28,7 +28,7 @@ from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
 from pipeline.crawl.settings import ROBOTS_AGENT, CrawlSettings
 from pipeline.crawl.state import PageStateStore
-from pipeline.crawl.workers import ParseTimeout, ParseWorkers, WorkerDied
+from pipeline.crawl.workers import ParseTimeout, ParseWorkers, SiteParsePool, WorkerDied
 from pipeline.model import (
     CrawledPage,
     CrawlSummary,
@@ -71,6 +71,9 @@ class Crawl:
         base_url: str | None = None,
         clock: Callable[[], datetime] | None = None,
         trust: Trust | None = None,
+        *,
+        gate: HostGate | None = None,
+        parse_pool: ParseWorkers | SiteParsePool | None = None,
     ) -> None:
         self.profile = profile
         self.clock = clock or _utc_now
@@ -78,14 +81,17 @@ class Crawl:
         self.state: PageStateStore = state or _NoState()
         self.scope = Scope(profile, base_url)
         self.base_url = base_url
-        self.gate = HostGate(self.settings.concurrency, self.settings.delay)
+        # A multi-site run passes its own gate (one per site, under a global cap) and a parse
+        # pool shared by every site; a run of one site makes both itself.
+        self.gate = gate or HostGate(self.settings.concurrency, self.settings.delay)
+        self._shared_pool = parse_pool
         self.fetcher = Fetcher(client, self.settings, self.scope, self.gate, self.clock)
         self.frontier = Frontier(self.settings)
         self.summary = CrawlSummary(profile.id, self.scope.base_url, self.clock())
         self.robots: Protego | None = None
         self._rechecks: list[Item] = []
         self._out: asyncio.Queue[CrawledPage | None] = asyncio.Queue(OUTPUT_BUFFER)
-        self._pool: ParseWorkers | None = None
+        self._pool: ParseWorkers | SiteParsePool | None = None
         self._fingerprint = profile.fingerprint
         # lastmod (see pipeline.crawl.lastmod): the site's standing, the pages this run skips,
         # the pages whose verification audits the lastmod, and the skipped pages, emitted at the
@@ -145,6 +151,9 @@ class Crawl:
                 await self._out.put(None)
 
     def _start_parse_workers(self) -> None:
+        if self._shared_pool is not None:
+            self._pool = self._shared_pool
+            return
         processes = self.settings.parse_processes
         if processes is None:
             processes = default_parse_processes()

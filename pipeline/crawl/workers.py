@@ -249,3 +249,21 @@ class ParseWorkers:
                 worker.process.terminate()
         self._workers.clear()
         self._idle.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteParsePool:
+    """One site's view of a pool shared by several sites: its jobs go as ``(site, job)``.
+
+    The shared pool's function takes such pairs (see ``pipeline.crawl.analyze.analyze_site``).
+    ``close`` leaves the shared pool running: its owner closes it when every site is done.
+    """
+
+    pool: ParseWorkers
+    site: str
+
+    async def run(self, job: Any) -> Any:
+        return await self.pool.run((self.site, job))
+
+    def close(self) -> None:
+        """Nothing: the pool is the multi-site run's."""

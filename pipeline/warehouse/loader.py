@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +17,7 @@ from pipeline.errors import WarehouseError
 from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
 from pipeline.warehouse.db import DuckDBLimits, scalar
+from pipeline.warehouse.leases import DEFAULT_TTL, Lease, new_holder
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
 log = logging.getLogger(__name__)
@@ -23,6 +27,29 @@ DEFAULT_ABSENCE_RUNS = 2
 # this much (a share of the run's projects), with at least MIN_PROJECTS projects in both runs.
 COVERAGE_DROP = 0.2
 MIN_PROJECTS = 10
+# A merge that conflicts with another writer's transaction (duckdb.TransactionException) is
+# re-run as a whole, at most this often, after MERGE_BACKOFF * 2**k seconds (k = 0, 1, ...,
+# at most MERGE_BACKOFF_MAX), each time 0.5-1.5 times that at random.
+MERGE_RETRIES = 5
+MERGE_BACKOFF = 0.05
+MERGE_BACKOFF_MAX = 2.0
+RUN_ID_SCHEMES = ("sequential", "unique")
+
+
+def merge_backoff(attempt: int) -> float:
+    """Seconds to wait before re-running a merge the ``attempt``-th time (1, 2, ...)."""
+    base = min(MERGE_BACKOFF_MAX, MERGE_BACKOFF * 2.0 ** (attempt - 1))
+    return base * random.uniform(0.5, 1.5)
+
+
+def new_run_id(con: duckdb.DuckDBPyConnection, scheme: str, at: datetime) -> int:
+    """A run id. ``sequential``: 1, 2, 3, ... per database (unique while one process writes
+    it, as DuckDB's file lock ensures, and its sites take ids one at a time); ``unique``:
+    the start in milliseconds times 2**20 plus 20 random bits, unique across writers that
+    share a warehouse and increasing with the start time (a BIGINT until the year 2248)."""
+    if scheme == "unique":
+        return (int(at.timestamp() * 1000) << 20) | secrets.randbits(20)
+    return int(scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs"))
 
 
 @dataclass
@@ -37,6 +64,7 @@ class LoadReport:
     coverage_drops: dict[str, tuple[float, float]] = field(default_factory=dict)  # (before, now)
     quarantined: int = 0
     message: str = ""
+    merge_retries: int = 0  # merges re-run after a conflict with another writer
 
 
 def coverage_drops(
@@ -58,11 +86,24 @@ def coverage_drops(
 class RunLoader:
     """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, limits: DuckDBLimits | None = None) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        limits: DuckDBLimits | None = None,
+        *,
+        run_ids: str = "sequential",
+        lease_ttl: float = DEFAULT_TTL,
+    ) -> None:
+        if run_ids not in RUN_ID_SCHEMES:
+            raise WarehouseError(f"run_ids {run_ids!r} is not one of {', '.join(RUN_ID_SCHEMES)}")
         self.con = con
         self.limits = limits or DuckDBLimits()
+        self.run_ids = run_ids
+        self.lease_ttl = lease_ttl
+        self.holder = new_holder()
         self.run_id: int | None = None
         self.started_at: datetime | None = None
+        self.lease: Lease | None = None
         self._stager: Stager | None = None
 
     def begin(
@@ -71,15 +112,40 @@ class RunLoader:
         base_url: str,
         started_at: datetime | None = None,
         fingerprint: str | None = None,
+        *,
+        clean_spools: bool = True,
     ) -> int:
-        """Record a new run (and close any run a crash left behind); ``fingerprint`` is the
-        site profile's, stored with the pages it parses."""
+        """Take the site's lease, record a new run (and close any run of the site a crash left
+        behind); ``fingerprint`` is the site profile's, stored with the pages it parses.
+        ``clean_spools``: remove spools of killed runs (not while other sites of this process
+        are spooling: a multi-site run removes them once, before its sites begin)."""
+        con = self.con
+        self.lease = Lease.take(
+            con, f"site:{site}", f"a crawl of {site!r}", self.holder, ttl=self.lease_ttl
+        )
+        try:
+            run_id = self._insert_run(site, base_url, started_at, fingerprint)
+            self.lease.set_run(run_id)
+        except BaseException:
+            self._release()
+            raise
+        self.run_id = run_id
+        folder, prefix = spool_place(con)
+        if folder is not None and clean_spools:  # this connection holds the write lock
+            for path in remove_stale_spools(folder, prefix):
+                log.info("removed %s, left by a killed run", path)
+        self._stager = Stager(con, run_id, folder, prefix)
+        return run_id
+
+    def _insert_run(
+        self, site: str, base_url: str, started_at: datetime | None, fingerprint: str | None
+    ) -> int:
         con = self.con
         con.begin()
         try:
-            self._close_abandoned_runs()
-            run_id = int(scalar(con, "SELECT COALESCE(max(run_id), 0) + 1 FROM runs"))
+            self._close_abandoned_runs(site)
             self.started_at = started_at or datetime.now(UTC)
+            run_id = new_run_id(con, self.run_ids, self.started_at)
             con.execute(
                 "INSERT INTO runs (run_id, site, base_url, started_at, status, parser_version, "
                 "profile_fingerprint) VALUES (?, ?, ?, ?, 'running', ?, ?)",
@@ -89,13 +155,20 @@ class RunLoader:
         except duckdb.Error:
             con.rollback()
             raise
-        self.run_id = run_id
-        folder, prefix = spool_place(con)
-        if folder is not None:  # this connection holds the database's write lock
-            for path in remove_stale_spools(folder, prefix):
-                log.info("removed %s, left by a killed run", path)
-        self._stager = Stager(con, run_id, folder, prefix)
         return run_id
+
+    def renew_lease(self) -> None:
+        """Renew the site's lease when a third of its time has passed (call it often)."""
+        if self.lease is not None and self.lease.due():
+            self.lease.renew()
+
+    def _release(self) -> None:
+        if self.lease is not None:
+            lease, self.lease = self.lease, None
+            try:
+                lease.release()
+            except duckdb.Error as exc:  # it lapses at its expiry
+                log.warning("could not release the lease %s: %s", lease.name, exc)
 
     def clean_audits(self, site: str) -> int:
         """The site's lastmod standing: clean audits in a row, as of its last good run."""
@@ -106,11 +179,14 @@ class RunLoader:
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def _close_abandoned_runs(self) -> None:
+    def _close_abandoned_runs(self, site: str) -> None:
+        """The site's runs still 'running': this writer holds the site's lease, so their
+        writers are gone. Other sites' running runs may be live (other writers): untouched."""
         self.con.execute(
             "UPDATE runs SET status = 'interrupted', complete = false, "
             "message = 'the process ended before the run was loaded; nothing of it was applied' "
-            "WHERE status = 'running'"
+            "WHERE status = 'running' AND site = ?",
+            [site],
         )
 
     def add(self, page: CrawledPage, capture: Capture | None = None) -> None:
@@ -132,14 +208,17 @@ class RunLoader:
         con = self.con
         if self._stager is not None:
             self._stager.discard()
-        con.begin()
-        con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
-        con.execute(
-            "UPDATE runs SET status = ?, complete = false, finished_at = ?, "
-            "message = ? WHERE run_id = ? AND status = 'running'",
-            [status, datetime.now(UTC), message, self.run_id],
-        )
-        con.commit()
+        try:
+            con.begin()
+            con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
+            con.execute(
+                "UPDATE runs SET status = ?, complete = false, finished_at = ?, "
+                "message = ? WHERE run_id = ? AND status = 'running'",
+                [status, datetime.now(UTC), message, self.run_id],
+            )
+            con.commit()
+        finally:
+            self._release()
 
     def finish(
         self,
@@ -152,12 +231,13 @@ class RunLoader:
         con = self.con
         limits = self.limits.merge_memory_limits(self._stager.rows)
         writer = self.limits.memory
+        if self.lease is not None:
+            self.lease.renew()  # the merge has the lease's whole time
         try:
             for attempt, limit in enumerate(limits):
                 con.execute(f"SET memory_limit = '{limit}'")
                 try:
-                    self._stager.load()
-                    return load_run(con, self.run_id, summary, accept_coverage_drop, absence_runs)
+                    return self._merge(summary, accept_coverage_drop, absence_runs)
                 except duckdb.OutOfMemoryException as exc:
                     # load_run rolled back: nothing of the attempt is left; try with more.
                     if attempt + 1 == len(limits):
@@ -180,6 +260,37 @@ class RunLoader:
         finally:
             con.execute(f"SET memory_limit = '{writer}'")
             self._stager.discard()
+            self._release()
+
+    def _merge(
+        self, summary: CrawlSummary, accept_coverage_drop: bool, absence_runs: int
+    ) -> LoadReport:
+        """Stage and merge; re-run as a whole when another writer's transaction conflicts."""
+        assert self._stager is not None and self.run_id is not None
+        for retries in range(MERGE_RETRIES + 1):
+            try:
+                self._stager.load()
+                return load_run(
+                    self.con, self.run_id, summary, accept_coverage_drop, absence_runs, retries
+                )
+            except duckdb.TransactionException as exc:
+                if retries == MERGE_RETRIES:
+                    message = (
+                        f"the merge conflicted with other writers {retries + 1} times ({exc}); "
+                        "nothing of the run was applied. Run the site again."
+                    )
+                    self.abort(message, status="failed")
+                    raise WarehouseError(f"run {self.run_id}: {message}") from exc
+                wait = merge_backoff(retries + 1)
+                log.warning(
+                    "run %s: the merge conflicted with another writer (%s); re-running it in "
+                    "%.2f s",
+                    self.run_id,
+                    exc,
+                    wait,
+                )
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _previous_coverage(con: duckdb.DuckDBPyConnection, run_id: int, site: str) -> dict[str, float]:
@@ -215,8 +326,10 @@ def load_run(
     summary: CrawlSummary,
     accept_coverage_drop: bool = False,
     absence_runs: int = DEFAULT_ABSENCE_RUNS,
+    merge_retries: int = 0,
 ) -> LoadReport:
-    """Apply a staged run in one transaction. A run already loaded is left as it is."""
+    """Apply a staged run in one transaction. A run already loaded is left as it is.
+    ``merge_retries``: how often it was re-run after a conflict (recorded with the run)."""
     row = con.execute(
         "SELECT status, site, started_at, profile_fingerprint FROM runs WHERE run_id = ?",
         [run_id],
@@ -235,7 +348,13 @@ def load_run(
             f"run {run_id} was staged by another process, which has ended; its pages are "
             "gone. The next crawl records it as interrupted."
         )
-    report = LoadReport(run_id, summary.status, summary.complete, message=summary.message)
+    report = LoadReport(
+        run_id,
+        summary.status,
+        summary.complete,
+        message=summary.message,
+        merge_retries=merge_retries,
+    )
     con.begin()
     try:
         _log(con, report, site, summary)
@@ -353,7 +472,8 @@ def _record_run(
             gone = ?, failed = ?, robots_blocked = ?, projects = ?, quarantined = ?,
             requests = ?, retries = ?, bytes_received = ?, duration_s = ?, pages_per_second = ?,
             events = ?, coverage = ?, summary = ?, message = ?, verified = ?, skipped_lastmod = ?,
-            audited = ?, audit_failures = ?, clean_audits = ?, lastmod_trust = ?
+            audited = ?, audit_failures = ?, clean_audits = ?, lastmod_trust = ?,
+            merge_retries = ?
         WHERE run_id = ?
         """,
         [
@@ -386,6 +506,7 @@ def _record_run(
             s.audit_failures,
             s.clean_audits if report.status == "ok" else None,
             s.lastmod_trust,
+            report.merge_retries,
             report.run_id,
         ],
     )
