@@ -27,7 +27,12 @@ from pipeline.cli_output import (
     summary_lines,
     to_json,
 )
-from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
+from pipeline.errors import (
+    ConfigError,
+    NotAWarehouseError,
+    PipelineError,
+    WarehouseLockedError,
+)
 from pipeline.nightly import run_crawl
 from pipeline.options import catalog, crawl_settings, duckdb_limits, run_options, select_profile
 from pipeline.profiles import load_profile, survey
@@ -51,7 +56,7 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except WarehouseLockedError as exc:
             _fail(str(exc), exit_codes.LOCKED)
-        except ConfigError as exc:
+        except (ConfigError, NotAWarehouseError) as exc:
             _fail(str(exc), exit_codes.USAGE)
         except PipelineError as exc:
             _fail(str(exc), exit_codes.FAILED)
@@ -320,24 +325,51 @@ def export(fmt: str, out: str, history: bool, db: str | None) -> None:
     click.echo(f"wrote {count} row(s) to {out}")
 
 
+def _query_sql(sql: str | None, file: str | None, name: str | None) -> str:
+    from pipeline.warehouse.queries import bundled_query
+
+    given = [g for g in (sql, file, name) if g is not None]
+    if len(given) != 1:
+        raise click.UsageError("give the SQL, -f FILE (or - for stdin), or --name; exactly one")
+    if name is not None:
+        return bundled_query(name)
+    if sql == "-" or file == "-":
+        return sys.stdin.read()
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {file}: {exc}", param_hint="-f") from None
+    return str(sql)
+
+
 @cli.command()
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the SQL from FILE (- for stdin).")
+@click.option("--name", metavar="NAME", help="A bundled query by name (see warehouse/queries).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
-def query(sql: str, fmt: str, db: str | None) -> None:
-    """Run SQL on a read-only connection to the warehouse.
+def query(sql: str | None, file: str | None, name: str | None, fmt: str, db: str | None) -> None:
+    """Run SQL that reads on a read-only connection to the warehouse.
+
+    Only statements that read run: SELECT (WITH, FROM, TABLE, VALUES, DESCRIBE, SHOW,
+    SUMMARIZE), EXPLAIN, PRAGMA and CALL; the connection has no access to other files,
+    databases, extensions or the network. Anything else is refused, saying why.
 
     \b
     Examples:
       pipeline query "SELECT division, active FROM projects_by_division"
       pipeline query "SELECT * FROM recent_changes" --format csv > changes.csv
+      pipeline query -f report.sql        (or - to read stdin)
+      pipeline query --name top_funders
     """
     from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import query as run_query
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
-        table = run_query(warehouse.con, sql)
+    text = _query_sql(sql, file, name)
+    with Warehouse.open(_db(db), read_only=True, sandboxed=True) as warehouse:
+        table = run_query(warehouse.con, text)
     render_rows(table.columns, table.rows, fmt)
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 import logging
+import math
 import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as daytime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import click
 from rich.console import Console
@@ -27,18 +32,58 @@ if TYPE_CHECKING:
 log = logging.getLogger("pipeline")
 
 
+def _duration(value: timedelta) -> str:
+    """An INTERVAL as ISO 8601: ``P1DT2H3M4.5S``, negative as ``-P...``."""
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    micros = value.seconds * 1_000_000 + value.microseconds
+    hours, rest = divmod(micros, 3_600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    seconds = f"{rest / 1_000_000:f}".rstrip("0").rstrip(".")
+    time_part = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n) + (
+        f"{seconds}S" if rest else ""
+    )
+    days = f"{value.days}D" if value.days or not time_part else ""
+    return f"{sign}P{days}" + (f"T{time_part}" if time_part else "")
+
+
+def _number(value: Decimal) -> int | float | str:
+    """A DECIMAL as a JSON number when a double holds it exactly, else as its exact text."""
+    if not value.is_finite():
+        return str(value)
+    as_float = float(value)
+    if Decimal(repr(as_float)) == value:
+        return int(value) if value == value.to_integral_value() else as_float
+    return str(value)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """Any value DuckDB returns as something strict JSON holds: dates, times and UUIDs as ISO
+    text, INTERVAL as an ISO 8601 duration, BLOB as base64, DECIMAL as a number (or its text
+    when a double cannot hold it), NaN and infinities as null, map keys as text."""
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime | date | daytime):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return _duration(value)
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+        return {k if isinstance(k, str) else _cell(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
-    return value
+    return str(value)
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, indent=2)
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def _cell(value: Any) -> str:

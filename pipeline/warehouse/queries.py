@@ -10,8 +10,8 @@ from typing import Literal
 
 import duckdb
 
-from pipeline.errors import InputError
-from pipeline.warehouse.db import scalar
+from pipeline.errors import InputError, RefusedQueryError
+from pipeline.warehouse.db import scalar, sql_root
 from schemas import ProjectRecord
 
 EVENT_TYPES = ("new", "changed", "closed", "reopened", "removed", "reappeared", "moved")
@@ -98,14 +98,75 @@ def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
     return Table([d[0] for d in cursor.description], cursor.fetchall())
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
+# The statements `pipeline query` runs: those that only read. DESCRIBE, SHOW, SUMMARIZE, FROM,
+# TABLE, VALUES and WITH parse as SELECT. Anything else (COPY, EXPORT, ATTACH, INSTALL, LOAD,
+# SET, INSERT, CREATE, ...) is refused before it runs; the connection itself is read-only with
+# external access off and its settings locked, so a reading statement cannot reach a file either.
+READ_STATEMENTS: dict[duckdb.StatementType, str] = {
+    duckdb.StatementType.SELECT: "SELECT",
+    duckdb.StatementType.EXPLAIN: "EXPLAIN",
+    duckdb.StatementType.PRAGMA: "PRAGMA",
+    duckdb.StatementType.CALL: "CALL",
+}
+ALLOWED = "SELECT, WITH, FROM, TABLE, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL"
+
+
+def _statements(sql: str) -> list[duckdb.Statement]:
     try:
-        cursor = con.execute(sql)
+        statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise InputError(f"the query failed: {exc}") from exc
-    if cursor.description is None:
+    if not statements:
+        raise InputError('no SQL statement given; try `pipeline query "SELECT 1"`')
+    for statement in statements:
+        if statement.type not in READ_STATEMENTS:
+            kind = statement.type.name
+            text = " ".join(statement.query.split())
+            text = text if len(text) <= 60 else text[:59] + "…"
+            raise RefusedQueryError(
+                f"refused {kind} statement {text!r}: `pipeline query` runs only statements "
+                f"that read ({ALLOWED}); change the warehouse with `pipeline` commands, or "
+                "the duckdb CLI on a copy"
+            )
+    return statements
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
+    """Run statements that read and return the last one's rows (see READ_STATEMENTS)."""
+    cursor = None
+    for statement in _statements(sql):
+        try:
+            cursor = con.execute(statement.query)
+        except duckdb.PermissionException as exc:
+            raise RefusedQueryError(
+                f"refused: {exc}. `pipeline query` reads only the warehouse: no other files, "
+                "databases, extensions or network"
+            ) from exc
+        except duckdb.Error as exc:
+            raise InputError(f"the query failed: {exc}") from exc
+    if cursor is None or cursor.description is None:
         return Table([], [])
     return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def bundled_queries() -> dict[str, Path]:
+    """The queries shipped in ``warehouse/queries``, by name without their number:
+    ``03_top_funders.sql`` is ``top_funders``."""
+    files = sorted((sql_root() / "queries").glob("*.sql"))
+    return {
+        file.stem.split("_", 1)[-1] if file.stem[:2].isdigit() else file.stem: file
+        for file in files
+    }
+
+
+def bundled_query(name: str) -> str:
+    """The SQL of a bundled query by name (with or without its number)."""
+    found = bundled_queries()
+    by_stem = {path.stem: path for path in found.values()}
+    path = found.get(name) or by_stem.get(name)
+    if path is None:
+        raise InputError(f"no bundled query {name!r}; choose from {', '.join(found)}")
+    return path.read_text(encoding="utf-8")
 
 
 _LIST_FIELDS = frozenset({"funders", "focus_areas", "services", "related"})

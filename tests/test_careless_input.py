@@ -1,0 +1,213 @@
+"""Careless input (issue 17): a clear message and a documented exit code, never a traceback
+or silent loss. Commands run in-process through click's CliRunner on real DuckDB files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline import exit_codes
+from pipeline.cli import cli
+from pipeline.fixture_server import FixtureSite
+from tests.warehouse_support import SITE, crawl_into, table_digest
+
+
+@pytest.fixture(scope="module")
+def warehouse_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("careless") / "projects.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        crawl_into(site.url, db)
+        site.switch(SITE / "v2")
+        crawl_into(site.url, db)
+    return db
+
+
+@pytest.fixture
+def db(warehouse_file: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "projects.duckdb"
+    shutil.copy(warehouse_file, copy)
+    return copy
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"{args}: uncaught {result.exception!r}")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _raise(constant: str) -> object:
+    raise ValueError(f"not strict JSON: {constant}")
+
+
+# -- item 7: --db that is not a warehouse of ours --------------------------------------------
+
+
+def test_crawl_into_a_csv_is_refused_and_the_csv_is_untouched(tmp_path):
+    csv = tmp_path / "other.csv"
+    csv.write_text("a,b\n1,2\n", encoding="utf-8")
+    with FixtureSite(SITE / "v1") as site:
+        code, out, err = run(
+            "crawl", "--base-url", site.url, "--db", str(csv), "--delay", "0", "--no-archive", "-q"
+        )
+    assert code == exit_codes.USAGE
+    assert out == ""
+    assert err.startswith(f"error: {csv} is not a warehouse: it is not a DuckDB database file.")
+    assert "nothing was stored" in err
+    assert csv.read_text(encoding="utf-8") == "a,b\n1,2\n"
+
+
+@pytest.mark.parametrize("command", [["runs"], ["query", "SELECT 1"], ["changes"]])
+def test_a_directory_is_named_as_one(tmp_path, command):
+    code, _, err = run(*command, "--db", str(tmp_path))
+    assert code == exit_codes.USAGE
+    assert err.startswith(f"error: {tmp_path} is not a warehouse: it is a directory.")
+
+
+def test_a_truncated_warehouse_is_refused_by_readers_and_writers(db, tmp_path):
+    half = tmp_path / "half.duckdb"
+    data = db.read_bytes()
+    half.write_bytes(data[: len(data) // 2])
+    code, out, err = run("query", "--db", str(half), "SELECT count(*) FROM runs")
+    assert (code, out) == (exit_codes.USAGE, "")
+    assert "is not a warehouse: the DuckDB file is cut short (truncated)" in err
+    with FixtureSite(SITE / "v1") as site:
+        code, _, err = run(
+            "crawl", "--base-url", site.url, "--db", str(half), "--delay", "0", "--no-archive"
+        )
+    assert code == exit_codes.USAGE and "truncated" in err
+    assert half.stat().st_size == len(data) // 2
+
+
+def test_a_duckdb_file_that_is_not_ours_is_refused(tmp_path):
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE sales (n INTEGER)")
+    code, _, err = run("runs", "--db", str(other))
+    assert code == exit_codes.USAGE
+    assert "a DuckDB database without the schema_migrations table" in err
+    with duckdb.connect(str(other), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"sales"}
+
+
+# -- item 9: query reads, and only reads ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "why"),
+    [
+        ("COPY runs TO '{tmp}/x.warc.gz'", "refused COPY statement"),
+        ("EXPORT DATABASE '{tmp}/dump'", "refused EXPORT statement"),
+        ("ATTACH '{tmp}/other.duckdb' (READ_WRITE)", "refused ATTACH statement"),
+        ("INSTALL httpfs", "refused LOAD statement"),
+        ("SET enable_external_access = true", "refused SET statement"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "file system operations are disabled"),
+        ("SELECT * FROM read_text('{tmp}/secret.txt')", "file system operations are disabled"),
+        ("SELECT 1; DELETE FROM runs", "refused DELETE statement"),
+    ],
+)
+def test_query_refuses_what_does_not_only_read(db, tmp_path, sql, why):
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    digest = _digest(db)
+    code, out, err = run("query", "--db", str(db), sql.format(tmp=tmp_path))
+    assert code == exit_codes.FAILED and out == ""
+    assert err.startswith("error: refused") and why in err
+    assert "secret" not in err.replace("secret.txt", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert _digest(db) == digest
+
+
+def _digest(db: Path) -> dict[str, str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return table_digest(con)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT count(*) AS n FROM current_projects",
+        "WITH c AS (SELECT * FROM current_projects) SELECT count(*) AS n FROM c",
+        "FROM current_projects SELECT count(*) AS n",
+        "DESCRIBE runs",
+        "SHOW TABLES",
+        "SUMMARIZE runs",
+        "EXPLAIN SELECT 1",
+        "PRAGMA show_tables",
+    ],
+)
+def test_query_runs_statements_that_read(db, sql):
+    code, out, _ = run("query", "--db", str(db), sql, "--format", "json")
+    assert code == 0 and json.loads(out)
+
+
+def test_query_from_a_file_stdin_and_by_name(db, tmp_path):
+    file = tmp_path / "q.sql"
+    file.write_text("-- how many\nSELECT count(*) AS n FROM current_projects;\n", encoding="utf-8")
+    expected = run("query", "--db", str(db), "SELECT count(*) AS n FROM current_projects")
+    assert run("query", "--db", str(db), "-f", str(file)) == expected
+    assert run("query", "--db", str(db), "-", input=file.read_text("utf-8")) == expected
+    assert run("query", "--db", str(db), "-f", "-", input=file.read_text("utf-8")) == expected
+    code, out, _ = run("query", "--db", str(db), "--name", "top_funders", "--format", "json")
+    assert code == 0 and {"funder", "projects", "active"} <= set(json.loads(out)[0])
+    code, _, err = run("query", "--db", str(db), "--name", "nope")
+    assert code == exit_codes.FAILED and "no bundled query 'nope'; choose from" in err
+    assert "top_funders" in err
+    code, _, err = run("query", "--db", str(db), "SELECT 1", "--name", "top_funders")
+    assert code == exit_codes.USAGE and "exactly one" in err
+
+
+@pytest.mark.parametrize("sql", ["", "   ", ";", "/* nothing */"])
+def test_query_without_a_statement_says_so(db, sql):
+    code, _, err = run("query", "--db", str(db), sql)
+    assert code == exit_codes.FAILED
+    assert err == 'error: no SQL statement given; try `pipeline query "SELECT 1"`\n'
+
+
+# -- item 10: --format json for every DuckDB type ---------------------------------------------
+
+EVERY_TYPE = """
+SELECT 1.5 AS dec, 12345678901234567890.12::DECIMAL(38, 2) AS big_dec,
+  INTERVAL 1 DAY + INTERVAL 90 MINUTE AS iv, INTERVAL '-2 seconds' AS neg_iv,
+  '\\x01\\x02'::BLOB AS blob, '5b1b3c2e-0a9f-4c3e-9d1e-2a7b9c0d1e2f'::UUID AS id,
+  TIME '12:34:56.5' AS t, DATE '2026-01-31' AS d, TIMESTAMP '2026-01-31 10:00' AS ts,
+  TIMESTAMPTZ '2026-01-31 10:00:00+00' AS tstz, 'nan'::DOUBLE AS nan,
+  'inf'::DOUBLE AS inf, '-inf'::FLOAT AS ninf, MAP {1: 'a'} AS m, {'a': 'nan'::DOUBLE} AS s,
+  [1.5, 'inf'::DOUBLE] AS l, 2::HUGEINT AS h, '101'::BITSTRING AS bits, 1.25::FLOAT AS f
+"""
+
+
+def test_query_json_has_a_strict_form_for_every_type(db):
+    code, out, err = run("query", "--db", str(db), EVERY_TYPE, "--format", "json")
+    assert code == 0, err
+    (row,) = json.loads(out, parse_constant=_raise)
+    assert row == {
+        "dec": 1.5,
+        "big_dec": "12345678901234567890.12",
+        "iv": "P1DT1H30M",
+        "neg_iv": "-PT2S",
+        "blob": "AQI=",
+        "id": "5b1b3c2e-0a9f-4c3e-9d1e-2a7b9c0d1e2f",
+        "t": "12:34:56.500000",
+        "d": "2026-01-31",
+        "ts": "2026-01-31T10:00:00",
+        "tstz": "2026-01-31T10:00:00+00:00",
+        "nan": None,
+        "inf": None,
+        "ninf": None,
+        "m": {"1": "a"},
+        "s": {"a": None},
+        "l": [1.5, None],
+        "h": 2,
+        "bits": "101",
+        "f": 1.25,
+    }
+    code, out, _ = run("query", "--db", str(db), EVERY_TYPE, "--format", "csv")
+    assert code == 0 and out.startswith("dec,big_dec,iv")
