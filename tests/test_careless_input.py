@@ -211,3 +211,37 @@ def test_query_json_has_a_strict_form_for_every_type(db):
     }
     code, out, _ = run("query", "--db", str(db), EVERY_TYPE, "--format", "csv")
     assert code == 0 and out.startswith("dec,big_dec,iv")
+
+
+# -- item 8: the demo replaces only its own database ------------------------------------------
+
+
+def test_demo_refuses_to_replace_a_real_warehouse(db):
+    digest = _digest(db)
+    code, out, err = run("demo", "--db", str(db))
+    assert (code, out) == (exit_codes.USAGE, "")
+    assert err == (
+        f"error: {db} exists and was not made by `pipeline demo`; the demo replaces only its "
+        "own database. Choose another --db (it defaults to pipeline-demo.duckdb).\n"
+    )
+    assert _digest(db) == digest
+
+
+def test_demo_refuses_any_other_file(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    code, _, err = run("demo", "--db", str(notes))
+    assert code == exit_codes.USAGE and f"error: {notes} exists and was not made by" in err
+    assert notes.read_text(encoding="utf-8") == "keep me"
+
+
+def test_demo_replaces_the_database_it_made(tmp_path):
+    from pipeline.demo import made_by_demo
+
+    demo_db = tmp_path / "demo.duckdb"
+    for _ in range(2):
+        code, _, err = run("demo", "--db", str(demo_db), "--json")
+        assert code == 0, err
+        assert made_by_demo(demo_db)
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)

@@ -118,19 +118,22 @@ def check_file(path: Path) -> None:
 
 
 def check_integrity(con: duckdb.DuckDBPyConnection, path: Path, new: bool) -> None:
-    """After opening: the file holds every block its header counts (a truncated copy does
-    not) and, unless it was just created, the migrations table that marks a warehouse of ours."""
+    """After opening: the file holds whole blocks, at least as many as it uses (a truncated
+    copy does not) and, unless just created, the migrations table that marks a warehouse of ours."""
     row = con.execute(
-        "SELECT block_size, total_blocks FROM pragma_database_size() "
+        "SELECT block_size, used_blocks FROM pragma_database_size() "
         "WHERE database_name = current_database()"
     ).fetchone()
     if row is not None and not new:
-        block_size, total_blocks = int(row[0]), int(row[1])
-        if path.stat().st_size < _HEADERS_SIZE + block_size * total_blocks:
+        # Free blocks at the end are cut off by DuckDB itself, so the file may hold fewer blocks
+        # than the header counts; never fewer than it uses, and always whole blocks.
+        block_size, used_blocks = int(row[0]), int(row[1])
+        body = path.stat().st_size - _HEADERS_SIZE
+        if body % block_size or body < block_size * used_blocks:
             raise _not_ours(
                 path,
-                f"the DuckDB file is cut short (truncated): its header counts {total_blocks} "
-                f"blocks of {block_size} bytes, the file holds fewer",
+                f"the DuckDB file is cut short (truncated): it uses {used_blocks} blocks of "
+                f"{block_size} bytes and holds {body / block_size:.2f}",
             )
     tables = {
         r[0]
