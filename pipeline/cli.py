@@ -7,9 +7,11 @@ an exit code (see ``exit_codes``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -47,6 +49,14 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _output_closed(done: str, code: int = exit_codes.FAILED) -> None:
+    """stdout's reader went away (``pipeline crawl | head -1``): say so on stderr, truthfully."""
+    with contextlib.suppress(OSError, ValueError):  # no more writes to the closed pipe at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    _fail(f"the output was cut short: its reader closed the pipe; {done}", code)
+
+
 def handle_errors(func: F) -> F:
     """Map the pipeline's errors to a clear message and the documented exit code."""
 
@@ -60,8 +70,10 @@ def handle_errors(func: F) -> F:
             _fail(str(exc), exit_codes.USAGE)
         except PipelineError as exc:
             _fail(str(exc), exit_codes.FAILED)
+        except BrokenPipeError:
+            _output_closed("the command's own work is done")
         except OSError as exc:  # disk full, permissions: say which file, no traceback
-            _fail(f"{exc}; nothing of the run was applied", exit_codes.FAILED)
+            _fail(str(exc), exit_codes.FAILED)
         except KeyboardInterrupt:
             _fail(
                 "interrupted: the run is recorded as interrupted and nothing of it was applied",
@@ -161,12 +173,20 @@ def crawl(
     profile = select_profile(settings, profile_file)
     options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
-        report = run_crawl(options, progress)
-    if as_json:
-        click.echo(to_json(report.as_dict()))
-    else:
-        for line in summary_lines(report):
-            click.echo(line)
+        try:
+            report = run_crawl(options, progress)
+        except OSError as exc:  # raised before the run's load committed
+            _fail(f"{exc}; the run failed and nothing of it was applied", exit_codes.FAILED)
+            return
+    try:
+        if as_json:
+            click.echo(to_json(report.as_dict()))
+        else:
+            for line in summary_lines(report):
+                click.echo(line)
+    except BrokenPipeError:
+        done = f"run {report.run_id} is recorded ({report.load.status}); see `pipeline runs`"
+        _output_closed(done, report.exit_code)
     sys.exit(report.exit_code)
 
 

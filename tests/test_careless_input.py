@@ -245,3 +245,45 @@ def test_demo_replaces_the_database_it_made(tmp_path):
         assert made_by_demo(demo_db)
     with duckdb.connect(str(demo_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+
+
+# -- item 11: "nothing of the run was applied" only when true ---------------------------------
+
+
+def test_crawl_into_a_closed_pipe_says_the_run_was_recorded(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "projects.duckdb"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIPELINE_")}
+    with FixtureSite(SITE / "v1") as site:
+        args = ["crawl", "--base-url", site.url, "--db", str(target), "--delay", "0"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *args, "--no-archive", "--quiet"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdout is not None
+        proc.stdout.close()  # the reader is gone before the summary is written (`| head -0`)
+        _, stderr = proc.communicate(timeout=120)
+    err = stderr.decode()
+    assert "nothing of the run was applied" not in err and "Traceback" not in err
+    assert err.endswith(
+        "error: the output was cut short: its reader closed the pipe; "
+        "run 1 is recorded (ok); see `pipeline runs`\n"
+    )
+    assert proc.returncode == exit_codes.OK
+    with duckdb.connect(str(target), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("ok",)]
+
+
+def test_an_os_error_outside_a_crawl_says_only_what_failed(db, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "x.jsonl"
+    code, _, err = run("export", "--db", str(db), "--format", "jsonl", "--out", str(out))
+    assert code == exit_codes.FAILED
+    assert err == f"error: [Errno 17] File exists: '{blocker}'\n"
+    assert "nothing of the run was applied" not in err
