@@ -394,7 +394,7 @@ def query(sql: str | None, file: str | None, name: str | None, fmt: str, db: str
 
 
 @cli.command()
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -25,6 +24,7 @@ from pipeline.crawl.scope import Scope, _is_private_host
 from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.profiles import SiteProfile
+from pipeline.urls import url_problem
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
@@ -102,10 +102,10 @@ class RunReport:
 
 def validate_options(options: RunOptions) -> None:
     if options.base_url is not None:
-        parts = urlsplit(options.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = url_problem(options.base_url)
+        if problem:
             raise ConfigError(
-                f"--base-url {options.base_url!r} is not an http(s) URL with a host; "
+                f"--base-url {options.base_url!r} cannot be used: {problem}; "
                 "give one like https://staging.example.org or http://127.0.0.1:8080"
             )
     if options.absence_runs < 1:

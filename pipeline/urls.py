@@ -119,6 +119,31 @@ def _split(url: str) -> SplitResult:
         return urlsplit(url.replace("[", "%5B").replace("]", "%5D"))
 
 
+def host_of(url: str) -> str:
+    """The URL's host, lower case; "" for a URL that has none or cannot be split."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as an http(s) address to fetch, or None when it is usable:
+    another scheme, no host, an unbalanced ``[``, a port that is no number or out of range."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return str(exc).replace("Port out of range 0-65535", "the port is not 1-65535")
+    if parts.scheme not in ("http", "https"):
+        return "it is not an http(s) URL"
+    if not parts.hostname:
+        return "it has no host"
+    if port == 0:
+        return "the port is not 1-65535"
+    return None
+
+
 def _port(parts: SplitResult, scheme: str) -> str:
     """``:port`` unless there is none or it is the scheme's default; a port that is no number
     (or out of range) as written, so that no URL makes a key raise."""
@@ -176,5 +201,8 @@ def absolute(href: str, base: str) -> str | None:
         match = _ORIGIN.match(base)
         if match:
             return match.group(0) + href
-    resolved = urljoin(base, href)
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+    try:
+        resolved = urljoin(base, href)
+        return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+    except ValueError:  # an unbalanced "[" in the host: no address to follow
+        return None

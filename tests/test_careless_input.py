@@ -287,3 +287,55 @@ def test_an_os_error_outside_a_crawl_says_only_what_failed(db, tmp_path):
     assert code == exit_codes.FAILED
     assert err == f"error: [Errno 17] File exists: '{blocker}'\n"
     assert "nothing of the run was applied" not in err
+
+
+# -- item 6: the tracebacks found, each pinned (the fuzz test is tests/test_cli_fuzz.py) ------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "why"),
+    [
+        ("http://127.0.0.1:99999", "the port is not 1-65535"),
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://127.0.0.1:0", "the port is not 1-65535"),
+    ],
+)
+def test_a_bad_base_url_is_a_usage_error(tmp_path, base_url, why):
+    target = tmp_path / "p.duckdb"
+    code, _, err = run("crawl", "--base-url", base_url, "--db", str(target), "-q")
+    assert code == exit_codes.USAGE
+    assert err == (
+        f"error: --base-url {base_url!r} cannot be used: {why}; give one like "
+        "https://staging.example.org or http://127.0.0.1:8080\n"
+    )
+
+
+def test_a_canonical_link_with_a_broken_host_is_ignored(tmp_path):
+    page = Path(__file__).resolve().parents[1] / "fixtures/pages/spi-aktionsraum-mitte.html"
+    html = page.read_text("utf-8").replace(
+        "<head>", '<head><link rel="canonical" href="http://[::1">', 1
+    )
+    file = tmp_path / "p.html"
+    file.write_text(html, encoding="utf-8")
+    url = "https://www.stiftung-spi.de/projekte/aktionsraummitte/"
+    code, out, _ = run("parse", str(file), "--url", url, "-q")
+    assert code == 0 and json.loads(out)["url"] == url.rstrip("/")
+    code, _, err = run("parse", str(file), "--url", "http://[::1/x", "-q")
+    assert (code, err) == (
+        exit_codes.FAILED,
+        "error: --url 'http://[::1/x' cannot be fetched or named: Invalid IPv6 URL\n",
+    )
+
+
+def test_runs_limit_must_not_be_negative(db):
+    code, _, err = run("runs", "--db", str(db), "--limit", "-1")
+    assert code == exit_codes.USAGE and "-1 is not in the range x>=0" in err
+
+
+def test_a_config_file_that_is_not_utf8(tmp_path, monkeypatch):
+    (tmp_path / "pipeline.toml").write_bytes(b'delay = "\xff"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("config")
+    assert code == exit_codes.USAGE
+    assert err.startswith(f"error: {tmp_path / 'pipeline.toml'} is not UTF-8 text (")
+    assert err.endswith("); save it as UTF-8\n")
