@@ -26,6 +26,7 @@ from pipeline.cli_output import (
     change_lines,
     proposal_lines,
     render_rows,
+    summary_json,
     summary_lines,
     to_json,
 )
@@ -45,7 +46,10 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
+    if logs.json_mode():  # --log-format json: every line JSON, failures as level error
+        click.echo(logs.json_line(logging.ERROR, message, exit_code=code), err=True)
+    else:
+        click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
@@ -155,6 +159,8 @@ def crawl(
     Example (cron, 02:30 every night):
       30 2 * * *  cd /srv/projects && pipeline crawl --quiet --log-format json
     """
+    if log_format is not None:  # JSON from the first line, even for a bad option value
+        logs.configure(log_format, logging.WARNING if quiet else logging.INFO)
     settings = config.load(
         {
             "site": site,
@@ -181,6 +187,8 @@ def crawl(
     try:
         if as_json:
             click.echo(to_json(report.as_dict()))
+        elif logs.json_mode():
+            click.echo(summary_json(report))
         else:
             for line in summary_lines(report):
                 click.echo(line)

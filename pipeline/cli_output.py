@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from pipeline import logs
 from pipeline.nightly import Progress as RunProgress
 from pipeline.nightly import RunReport
 
@@ -180,6 +181,23 @@ def summary_lines(report: RunReport) -> list[str]:
     if load.message:
         lines.append(load.message)
     return lines
+
+
+def summary_json(report: RunReport) -> str:
+    """The run's summary as one JSON log line (``--log-format json``): level info for a
+    run that exits 0, warning for a partial run or held changes, error for a failed one."""
+    level = logging.INFO
+    if report.exit_code:
+        level = logging.ERROR if report.load.status == "failed" else logging.WARNING
+    lines = summary_lines(report)
+    return logs.json_line(
+        level,
+        lines[0],
+        "pipeline.summary",
+        summary=_plain(report.as_dict()),
+        lines=lines[1:],
+        exit_code=report.exit_code,
+    )
 
 
 def proposal_lines(proposal: Proposal, out: str | None) -> list[str]:

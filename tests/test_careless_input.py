@@ -339,3 +339,44 @@ def test_a_config_file_that_is_not_utf8(tmp_path, monkeypatch):
     assert code == exit_codes.USAGE
     assert err.startswith(f"error: {tmp_path / 'pipeline.toml'} is not UTF-8 text (")
     assert err.endswith("); save it as UTF-8\n")
+
+
+# -- item 14: --log-format json is JSON all the way -------------------------------------------
+
+
+def _json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line, parse_constant=_raise) for line in text.splitlines()]
+
+
+def test_json_logs_carry_the_summary_and_failures(tmp_path):
+    target = tmp_path / "p.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        code, out, err = run(
+            "crawl", "--base-url", site.url, "--db", str(target), "--delay", "0",
+            "--no-archive", "--log-format", "json",
+        )  # fmt: skip
+    assert code == 0
+    (summary,) = _json_lines(out)
+    assert summary["level"] == "info" and summary["logger"] == "pipeline.summary"
+    assert str(summary["msg"]).startswith("Run 1 ok in ")
+    assert summary["summary"]["status"] == "ok"  # type: ignore[index]
+    assert "Changes: new 33" in summary["lines"]  # type: ignore[operator]
+    assert all({"ts", "level", "msg"} <= set(line) for line in _json_lines(err))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--base-url", "http://[::1"],
+        ["--concurrency", "0"],
+        ["--db", "{tmp}"],
+    ],
+)
+def test_json_logs_give_failures_as_error_records(tmp_path, args):
+    args = [a.format(tmp=tmp_path) for a in args]
+    db = [] if "--db" in args else ["--db", str(tmp_path / "p.duckdb")]
+    code, out, err = run("crawl", *args, *db, "--log-format", "json", "-q")
+    assert code == exit_codes.USAGE and out == ""
+    (record,) = _json_lines(err)
+    assert record["level"] == "error" and record["exit_code"] == exit_codes.USAGE
+    assert not str(record["msg"]).startswith("error:")
