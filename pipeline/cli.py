@@ -273,45 +273,75 @@ def _since(value: str | None) -> date | None:
         ) from None
 
 
+def _day(value: str | None, option: str) -> date | None:
+    try:
+        return _since(value)
+    except click.BadParameter:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-01-31", param_hint=option
+        ) from None
+
+
 @cli.command()
 @click.option("--since", metavar="DATE", help="Only changes detected on or after this day.")
+@click.option("--until", metavar="DATE", help="Only changes detected on or before this day.")
 @click.option("--run", "run_id", type=int, help="Only changes of this run.")
+@click.option("--project", metavar="ID|URL", help="Only changes of this project.")
 @click.option("--type", "types", metavar="TYPES", help="Comma-separated: new,changed,closed,...")
 @click.option(
     "--cause",
-    type=click.Choice(["site", "extraction", "all"]),
+    type=click.Choice(["site", "extraction", "all"], case_sensitive=False),
     default="site",
     show_default=True,
     help="The site's changes, those of a parser or profile change, or all.",
 )
+@click.option("--limit", type=click.IntRange(min=0), help="Only the latest N changes.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
 def changes(
     since: str | None,
+    until: str | None,
     run_id: int | None,
+    project: str | None,
     types: str | None,
     cause: str,
+    limit: int | None,
     fmt: str,
     db: str | None,
 ) -> None:
     """List change events: new, changed (per field), closed, reopened, removed, reappeared, moved.
 
+    Each line starts with the run and the day the change was detected.
+
     \b
     Examples:
       pipeline changes --since 2026-11-01 --type closed,removed
+      pipeline changes --project stiftung-spi.de/projekte/aktionsraummitte --limit 10
       pipeline changes --run 12 --format json > changes.json
     """
     from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import resolve_project
     from pipeline.warehouse.queries import changes as list_changes
 
     if since is not None and run_id is not None:
         raise click.UsageError("give --since or --run, not both")
     wanted = tuple(t.strip() for t in types.split(",") if t.strip()) if types else ()
+    first, last = _day(since, "--since"), _day(until, "--until")
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        events = list_changes(warehouse.con, _since(since), run_id, wanted, cause)
+        project_id = resolve_project(warehouse.con, project) if project else None
+        events = list_changes(
+            warehouse.con,
+            first,
+            run_id,
+            wanted,
+            cause.lower(),
+            until=last,
+            project_id=project_id,
+            limit=limit,
+        )
     if fmt == "table":
-        for line in change_lines(events):
+        for line in change_lines(events, when=True):
             click.echo(line)
         click.echo(f"{len(events)} change(s)", err=True)
         return

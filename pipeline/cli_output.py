@@ -9,7 +9,9 @@ import json
 import logging
 import math
 import os
+import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
@@ -104,6 +107,51 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, width=width)
 
 
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with two spaces, no box drawing and no cut: for pipes and files."""
+    cells = [[c.replace("\n", " ") for c in row] for row in [list(columns), *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+def record_blocks(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
+    """Rows too wide for the terminal, one block per row (``name  value`` lines, long values
+    wrapped), as psql's expanded display does."""
+    label = min(max(len(c) for c in columns), width // 3)
+    room = max(width - label - 2, 10)
+    lines: list[str] = []
+    for number, row in enumerate(rows, 1):
+        lines.append(f"-[ row {number} ]".ljust(width, "-"))
+        for name, value in zip(columns, row, strict=True):
+            wrapped = textwrap.wrap(value.replace("\n", " "), room, break_long_words=True) or [""]
+            lines.append(f"{name[:label].ljust(label)}  {wrapped[0]}".rstrip())
+            lines += [f"{'':{label}}  {part}" for part in wrapped[1:]]
+    return "\n".join(lines)
+
+
+def table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None) -> str:
+    """A table as text: plain when ``width`` is None (not a terminal), else drawn to fit
+    ``width`` columns, long cells and headers folded onto more lines rather than cut."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    if width is None:
+        return plain_table(columns, cells)
+    if sum(len(name) + 3 for name in columns) + 1 > width:  # headers alone do not fit
+        return record_blocks(columns, cells, width)
+    table = RichTable(show_lines=False, header_style="bold", box=box.SQUARE)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
+    out = Console(
+        file=io.StringIO(), width=width, no_color=True, highlight=False, color_system=None
+    )
+    out.print(table)
+    return str(out.file.getvalue()).rstrip("\n")  # type: ignore[attr-defined]
+
+
 def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
     if fmt == "json":
         click.echo(to_json([dict(zip(columns, row, strict=True)) for row in rows]))
@@ -114,12 +162,9 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         writer.writerows([[_cell(v) for v in row] for row in rows])
         click.echo(buffer.getvalue(), nl=False)
     else:
-        table = RichTable(*columns, show_lines=False, header_style="bold")
-        for row in rows:
-            table.add_row(*[_cell(v) for v in row])
-        out = console()
-        out.print(table)
-        out.print(f"{len(rows)} row(s)", style="dim")
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        click.echo(table_text(columns, rows, width))
+        click.echo(f"{len(rows)} row(s)")
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -135,21 +180,23 @@ def _field_diffs(field: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
     return [(field, old, new)]
 
 
-def change_lines(events: Sequence[dict[str, Any]]) -> list[str]:
-    """Human lines for change events, grouped as the archivist reads them."""
+def change_lines(events: Sequence[dict[str, Any]], when: bool = False) -> list[str]:
+    """Human lines for change events, grouped as the archivist reads them; with ``when``,
+    each line starts with the run and the day it was detected."""
     lines = []
     for event in events:
         kind, pid = event["type"], event["project_id"]
+        lead = f"  run {event['run_id']:<4} {str(event['detected_at'])[:10]}" if when else ""
         if kind == "changed":
             for name, old, new in _field_diffs(event["field"], event["old"], event["new"]):
-                lines.append(f"  changed   {pid}  {name}: {_short(old)} -> {_short(new)}")
+                lines.append(f"{lead}  changed   {pid}  {name}: {_short(old)} -> {_short(new)}")
         elif kind == "moved":
-            lines.append(f"  moved     {pid}  {event['old_url']} -> {event['url']}")
+            lines.append(f"{lead}  moved     {pid}  {event['old_url']} -> {event['url']}")
         elif kind in ("closed", "reopened"):
-            lines.append(f"  {kind:<9} {pid}  status {event['old']} -> {event['new']}")
+            lines.append(f"{lead}  {kind:<9} {pid}  status {event['old']} -> {event['new']}")
         else:
-            lines.append(f"  {kind:<9} {pid}  {event['url']}")
-    return lines
+            lines.append(f"{lead}  {kind:<9} {pid}  {event['url']}")
+    return [line[2:] if when else line for line in lines]
 
 
 def summary_lines(report: RunReport) -> list[str]:

@@ -4,6 +4,7 @@ or silent loss. Commands run in-process through click's CliRunner on real DuckDB
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -380,3 +381,60 @@ def test_json_logs_give_failures_as_error_records(tmp_path, args):
     (record,) = _json_lines(err)
     assert record["level"] == "error" and record["exit_code"] == exit_codes.USAGE
     assert not str(record["msg"]).startswith("error:")
+
+
+# -- item 15: tables at 80 columns and in pipes; changes with run and date --------------------
+
+
+def test_tables_fit_80_columns_and_lose_no_header(warehouse_file):
+    from pipeline.cli_output import table_text
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import query, runs
+
+    with Warehouse.open(warehouse_file, read_only=True) as warehouse:
+        tables = [runs(warehouse.con), query(warehouse.con, "SELECT * FROM current_projects")]
+        narrow = query(warehouse.con, "SELECT division, active FROM projects_by_division")
+    for table in [*tables, narrow]:
+        text = table_text(table.columns, table.rows, 80)
+        assert max(len(line) for line in text.splitlines()) <= 80
+        assert "…" not in text
+    runs_text = table_text(tables[0].columns, tables[0].rows, 80)
+    for column in tables[0].columns:  # every header whole, at the start of a line
+        assert any(
+            line.startswith(f"{column} ") or line == column for line in runs_text.splitlines()
+        )
+    assert "events          new 33" in runs_text
+    assert table_text(narrow.columns, narrow.rows, 80).splitlines()[1].startswith("│ division")
+
+
+def test_piped_tables_are_plain(db):
+    code, out, _ = run(
+        "query", "--db", str(db), "SELECT 1 AS a, 'x y' AS bb UNION SELECT 22, NULL ORDER BY a"
+    )
+    assert code == 0
+    assert out == "a   bb\n1   x y\n22\n2 row(s)\n"
+
+
+def test_changes_show_run_and_day_and_filter_by_project_until_limit(db):
+    code, out, _ = run("changes", "--db", str(db), "--type", "CLOSED,Removed")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines and all(
+        re.match(r"run 2    \d{4}-\d\d-\d\d  (closed|removed) ", ln) for ln in lines
+    )
+    code, out, _ = run("changes", "--db", str(db), "--format", "json")
+    everything = json.loads(out)
+    some = everything[0]
+    url = next(e["url"] for e in everything if e["project_id"] == some["project_id"])
+    for given in (some["project_id"], url):
+        code, out, _ = run("changes", "--db", str(db), "--project", given, "--format", "json")
+        assert code == 0
+        assert json.loads(out) == [e for e in everything if e["project_id"] == some["project_id"]]
+    code, out, _ = run("changes", "--db", str(db), "--limit", "3", "--format", "json")
+    assert json.loads(out) == everything[-3:]
+    code, out, _ = run("changes", "--db", str(db), "--until", "2000-01-01", "--format", "json")
+    assert json.loads(out) == []
+    code, out, _ = run("changes", "--db", str(db), "--until", "2999-01-01", "--format", "json")
+    assert json.loads(out) == everything
+    code, _, err = run("changes", "--db", str(db), "--until", "soon")
+    assert code == exit_codes.USAGE and "'soon' is not a date like 2026-01-31" in err

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.urls import canonical_key, url_problem
 from pipeline.warehouse.columns import PROJECT_VERSIONS
 from pipeline.warehouse.db import scalar
 
@@ -45,6 +46,22 @@ class Evidence:
         if folder is None:
             raise InputError("the run's archive folder is unknown; pass --archive-dir")
         return folder / str(version["warc_file"])
+
+
+def resolve_project(con: duckdb.DuckDBPyConnection, given: str) -> str:
+    """The project id of ``given``: a project id, or an address the project had (as written,
+    or the same page in another spelling); ``given`` itself when none matches."""
+    if scalar(con, "SELECT count(*) FROM projects WHERE project_id = ?", [given]):
+        return given
+    keys = [given]
+    if url_problem(given) is None:
+        keys.append(canonical_key(given))
+    row = con.execute(
+        "SELECT project_id FROM project_urls WHERE page_key IN (SELECT unnest(?)) "
+        "UNION SELECT project_id FROM projects WHERE url = ? LIMIT 1",
+        [keys, given],
+    ).fetchone()
+    return str(row[0]) if row else given
 
 
 def find_version(

@@ -43,9 +43,15 @@ def changes(
     run_id: int | None = None,
     types: tuple[str, ...] = (),
     cause: str = "site",
+    *,
+    until: date | None = None,
+    project_id: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, object]]:
     """Change events, oldest first; ``old``/``new`` as JSON values. ``cause``: the site's own
-    changes (default), those of a parser or profile change (``extraction``), or ``all``."""
+    changes (default), those of a parser or profile change (``extraction``), or ``all``.
+    ``since``/``until``: days, both included; ``limit``: the latest so many events."""
+    types = tuple(t.lower() for t in types)
     if cause not in CAUSES:
         raise InputError(f"unknown cause {cause!r}; choose from {', '.join(CAUSES)}")
     unknown = sorted(set(types) - set(EVENT_TYPES))
@@ -58,9 +64,15 @@ def changes(
     if since is not None:
         where.append("detected_at >= ?")
         params.append(since)
+    if until is not None:
+        where.append("CAST(detected_at AS DATE) <= ?")
+        params.append(until)
     if run_id is not None:
         where.append("run_id = ?")
         params.append(run_id)
+    if project_id is not None:
+        where.append("project_id = ?")
+        params.append(project_id)
     if types:
         where.append(f"type IN ({', '.join('?' for _ in types)})")
         params.extend(types)
@@ -73,7 +85,8 @@ def changes(
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY run_id, project_id, list_position(?, type), field"
     )
-    cursor = con.execute(sql, [*params, list(EVENT_ORDER)])
+    params.append(list(EVENT_ORDER))
+    cursor = con.execute(sql, params)
     columns = [d[0] for d in cursor.description]
     out = []
     for row in cursor.fetchall():
@@ -82,6 +95,8 @@ def changes(
         event["new"] = _json_value(event["new"])
         event["detected_at"] = event["detected_at"].isoformat()
         out.append(event)
+    if limit is not None:  # the latest events, still shown oldest first
+        return out[len(out) - limit :] if limit else []
     return out
 
 
