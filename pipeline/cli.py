@@ -452,7 +452,7 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
 
 
 @cli.command()
-@click.argument("project_id")
+@click.argument("project_id", metavar="ID|URL")
 @click.option("--version", "version", type=int, help="A version number (default: current).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @db_option
@@ -460,17 +460,27 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
 def show(project_id: str, version: int | None, as_json: bool, db: str | None) -> None:
     """Show a version of a project with its evidence (WARC file, record id, payload digest).
 
+    The first line says whether the project is on the site, closed, or removed (and when).
+    The project is named by its id or by an address it had.
+
     \b
-    Example:
+    Examples:
       pipeline show stiftung-spi.de/projekte/aktionsraummitte --version 1
+      pipeline show https://www.stiftung-spi.de/projekte/aktionsraummitte/
     """
     from pipeline.warehouse import Warehouse
-    from pipeline.warehouse.evidence import find_version
+    from pipeline.warehouse.evidence import find_version, project_state, resolve_project
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        evidence = find_version(warehouse.con, project_id, version)
+        pid = resolve_project(warehouse.con, project_id)
+        evidence = find_version(warehouse.con, pid, version)
+        state = project_state(warehouse.con, pid)
     data = {
+        "state": state.get("state"),
         **evidence.version,
+        "removed_at": state.get("removed_at"),
+        "removed_run_id": state.get("removed_run_id"),
+        "last_seen_at": state.get("last_seen_at"),
         "archive_dir": str(evidence.archive_dir) if evidence.archive_dir else None,
         "fetched_at": evidence.fetched_at,
     }
@@ -478,6 +488,36 @@ def show(project_id: str, version: int | None, as_json: bool, db: str | None) ->
         click.echo(to_json(data))
         return
     render_rows(["field", "value"], list(data.items()), "table")
+
+
+@cli.command()
+@click.argument("project_id", metavar="ID|URL")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def history(project_id: str, fmt: str, db: str | None) -> None:
+    """Print a project's versions and change events in the order they happened.
+
+    \b
+    Example:
+      pipeline history stiftung-spi.de/projekte/aktionsraummitte
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import (
+        HISTORY_COLUMNS,
+        project_history,
+        project_state,
+        resolve_project,
+    )
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        pid = resolve_project(warehouse.con, project_id)
+        entries = project_history(warehouse.con, pid)
+        state = project_state(warehouse.con, pid)
+    rows = [[e[c] for c in HISTORY_COLUMNS] for e in entries]
+    if fmt == "table":
+        click.echo(f"{pid}: {state.get('state')}")
+    render_rows(list(HISTORY_COLUMNS), rows, fmt)
 
 
 @cli.command()

@@ -438,3 +438,48 @@ def test_changes_show_run_and_day_and_filter_by_project_until_limit(db):
     assert json.loads(out) == everything
     code, _, err = run("changes", "--db", str(db), "--until", "soon")
     assert code == exit_codes.USAGE and "'soon' is not a date like 2026-01-31" in err
+
+
+# -- item 16: show says removed and closed plainly; history ------------------------------------
+
+REMOVED = "stiftung-spi.de/service/projekte/detail/kiezdetektive"
+CLOSED = "stiftung-spi.de/service/projekte/detail/pfd-spandau"
+
+
+def test_show_says_a_project_was_removed_and_takes_its_url(db):
+    code, out, _ = run("show", "--db", str(db), REMOVED, "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["state"] == f"removed from the site in run 2 ({shown['removed_at'][:10]})"
+    assert shown["removed_run_id"] == 2
+    url = "https://www.stiftung-spi.de/service/projekte/detail/kiezdetektive/"
+    assert run("show", "--db", str(db), url, "--json") == (0, out, "")
+    code, out, _ = run("show", "--db", str(db), REMOVED)
+    assert out.splitlines()[1].startswith("state ") and "removed from the site in run 2" in out
+
+
+def test_show_says_a_project_is_closed(db):
+    code, out, _ = run("show", "--db", str(db), CLOSED, "--json")
+    assert code == 0
+    assert json.loads(out)["state"] == "closed (completed), still on the site"
+
+
+def test_history_lists_versions_and_events_in_order(db):
+    code, out, _ = run("history", "--db", str(db), CLOSED, "--format", "json")
+    assert code == 0
+    entries = [(e["run_id"], e["entry"], e["field"]) for e in json.loads(out)]
+    assert entries == [
+        (1, "version 1", None),
+        (1, "new", None),
+        (2, "version 2", None),
+        (2, "changed", "period"),
+        (2, "changed", "status"),
+        (2, "changed", "status_raw"),
+        (2, "closed", None),
+    ]
+    code, out, _ = run("history", "--db", str(db), REMOVED)
+    assert re.fullmatch(
+        rf"{REMOVED}: removed from the site in run 2 \(\d{{4}}-\d\d-\d\d\)", out.splitlines()[0]
+    )
+    code, _, err = run("history", "--db", str(db), "nope")
+    assert code == exit_codes.FAILED and err.startswith("error: no project 'nope' in the warehouse")
