@@ -100,7 +100,7 @@ def _db(db: str | None) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
-@click.version_option(package_name="foundation-pipeline")
+@click.version_option(None, "-V", "--version", package_name="foundation-pipeline")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Scrape foundations' project pages into DuckDB with full history.
@@ -126,7 +126,11 @@ def cli(ctx: click.Context) -> None:
 @click.option("--max-pages", type=int, help="Stop after this many pages (default 20000).")
 @click.option("--accept-coverage-drop", is_flag=True, help="Apply a run whose coverage dropped.")
 @click.option("--no-archive", is_flag=True, default=None, help="Do not write WARC files.")
-@click.option("--archive-dir", metavar="DIR", help="Folder for WARC files.")
+@click.option(
+    "--archive-dir",
+    metavar="DIR",
+    help="Folder for WARC files (default: beside --db: warehouse/archive, or <db name>-archive).",
+)
 @click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), help="Log line format.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
@@ -630,7 +634,7 @@ def extract(
 
 @archive.command()
 @click.argument("run_id", type=int)
-@click.option("--out", metavar="FILE", help="WACZ file (default: <run's WARC name>.wacz).")
+@click.option("--out", metavar="FILE", help="WACZ file (default: run<RUN_ID>.wacz here).")
 @db_option
 @handle_errors
 def pack(run_id: int, out: str | None, db: str | None) -> None:

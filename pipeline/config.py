@@ -141,7 +141,13 @@ OPTIONS: tuple[Option, ...] = (
         "off|audited",
     ),
     Option("archive", True, _bool, "write WARC files of every fetch", "bool"),
-    Option("archive_dir", "warehouse/archive", _str, "folder for WARC files", "path"),
+    Option(
+        "archive_dir",
+        None,
+        _str,
+        "folder for WARC files (default: beside the warehouse, see archive_beside)",
+        "path",
+    ),
     Option("log_format", "text", _log_format, "log lines as text or json", "text|json"),
     Option("user_agent", USER_AGENT, _str, "User-Agent sent to sites: say who runs the crawl"),
     Option("duckdb_memory", "64MB", _memory, "DuckDB memory limit while a crawl runs", "size"),
@@ -177,6 +183,15 @@ class Effective:
             parsed[name] = _parse(BY_NAME[name], raw, "code")
             sources[name] = "code"
         return Effective(parsed, sources, self.config_file)
+
+
+def archive_beside(db: str | Path) -> Path:
+    """The archive folder of a warehouse when ``archive_dir`` is not set: beside the database
+    file, so two warehouses never mix their WARC files. ``warehouse/projects.duckdb`` keeps
+    ``warehouse/archive``; ``x/other.duckdb`` gets ``x/other-archive``."""
+    path = Path(db)
+    name = "archive" if path.name == "projects.duckdb" else f"{path.stem}-archive"
+    return path.parent / name
 
 
 def _parse(option: Option, raw: Any, source: str) -> Any:

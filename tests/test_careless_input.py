@@ -483,3 +483,35 @@ def test_history_lists_versions_and_events_in_order(db):
     )
     code, _, err = run("history", "--db", str(db), "nope")
     assert code == exit_codes.FAILED and err.startswith("error: no project 'nope' in the warehouse")
+
+
+# -- item 17: smaller points -------------------------------------------------------------------
+
+
+def test_the_archive_goes_beside_the_warehouse_not_into_the_cwd(tmp_path, monkeypatch):
+    from pipeline import config
+    from pipeline.options import run_options
+    from tests.spi import SPI
+
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    target = tmp_path / "store" / "other.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        code, _, err = run(
+            "crawl", "--base-url", site.url, "--db", str(target), "--delay", "0", "-q"
+        )
+    assert code == 0, err
+    assert list(elsewhere.iterdir()) == []
+    assert any((tmp_path / "store" / "other-archive").glob("*.warc.gz"))
+    default = run_options(config.defaults(), SPI).archive_dir
+    assert default == Path("warehouse") / "archive"
+    chosen = run_options(config.defaults(archive_dir="/srv/warc"), SPI).archive_dir
+    assert chosen == Path("/srv/warc")
+
+
+def test_short_version_flag_and_pack_help_name_the_truth():
+    code, out, _ = run("-V")
+    assert code == 0 and out.startswith("cli, version ")  # CliRunner names the program "cli"
+    code, out, _ = run("archive", "pack", "--help")
+    assert "WACZ file (default: run<RUN_ID>.wacz here)." in " ".join(out.split())
