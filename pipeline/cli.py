@@ -180,6 +180,8 @@ def crawl(
         config_path,
     )
     logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
+    if config.placeholder_agent(settings):
+        logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)
     profile = select_profile(settings, profile_file)
     options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
@@ -451,7 +453,7 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
     from pipeline.warehouse.queries import runs as list_runs
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        table = list_runs(warehouse.con, limit)
+        table = list_runs(warehouse.con, limit, exact=fmt != "table")
     render_rows(table.columns, table.rows, fmt)
 
 

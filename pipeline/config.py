@@ -185,6 +185,18 @@ class Effective:
         return Effective(parsed, sources, self.config_file)
 
 
+PLACEHOLDER_AGENT = (
+    "the User-Agent is the default one, which names this software's page, not you: set "
+    "user_agent (pipeline.toml or $PIPELINE_USER_AGENT) to say who runs the crawl and how a "
+    'site can reach you, e.g. "my-archive/1.0 (+https://example.org/contact; team@example.org)"'
+)
+
+
+def placeholder_agent(effective: Effective) -> bool:
+    """Whether the crawl would send the default User-Agent (no contact of the operator)."""
+    return bool(effective.sources.get("user_agent") == "default")
+
+
 def archive_beside(db: str | Path) -> Path:
     """The archive folder of a warehouse when ``archive_dir`` is not set: beside the database
     file, so two warehouses never mix their WARC files. ``warehouse/projects.duckdb`` keeps

@@ -515,3 +515,24 @@ def test_short_version_flag_and_pack_help_name_the_truth():
     assert code == 0 and out.startswith("cli, version ")  # CliRunner names the program "cli"
     code, out, _ = run("archive", "pack", "--help")
     assert "WACZ file (default: run<RUN_ID>.wacz here)." in " ".join(out.split())
+
+
+def test_runs_json_times_carry_their_offset(db):
+    code, out, _ = run("runs", "--db", str(db), "--format", "json")
+    assert code == 0
+    for started in (r["started"] for r in json.loads(out)):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d", started)
+    code, out, _ = run("runs", "--db", str(db))
+    assert re.search(r"  \d{4}-\d\d-\d\d \d\d:\d\d  ", out)  # a table keeps minutes
+
+
+def test_the_default_user_agent_is_warned_about_until_one_is_set(tmp_path, monkeypatch):
+    from pipeline.config import PLACEHOLDER_AGENT
+
+    with FixtureSite(SITE / "v1") as site:
+        args = ["crawl", "--base-url", site.url, "--delay", "0", "--no-archive", "-q"]
+        code, _, err = run(*args, "--db", str(tmp_path / "a.duckdb"))
+        assert code == 0 and f"WARNING {PLACEHOLDER_AGENT}" in err
+        monkeypatch.setenv("PIPELINE_USER_AGENT", "tester/1.0 (+mailto:t@example.org)")
+        code, _, err = run(*args, "--db", str(tmp_path / "b.duckdb"))
+        assert code == 0 and "User-Agent" not in err

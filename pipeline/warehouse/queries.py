@@ -100,9 +100,12 @@ def changes(
     return out
 
 
-def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
+def runs(con: duckdb.DuckDBPyConnection, limit: int = 20, exact: bool = False) -> Table:
+    """Recent runs, newest first; ``exact``: ``started`` as a timestamp with its UTC offset
+    (for JSON and CSV), else as minutes for a table."""
+    started = "started_at" if exact else "strftime(started_at, '%Y-%m-%d %H:%M')"
     cursor = con.execute(
-        "SELECT run_id, site, strftime(started_at, '%Y-%m-%d %H:%M') AS started, "
+        f"SELECT run_id, site, {started} AS started, "
         "round(duration_s, 1) AS seconds, status, complete, pages, fetched, "
         "unchanged + not_modified AS unchanged, failed, projects, quarantined, "
         "(SELECT string_agg(key || ' ' || value, ', ' ORDER BY key) FROM json_each(events)) "
