@@ -457,6 +457,28 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
     render_rows(table.columns, table.rows, fmt)
 
 
+@cli.command(name="quarantine")
+@click.option("--run", "run_id", type=int, help="This run's (default: the latest with any).")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def show_quarantine(run_id: int | None, limit: int, fmt: str, db: str | None) -> None:
+    """List the pages a run quarantined (project pages that gave no valid record) and why.
+
+    \b
+    Examples:
+      pipeline quarantine
+      pipeline quarantine --run 12 --format json
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import quarantine
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        table = quarantine(warehouse.con, run_id, limit)
+    render_rows(table.columns, table.rows, fmt)
+
+
 @cli.command()
 @click.argument("project_id", metavar="ID|URL")
 @click.option("--version", "version", type=int, help="A version number (default: current).")

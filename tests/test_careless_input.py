@@ -536,3 +536,22 @@ def test_the_default_user_agent_is_warned_about_until_one_is_set(tmp_path, monke
         monkeypatch.setenv("PIPELINE_USER_AGENT", "tester/1.0 (+mailto:t@example.org)")
         code, _, err = run(*args, "--db", str(tmp_path / "b.duckdb"))
         assert code == 0 and "User-Agent" not in err
+
+
+def test_quarantine_lists_invalid_pages_and_why(tmp_path):
+    from pipeline.fixture_server import Reply
+
+    target = tmp_path / "q.duckdb"
+    path = "/projekte/aktionsraummitte/"
+    with FixtureSite(SITE / "v1") as site:
+        html = (SITE / "v1" / path.strip("/") / "index.html").read_text(encoding="utf-8")
+        broken = html.replace("01.02.2014 bis 31.12.2017", "01.02.2018 bis 31.12.2014").encode()
+        site.override(path, lambda r: Reply(200, broken))
+        crawl_into(site.url, target)
+    code, out, _ = run("quarantine", "--db", str(target), "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["run_id"] == 1 and row["url"].endswith(path.rstrip("/"))
+    assert "after its end" in row["reasons"]
+    code, out, _ = run("quarantine", "--db", str(target), "--run", "2", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])

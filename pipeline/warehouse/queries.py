@@ -149,6 +149,22 @@ def _statements(sql: str) -> list[duckdb.Statement]:
     return statements
 
 
+def quarantine(con: duckdb.DuckDBPyConnection, run_id: int | None = None, limit: int = 50) -> Table:
+    """Pages parsed as project pages that gave no valid record, and why: by default those of
+    the latest run that quarantined any."""
+    where = (
+        "run_id = ?" if run_id is not None else ("run_id = (SELECT max(run_id) FROM quarantine)")
+    )
+    params: list[object] = [run_id] if run_id is not None else []
+    cursor = con.execute(
+        "SELECT run_id, url, array_to_string(reasons, '; ') AS reasons, "
+        "array_to_string(warnings, '; ') AS warnings, fetched_at FROM quarantine "
+        f"WHERE {where} ORDER BY url LIMIT ?",
+        [*params, limit],
+    )
+    return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
 def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
     """Run statements that read and return the last one's rows (see READ_STATEMENTS)."""
     cursor = None
