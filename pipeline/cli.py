@@ -87,6 +87,14 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _log_level(name: str | None, verbose: bool, quiet: bool) -> int:
+    if name is not None:
+        return int(logging.getLevelName(name.upper()))
+    if verbose:
+        return logging.DEBUG
+    return logging.WARNING if quiet else logging.INFO
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
@@ -135,6 +143,12 @@ def cli(ctx: click.Context) -> None:
 @click.option("--log-format", type=click.Choice(["text", "json"]), help="Log line format.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors and the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Debug log lines too (--log-level debug).")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    help="Lowest level logged (default info; warning with --quiet).",
+)
 @handle_errors
 def crawl(
     site: str | None,
@@ -151,6 +165,8 @@ def crawl(
     log_format: str | None,
     as_json: bool,
     quiet: bool,
+    verbose: bool,
+    log_level: str | None,
 ) -> None:
     """Crawl a site, parse and validate its project pages, load them and detect changes.
 
@@ -163,8 +179,9 @@ def crawl(
     Example (cron, 02:30 every night):
       30 2 * * *  cd /srv/projects && pipeline crawl --quiet --log-format json
     """
+    level = _log_level(log_level, verbose, quiet)
     if log_format is not None:  # JSON from the first line, even for a bad option value
-        logs.configure(log_format, logging.WARNING if quiet else logging.INFO)
+        logs.configure(log_format, level)
     settings = config.load(
         {
             "site": site,
@@ -179,7 +196,7 @@ def crawl(
         },
         config_path,
     )
-    logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
+    logs.configure(settings["log_format"], level)
     if config.placeholder_agent(settings):
         logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)
     profile = select_profile(settings, profile_file)

@@ -555,3 +555,22 @@ def test_quarantine_lists_invalid_pages_and_why(tmp_path):
     assert "after its end" in row["reasons"]
     code, out, _ = run("quarantine", "--db", str(target), "--run", "2", "--format", "json")
     assert (code, json.loads(out)) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("flags", "progress", "debug"),
+    [([], True, False), (["-q"], False, False), (["-v"], True, True),
+     (["--log-level", "ERROR"], False, False), (["--log-level", "debug"], True, True)],
+)  # fmt: skip
+def test_log_level_and_verbose(tmp_path, flags, progress, debug):
+    target = tmp_path / "p.duckdb"
+    with FixtureSite(SITE / "v1") as site:
+        code, _, err = run(
+            "crawl", "--base-url", site.url, "--db", str(target), "--delay", "0",
+            "--no-archive", "--log-format", "json", *flags,
+        )  # fmt: skip
+    assert code == 0
+    levels = {str(line["level"]) for line in _json_lines(err)}
+    assert ("info" in levels) == progress
+    assert ("debug" in levels) == debug
+    assert ("warning" in levels) == ("ERROR" not in flags)  # the default User-Agent
