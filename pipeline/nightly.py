@@ -164,7 +164,7 @@ async def run_crawl_async(
             except BaseException as exc:
                 if archive is not None:
                     with contextlib.suppress(OSError):
-                        archive.close()
+                        archive.discard_if_empty()
                 if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
                     loader.abort("interrupted (Ctrl-C or a signal); nothing of it was applied")
                 else:

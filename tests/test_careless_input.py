@@ -574,3 +574,26 @@ def test_log_level_and_verbose(tmp_path, flags, progress, debug):
     assert ("info" in levels) == progress
     assert ("debug" in levels) == debug
     assert ("warning" in levels) == ("ERROR" not in flags)  # the default User-Agent
+
+
+def test_a_run_that_fails_before_any_page_leaves_no_warcinfo_only_warc(tmp_path, monkeypatch):
+    import pipeline.nightly
+
+    async def failing(self: object) -> object:
+        raise OSError(28, "No space left on device")
+        yield  # an async generator, as Crawl.pages is
+
+    monkeypatch.setattr(pipeline.nightly.Crawl, "pages", failing)
+    target, archive = tmp_path / "p.duckdb", tmp_path / "warc"
+    with FixtureSite(SITE / "v1") as site:
+        code, out, err = run(
+            "crawl", "--base-url", site.url, "--db", str(target), "--archive-dir", str(archive),
+            "--delay", "0", "-q",
+        )  # fmt: skip
+    assert (code, out) == (exit_codes.FAILED, "")
+    assert err.endswith(
+        "error: [Errno 28] No space left on device; the run failed and nothing of it was applied\n"
+    )
+    assert list(archive.iterdir()) == []
+    with duckdb.connect(str(target), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
