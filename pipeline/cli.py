@@ -197,8 +197,6 @@ def crawl(
         config_path,
     )
     logs.configure(settings["log_format"], level)
-    if config.placeholder_agent(settings):
-        logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)
     profile = select_profile(settings, profile_file)
     options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
@@ -207,6 +205,8 @@ def crawl(
         except OSError as exc:  # raised before the run's load committed
             _fail(f"{exc}; the run failed and nothing of it was applied", exit_codes.FAILED)
             return
+    if config.placeholder_agent(settings):  # after the run: a refused option says only that
+        logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)
     try:
         if as_json:
             click.echo(to_json(report.as_dict()))
