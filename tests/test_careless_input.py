@@ -597,3 +597,12 @@ def test_a_run_that_fails_before_any_page_leaves_no_warcinfo_only_warc(tmp_path,
     assert list(archive.iterdir()) == []
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+
+
+def test_shell_completion_is_documented_and_works():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_PIPELINE_COMPLETE=bash_source pipeline)"' in readme
+    result = CliRunner().invoke(
+        cli, [], env={"_PIPELINE_COMPLETE": "bash_source"}, prog_name="pipeline"
+    )
+    assert result.exit_code == 0 and "_pipeline_completion()" in result.output
