@@ -79,10 +79,7 @@ def handle_errors(func: F) -> F:
         except OSError as exc:  # disk full, permissions: say which file, no traceback
             _fail(str(exc), exit_codes.FAILED)
         except KeyboardInterrupt:
-            _fail(
-                "interrupted: the run is recorded as interrupted and nothing of it was applied",
-                exit_codes.INTERRUPTED,
-            )
+            _fail("interrupted", exit_codes.INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
 
@@ -204,6 +201,12 @@ def crawl(
             report = run_crawl(options, progress)
         except OSError as exc:  # raised before the run's load committed
             _fail(f"{exc}; the run failed and nothing of it was applied", exit_codes.FAILED)
+            return
+        except KeyboardInterrupt:
+            _fail(
+                "interrupted: the run is recorded as interrupted and nothing of it was applied",
+                exit_codes.INTERRUPTED,
+            )
             return
     if config.placeholder_agent(settings):  # after the run: a refused option says only that
         logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)

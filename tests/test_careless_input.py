@@ -606,3 +606,14 @@ def test_shell_completion_is_documented_and_works():
         cli, [], env={"_PIPELINE_COMPLETE": "bash_source"}, prog_name="pipeline"
     )
     assert result.exit_code == 0 and "_pipeline_completion()" in result.output
+
+
+def test_ctrl_c_outside_a_crawl_claims_no_run(db, monkeypatch):
+    import pipeline.warehouse.queries
+
+    def interrupted(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.warehouse.queries, "query", interrupted)
+    code, out, err = run("query", "--db", str(db), "SELECT 1")
+    assert (code, out, err) == (exit_codes.INTERRUPTED, "", "error: interrupted\n")
