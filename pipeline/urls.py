@@ -45,8 +45,8 @@ def ascii_host(host: str) -> str:
     """Host lowercased, without a trailing dot, an internationalized name in its IDNA (punycode)
     form (``Bücher.de.`` -> ``xn--bcher-kva.de``), an IPv6 address in brackets again."""
     host = host.lower().rstrip(".")
-    if not host.isascii():
-        return _idna(host)
+    if not host.isascii():  # a dot-like character (U+2024) can map to a trailing dot
+        return _idna(host).rstrip(".")
     return f"[{host}]" if ":" in host else host
 
 
