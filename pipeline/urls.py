@@ -152,7 +152,8 @@ def _port(parts: SplitResult, scheme: str) -> str:
     try:
         port = parts.port
     except ValueError:
-        return ":" + parts.netloc.rpartition(":")[2]
+        written = parts.netloc.rpartition(":")[2]
+        return f":{written}" if written else ""  # an empty port is none
     return "" if port is None or port == _DEFAULT_PORTS.get(scheme.lower()) else f":{port}"
 
 
