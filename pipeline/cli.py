@@ -7,9 +7,11 @@ an exit code (see ``exit_codes``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -25,10 +27,16 @@ from pipeline.cli_output import (
     change_lines,
     proposal_lines,
     render_rows,
+    summary_json,
     summary_lines,
     to_json,
 )
-from pipeline.errors import ConfigError, PipelineError, WarehouseLockedError
+from pipeline.errors import (
+    ConfigError,
+    NotAWarehouseError,
+    PipelineError,
+    WarehouseLockedError,
+)
 from pipeline.nightly import run_crawl
 from pipeline.options import catalog, crawl_settings, duckdb_limits, run_options, select_profile
 from pipeline.profiles import load_profile, survey
@@ -39,8 +47,19 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
+    if logs.json_mode():  # --log-format json: every line JSON, failures as level error
+        click.echo(logs.json_line(logging.ERROR, message, exit_code=code), err=True)
+    else:
+        click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def _output_closed(done: str, code: int = exit_codes.FAILED) -> None:
+    """stdout's reader went away (``pipeline crawl | head -1``): say so on stderr, truthfully."""
+    with contextlib.suppress(OSError, ValueError):  # no more writes to the closed pipe at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    _fail(f"the output was cut short: its reader closed the pipe; {done}", code)
 
 
 def handle_errors(func: F) -> F:
@@ -52,19 +71,26 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except WarehouseLockedError as exc:
             _fail(str(exc), exit_codes.LOCKED)
-        except ConfigError as exc:
+        except (ConfigError, NotAWarehouseError) as exc:
             _fail(str(exc), exit_codes.USAGE)
         except PipelineError as exc:
             _fail(str(exc), exit_codes.FAILED)
+        except BrokenPipeError:
+            _output_closed("the command's own work is done")
         except OSError as exc:  # disk full, permissions: say which file, no traceback
-            _fail(f"{exc}; nothing of the run was applied", exit_codes.FAILED)
+            _fail(str(exc), exit_codes.FAILED)
         except KeyboardInterrupt:
-            _fail(
-                "interrupted: the run is recorded as interrupted and nothing of it was applied",
-                exit_codes.INTERRUPTED,
-            )
+            _fail("interrupted", exit_codes.INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _log_level(name: str | None, verbose: bool, quiet: bool) -> int:
+    if name is not None:
+        return int(logging.getLevelName(name.upper()))
+    if verbose:
+        return logging.DEBUG
+    return logging.WARNING if quiet else logging.INFO
 
 
 def db_option(func: F) -> F:
@@ -80,7 +106,7 @@ def _db(db: str | None) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
-@click.version_option(package_name="foundation-pipeline")
+@click.version_option(None, "-V", "--version", package_name="foundation-pipeline")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Scrape foundations' project pages into DuckDB with full history.
@@ -106,13 +132,23 @@ def cli(ctx: click.Context) -> None:
 @click.option("--max-pages", type=int, help="Stop after this many pages (default 20000).")
 @click.option("--accept-coverage-drop", is_flag=True, help="Apply a run whose coverage dropped.")
 @click.option("--no-archive", is_flag=True, default=None, help="Do not write WARC files.")
-@click.option("--archive-dir", metavar="DIR", help="Folder for WARC files.")
+@click.option(
+    "--archive-dir",
+    metavar="DIR",
+    help="Folder for WARC files (default: beside --db: warehouse/archive, or <db name>-archive).",
+)
 @click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), help="Log line format.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only errors and the summary.")
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site profile at once.")
 @click.option("--shard", metavar="I/N", help="Only the sites in shard I (0..N-1) of N.")
+@click.option("--verbose", "-v", is_flag=True, help="Debug log lines too (--log-level debug).")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    help="Lowest level logged (default info; warning with --quiet).",
+)
 @handle_errors
 def crawl(
     site: str | None,
@@ -129,6 +165,8 @@ def crawl(
     log_format: str | None,
     as_json: bool,
     quiet: bool,
+    verbose: bool,
+    log_level: str | None,
     all_sites: bool = False,
     shard: str | None = None,
 ) -> None:
@@ -149,6 +187,9 @@ def crawl(
     Example (cron, 02:30 every night):
       30 2 * * *  cd /srv/projects && pipeline crawl --quiet --log-format json
     """
+    level = _log_level(log_level, verbose, quiet)
+    if log_format is not None:  # JSON from the first line, even for a bad option value
+        logs.configure(log_format, level)
     settings = config.load(
         {
             "site": site,
@@ -163,7 +204,7 @@ def crawl(
         },
         config_path,
     )
-    logs.configure(settings["log_format"], logging.WARNING if quiet else logging.INFO)
+    logs.configure(settings["log_format"], level)
     if wants_many(site, all_sites, shard):
         multi_site = None if all_sites else site
         sys.exit(
@@ -174,12 +215,30 @@ def crawl(
     profile = select_profile(settings, profile_file)
     options = run_options(settings, profile, accept_coverage_drop=accept_coverage_drop)
     with LiveProgress(enabled=not quiet) as progress:
-        report = run_crawl(options, progress)
-    if as_json:
-        click.echo(to_json(report.as_dict()))
-    else:
-        for line in summary_lines(report):
-            click.echo(line)
+        try:
+            report = run_crawl(options, progress)
+        except OSError as exc:  # raised before the run's load committed
+            _fail(f"{exc}; the run failed and nothing of it was applied", exit_codes.FAILED)
+            return
+        except KeyboardInterrupt:
+            _fail(
+                "interrupted: the run is recorded as interrupted and nothing of it was applied",
+                exit_codes.INTERRUPTED,
+            )
+            return
+    if config.placeholder_agent(settings):  # after the run: a refused option says only that
+        logging.getLogger("pipeline").warning(config.PLACEHOLDER_AGENT)
+    try:
+        if as_json:
+            click.echo(to_json(report.as_dict()))
+        elif logs.json_mode():
+            click.echo(summary_json(report))
+        else:
+            for line in summary_lines(report):
+                click.echo(line)
+    except BrokenPipeError:
+        done = f"run {report.run_id} is recorded ({report.load.status}); see `pipeline runs`"
+        _output_closed(done, report.exit_code)
     sys.exit(report.exit_code)
 
 
@@ -258,45 +317,75 @@ def _since(value: str | None) -> date | None:
         ) from None
 
 
+def _day(value: str | None, option: str) -> date | None:
+    try:
+        return _since(value)
+    except click.BadParameter:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-01-31", param_hint=option
+        ) from None
+
+
 @cli.command()
 @click.option("--since", metavar="DATE", help="Only changes detected on or after this day.")
+@click.option("--until", metavar="DATE", help="Only changes detected on or before this day.")
 @click.option("--run", "run_id", type=int, help="Only changes of this run.")
+@click.option("--project", metavar="ID|URL", help="Only changes of this project.")
 @click.option("--type", "types", metavar="TYPES", help="Comma-separated: new,changed,closed,...")
 @click.option(
     "--cause",
-    type=click.Choice(["site", "extraction", "all"]),
+    type=click.Choice(["site", "extraction", "all"], case_sensitive=False),
     default="site",
     show_default=True,
     help="The site's changes, those of a parser or profile change, or all.",
 )
+@click.option("--limit", type=click.IntRange(min=0), help="Only the latest N changes.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
 def changes(
     since: str | None,
+    until: str | None,
     run_id: int | None,
+    project: str | None,
     types: str | None,
     cause: str,
+    limit: int | None,
     fmt: str,
     db: str | None,
 ) -> None:
     """List change events: new, changed (per field), closed, reopened, removed, reappeared, moved.
 
+    Each line starts with the run and the day the change was detected.
+
     \b
     Examples:
       pipeline changes --since 2026-11-01 --type closed,removed
+      pipeline changes --project stiftung-spi.de/projekte/aktionsraummitte --limit 10
       pipeline changes --run 12 --format json > changes.json
     """
     from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import resolve_project
     from pipeline.warehouse.queries import changes as list_changes
 
     if since is not None and run_id is not None:
         raise click.UsageError("give --since or --run, not both")
     wanted = tuple(t.strip() for t in types.split(",") if t.strip()) if types else ()
+    first, last = _day(since, "--since"), _day(until, "--until")
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        events = list_changes(warehouse.con, _since(since), run_id, wanted, cause)
+        project_id = resolve_project(warehouse.con, project) if project else None
+        events = list_changes(
+            warehouse.con,
+            first,
+            run_id,
+            wanted,
+            cause.lower(),
+            until=last,
+            project_id=project_id,
+            limit=limit,
+        )
     if fmt == "table":
-        for line in change_lines(events):
+        for line in change_lines(events, when=True):
             click.echo(line)
         click.echo(f"{len(events)} change(s)", err=True)
         return
@@ -338,29 +427,56 @@ def export(fmt: str, out: str, history: bool, db: str | None) -> None:
     click.echo(f"wrote {count} row(s) to {out}")
 
 
+def _query_sql(sql: str | None, file: str | None, name: str | None) -> str:
+    from pipeline.warehouse.queries import bundled_query
+
+    given = [g for g in (sql, file, name) if g is not None]
+    if len(given) != 1:
+        raise click.UsageError("give the SQL, -f FILE (or - for stdin), or --name; exactly one")
+    if name is not None:
+        return bundled_query(name)
+    if sql == "-" or file == "-":
+        return sys.stdin.read()
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {file}: {exc}", param_hint="-f") from None
+    return str(sql)
+
+
 @cli.command()
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the SQL from FILE (- for stdin).")
+@click.option("--name", metavar="NAME", help="A bundled query by name (see warehouse/queries).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
-def query(sql: str, fmt: str, db: str | None) -> None:
-    """Run SQL on a read-only connection to the warehouse.
+def query(sql: str | None, file: str | None, name: str | None, fmt: str, db: str | None) -> None:
+    """Run SQL that reads on a read-only connection to the warehouse.
+
+    Only statements that read run: SELECT (WITH, FROM, TABLE, VALUES, DESCRIBE, SHOW,
+    SUMMARIZE), EXPLAIN, PRAGMA and CALL; the connection has no access to other files,
+    databases, extensions or the network. Anything else is refused, saying why.
 
     \b
     Examples:
       pipeline query "SELECT division, active FROM projects_by_division"
       pipeline query "SELECT * FROM recent_changes" --format csv > changes.csv
+      pipeline query -f report.sql        (or - to read stdin)
+      pipeline query --name top_funders
     """
     from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import query as run_query
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
-        table = run_query(warehouse.con, sql)
+    text = _query_sql(sql, file, name)
+    with Warehouse.open(_db(db), read_only=True, sandboxed=True) as warehouse:
+        table = run_query(warehouse.con, text)
     render_rows(table.columns, table.rows, fmt)
 
 
 @cli.command()
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @db_option
 @handle_errors
@@ -375,12 +491,34 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
     from pipeline.warehouse.queries import runs as list_runs
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        table = list_runs(warehouse.con, limit)
+        table = list_runs(warehouse.con, limit, exact=fmt != "table")
+    render_rows(table.columns, table.rows, fmt)
+
+
+@cli.command(name="quarantine")
+@click.option("--run", "run_id", type=int, help="This run's (default: the latest with any).")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def show_quarantine(run_id: int | None, limit: int, fmt: str, db: str | None) -> None:
+    """List the pages a run quarantined (project pages that gave no valid record) and why.
+
+    \b
+    Examples:
+      pipeline quarantine
+      pipeline quarantine --run 12 --format json
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.queries import quarantine
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        table = quarantine(warehouse.con, run_id, limit)
     render_rows(table.columns, table.rows, fmt)
 
 
 @cli.command()
-@click.argument("project_id")
+@click.argument("project_id", metavar="ID|URL")
 @click.option("--version", "version", type=int, help="A version number (default: current).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @db_option
@@ -388,17 +526,27 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
 def show(project_id: str, version: int | None, as_json: bool, db: str | None) -> None:
     """Show a version of a project with its evidence (WARC file, record id, payload digest).
 
+    The first line says whether the project is on the site, closed, or removed (and when).
+    The project is named by its id or by an address it had.
+
     \b
-    Example:
+    Examples:
       pipeline show stiftung-spi.de/projekte/aktionsraummitte --version 1
+      pipeline show https://www.stiftung-spi.de/projekte/aktionsraummitte/
     """
     from pipeline.warehouse import Warehouse
-    from pipeline.warehouse.evidence import find_version
+    from pipeline.warehouse.evidence import find_version, project_state, resolve_project
 
     with Warehouse.open(_db(db), read_only=True) as warehouse:
-        evidence = find_version(warehouse.con, project_id, version)
+        pid = resolve_project(warehouse.con, project_id)
+        evidence = find_version(warehouse.con, pid, version)
+        state = project_state(warehouse.con, pid)
     data = {
+        "state": state.get("state"),
         **evidence.version,
+        "removed_at": state.get("removed_at"),
+        "removed_run_id": state.get("removed_run_id"),
+        "last_seen_at": state.get("last_seen_at"),
         "archive_dir": str(evidence.archive_dir) if evidence.archive_dir else None,
         "fetched_at": evidence.fetched_at,
     }
@@ -406,6 +554,36 @@ def show(project_id: str, version: int | None, as_json: bool, db: str | None) ->
         click.echo(to_json(data))
         return
     render_rows(["field", "value"], list(data.items()), "table")
+
+
+@cli.command()
+@click.argument("project_id", metavar="ID|URL")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@db_option
+@handle_errors
+def history(project_id: str, fmt: str, db: str | None) -> None:
+    """Print a project's versions and change events in the order they happened.
+
+    \b
+    Example:
+      pipeline history stiftung-spi.de/projekte/aktionsraummitte
+    """
+    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.evidence import (
+        HISTORY_COLUMNS,
+        project_history,
+        project_state,
+        resolve_project,
+    )
+
+    with Warehouse.open(_db(db), read_only=True) as warehouse:
+        pid = resolve_project(warehouse.con, project_id)
+        entries = project_history(warehouse.con, pid)
+        state = project_state(warehouse.con, pid)
+    rows = [[e[c] for c in HISTORY_COLUMNS] for e in entries]
+    if fmt == "table":
+        click.echo(f"{pid}: {state.get('state')}")
+    render_rows(list(HISTORY_COLUMNS), rows, fmt)
 
 
 @cli.command()
@@ -518,7 +696,7 @@ def extract(
 
 @archive.command()
 @click.argument("run_id", type=int)
-@click.option("--out", metavar="FILE", help="WACZ file (default: <run's WARC name>.wacz).")
+@click.option("--out", metavar="FILE", help="WACZ file (default: run<RUN_ID>.wacz here).")
 @db_option
 @handle_errors
 def pack(run_id: int, out: str | None, db: str | None) -> None:

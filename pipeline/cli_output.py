@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 import logging
+import math
 import os
+import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as daytime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from pipeline import logs
 from pipeline.nightly import Progress as RunProgress
 from pipeline.nightly import RunReport
 
@@ -27,18 +36,58 @@ if TYPE_CHECKING:
 log = logging.getLogger("pipeline")
 
 
+def _duration(value: timedelta) -> str:
+    """An INTERVAL as ISO 8601: ``P1DT2H3M4.5S``, negative as ``-P...``."""
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    micros = value.seconds * 1_000_000 + value.microseconds
+    hours, rest = divmod(micros, 3_600_000_000)
+    minutes, rest = divmod(rest, 60_000_000)
+    seconds = f"{rest / 1_000_000:f}".rstrip("0").rstrip(".")
+    time_part = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n) + (
+        f"{seconds}S" if rest else ""
+    )
+    days = f"{value.days}D" if value.days or not time_part else ""
+    return f"{sign}P{days}" + (f"T{time_part}" if time_part else "")
+
+
+def _number(value: Decimal) -> int | float | str:
+    """A DECIMAL as a JSON number when a double holds it exactly, else as its exact text."""
+    if not value.is_finite():
+        return str(value)
+    as_float = float(value)
+    if Decimal(repr(as_float)) == value:
+        return int(value) if value == value.to_integral_value() else as_float
+    return str(value)
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """Any value DuckDB returns as something strict JSON holds: dates, times and UUIDs as ISO
+    text, INTERVAL as an ISO 8601 duration, BLOB as base64, DECIMAL as a number (or its text
+    when a double cannot hold it), NaN and infinities as null, map keys as text."""
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime | date | daytime):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return _duration(value)
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+        return {k if isinstance(k, str) else _cell(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
-    return value
+    return str(value)
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, indent=2)
+    return json.dumps(_plain(value), ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def _cell(value: Any) -> str:
@@ -58,6 +107,51 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, width=width)
 
 
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with two spaces, no box drawing and no cut: for pipes and files."""
+    cells = [[c.replace("\n", " ") for c in row] for row in [list(columns), *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+def record_blocks(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
+    """Rows too wide for the terminal, one block per row (``name  value`` lines, long values
+    wrapped), as psql's expanded display does."""
+    label = min(max(len(c) for c in columns), width // 3)
+    room = max(width - label - 2, 10)
+    lines: list[str] = []
+    for number, row in enumerate(rows, 1):
+        lines.append(f"-[ row {number} ]".ljust(width, "-"))
+        for name, value in zip(columns, row, strict=True):
+            wrapped = textwrap.wrap(value.replace("\n", " "), room, break_long_words=True) or [""]
+            lines.append(f"{name[:label].ljust(label)}  {wrapped[0]}".rstrip())
+            lines += [f"{'':{label}}  {part}" for part in wrapped[1:]]
+    return "\n".join(lines)
+
+
+def table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None) -> str:
+    """A table as text: plain when ``width`` is None (not a terminal), else drawn to fit
+    ``width`` columns, long cells and headers folded onto more lines rather than cut."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    if width is None:
+        return plain_table(columns, cells)
+    if sum(len(name) + 3 for name in columns) + 1 > width:  # headers alone do not fit
+        return record_blocks(columns, cells, width)
+    table = RichTable(show_lines=False, header_style="bold", box=box.SQUARE)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
+    out = Console(
+        file=io.StringIO(), width=width, no_color=True, highlight=False, color_system=None
+    )
+    out.print(table)
+    return str(out.file.getvalue()).rstrip("\n")  # type: ignore[attr-defined]
+
+
 def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
     if fmt == "json":
         click.echo(to_json([dict(zip(columns, row, strict=True)) for row in rows]))
@@ -68,12 +162,9 @@ def render_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         writer.writerows([[_cell(v) for v in row] for row in rows])
         click.echo(buffer.getvalue(), nl=False)
     else:
-        table = RichTable(*columns, show_lines=False, header_style="bold")
-        for row in rows:
-            table.add_row(*[_cell(v) for v in row])
-        out = console()
-        out.print(table)
-        out.print(f"{len(rows)} row(s)", style="dim")
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        click.echo(table_text(columns, rows, width))
+        click.echo(f"{len(rows)} row(s)")
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -89,21 +180,23 @@ def _field_diffs(field: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
     return [(field, old, new)]
 
 
-def change_lines(events: Sequence[dict[str, Any]]) -> list[str]:
-    """Human lines for change events, grouped as the archivist reads them."""
+def change_lines(events: Sequence[dict[str, Any]], when: bool = False) -> list[str]:
+    """Human lines for change events, grouped as the archivist reads them; with ``when``,
+    each line starts with the run and the day it was detected."""
     lines = []
     for event in events:
         kind, pid = event["type"], event["project_id"]
+        lead = f"  run {event['run_id']:<4} {str(event['detected_at'])[:10]}" if when else ""
         if kind == "changed":
             for name, old, new in _field_diffs(event["field"], event["old"], event["new"]):
-                lines.append(f"  changed   {pid}  {name}: {_short(old)} -> {_short(new)}")
+                lines.append(f"{lead}  changed   {pid}  {name}: {_short(old)} -> {_short(new)}")
         elif kind == "moved":
-            lines.append(f"  moved     {pid}  {event['old_url']} -> {event['url']}")
+            lines.append(f"{lead}  moved     {pid}  {event['old_url']} -> {event['url']}")
         elif kind in ("closed", "reopened"):
-            lines.append(f"  {kind:<9} {pid}  status {event['old']} -> {event['new']}")
+            lines.append(f"{lead}  {kind:<9} {pid}  status {event['old']} -> {event['new']}")
         else:
-            lines.append(f"  {kind:<9} {pid}  {event['url']}")
-    return lines
+            lines.append(f"{lead}  {kind:<9} {pid}  {event['url']}")
+    return [line[2:] if when else line for line in lines]
 
 
 def summary_lines(report: RunReport) -> list[str]:
@@ -136,6 +229,23 @@ def summary_lines(report: RunReport) -> list[str]:
     if load.message:
         lines.append(load.message)
     return lines
+
+
+def summary_json(report: RunReport) -> str:
+    """The run's summary as one JSON log line (``--log-format json``): level info for a
+    run that exits 0, warning for a partial run or held changes, error for a failed one."""
+    level = logging.INFO
+    if report.exit_code:
+        level = logging.ERROR if report.load.status == "failed" else logging.WARNING
+    lines = summary_lines(report)
+    return logs.json_line(
+        level,
+        lines[0],
+        "pipeline.summary",
+        summary=_plain(report.as_dict()),
+        lines=lines[1:],
+        exit_code=report.exit_code,
+    )
 
 
 def proposal_lines(proposal: Proposal, out: str | None) -> list[str]:

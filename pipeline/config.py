@@ -188,7 +188,13 @@ OPTIONS: tuple[Option, ...] = (
         "off|audited",
     ),
     Option("archive", True, _bool, "write WARC files of every fetch", "bool"),
-    Option("archive_dir", "warehouse/archive", _str, "folder for WARC files", "path"),
+    Option(
+        "archive_dir",
+        None,
+        _str,
+        "folder for WARC files (default: beside the warehouse, see archive_beside)",
+        "path",
+    ),
     Option("log_format", "text", _log_format, "log lines as text or json", "text|json"),
     Option("user_agent", USER_AGENT, _str, "User-Agent sent to sites: say who runs the crawl"),
     Option("duckdb_memory", "64MB", _memory, "DuckDB memory limit while a crawl runs", "size"),
@@ -248,6 +254,27 @@ class Effective:
         return Effective(parsed, sources, self.config_file)
 
 
+PLACEHOLDER_AGENT = (
+    "the User-Agent is the default one, which names this software's page, not you: set "
+    "user_agent (pipeline.toml or $PIPELINE_USER_AGENT) to say who runs the crawl and how a "
+    'site can reach you, e.g. "my-archive/1.0 (+https://example.org/contact; team@example.org)"'
+)
+
+
+def placeholder_agent(effective: Effective) -> bool:
+    """Whether the crawl would send the default User-Agent (no contact of the operator)."""
+    return bool(effective.sources.get("user_agent") == "default")
+
+
+def archive_beside(db: str | Path) -> Path:
+    """The archive folder of a warehouse when ``archive_dir`` is not set: beside the database
+    file, so two warehouses never mix their WARC files. ``warehouse/projects.duckdb`` keeps
+    ``warehouse/archive``; ``x/other.duckdb`` gets ``x/other-archive``."""
+    path = Path(db)
+    name = "archive" if path.name == "projects.duckdb" else f"{path.stem}-archive"
+    return path.parent / name
+
+
 def _parse(option: Option, raw: Any, source: str) -> Any:
     if raw is None:
         return None
@@ -270,6 +297,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text ({exc}); save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
     table = data.get("pipeline", data)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from pipeline import config
 from pipeline.errors import ConfigError
 from pipeline.fixture_server import FixtureSite
@@ -17,6 +19,9 @@ from pipeline.warehouse import Warehouse
 from pipeline.warehouse.queries import changes
 
 DEFAULT_DEMO_DB = Path("pipeline-demo.duckdb")
+# The demo marks the database it makes with this comment on its migrations table, and replaces
+# only a file that carries it: a real warehouse given as --db is never deleted.
+DEMO_MARK = "made by `pipeline demo`; the next demo run replaces this database"
 FIRST, LATER = "v1", "v2"
 
 
@@ -29,6 +34,21 @@ def bundled_site() -> Path:
     raise ConfigError(
         "the bundled demo site is missing from this installation; reinstall the package"
     )
+
+
+def made_by_demo(db: Path) -> bool:
+    """Whether ``db`` is a DuckDB file the demo made (it carries DEMO_MARK)."""
+    if not db.is_file() or db.is_symlink():
+        return False
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            row = con.execute(
+                "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND table_name = 'schema_migrations'"
+            ).fetchone()
+    except duckdb.Error:
+        return False
+    return row is not None and row[0] == DEMO_MARK
 
 
 @dataclass
@@ -51,9 +71,17 @@ def run_demo(
     """Crawl snapshot v1 then v2 of the bundled site into a fresh database at ``db``; with
     ``report_dir``, write the archivist's report there."""
     site_root = bundled_site()
-    for leftover in (db, db.with_name(db.name + ".wal")):
-        if leftover.exists():
-            leftover.unlink()
+    if db.exists() or db.is_symlink():
+        if not made_by_demo(db):
+            raise ConfigError(
+                f"{db} exists and was not made by `pipeline demo`; the demo replaces only its "
+                "own database. Choose another --db (it defaults to pipeline-demo.duckdb)."
+            )
+        for leftover in (db, db.with_name(db.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+    with Warehouse.open(db) as made:
+        made.con.execute(f"COMMENT ON TABLE schema_migrations IS '{DEMO_MARK}'")
     with FixtureSite(site_root / FIRST) as site:
         settings = config.defaults(
             base_url=site.url,

@@ -2,6 +2,8 @@
 
     PipelineError                 base: every error the pipeline raises on purpose
     ├── InputError                bad input from a user: a file, a URL, an option value
+    │   ├── NotAWarehouseError    --db names something that is not a warehouse of ours
+    │   └── RefusedQueryError     `pipeline query` SQL that does more than read
     ├── ConfigError               settings that cannot be used (unknown site, bad base URL)
     │   └── ProfileError          a site profile file that cannot be read or is not valid
     ├── FetchError                a request that could not be completed
@@ -21,6 +23,14 @@ class PipelineError(Exception):
 
 class InputError(PipelineError):
     """Input from the user (file, URL, option) that cannot be used."""
+
+
+class NotAWarehouseError(InputError):
+    """A --db that is a directory, another kind of file, or a damaged DuckDB file."""
+
+
+class RefusedQueryError(InputError):
+    """SQL given to `pipeline query` that would write, attach, load or reach outside."""
 
 
 class ConfigError(PipelineError):

@@ -31,6 +31,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def json_mode() -> bool:
+    """Whether the command line was configured for JSON log lines (``--log-format json``)."""
+    return any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)
+
+
+def json_line(level: int, msg: str, logger: str = "pipeline", **fields: object) -> str:
+    """One JSON log line in the shape of JsonFormatter's, for what the CLI itself says."""
+    record = logging.makeLogRecord(
+        {"name": logger, "levelno": level, "levelname": logging.getLevelName(level), "msg": msg}
+    )
+    record.__dict__.update(fields)
+    return JsonFormatter().format(record)
+
+
 def configure(log_format: str = "text", level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":

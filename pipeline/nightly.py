@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import duckdb
 import httpx
@@ -33,6 +32,7 @@ from pipeline.crawl.workers import ParseWorkers, SiteParsePool
 from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.profiles import SiteProfile
+from pipeline.urls import url_problem
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.leases import DEFAULT_TTL
@@ -116,10 +116,10 @@ class RunReport:
 
 def validate_options(options: RunOptions) -> None:
     if options.base_url is not None:
-        parts = urlsplit(options.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = url_problem(options.base_url)
+        if problem:
             raise ConfigError(
-                f"--base-url {options.base_url!r} is not an http(s) URL with a host; "
+                f"--base-url {options.base_url!r} cannot be used: {problem}; "
                 "give one like https://staging.example.org or http://127.0.0.1:8080"
             )
     if options.absence_runs < 1:
@@ -266,7 +266,7 @@ async def crawl_site(
         except BaseException as exc:
             if archive is not None:
                 with contextlib.suppress(OSError):
-                    archive.close()
+                    archive.discard_if_empty()
             if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
                 access.now(
                     loader.abort, "interrupted (Ctrl-C or a signal); nothing of it was applied"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.config import Effective
+from pipeline.config import Effective, archive_beside
 from pipeline.crawl.settings import CrawlSettings
 from pipeline.errors import ConfigError
 from pipeline.multisite import MultiOptions
@@ -77,7 +77,7 @@ def run_options(
         settings=crawl_settings(effective),
         accept_coverage_drop=accept_coverage_drop,
         absence_runs=effective["absence_runs"],
-        archive_dir=Path(effective["archive_dir"]) if effective["archive"] else None,
+        archive_dir=_archive_dir(effective),
         duckdb=duckdb_limits(effective),
         run_ids=effective["run_ids"],
         lease_ttl=effective["lease_ttl"],
@@ -105,6 +105,14 @@ def multi_options(
         max_in_flight=effective["max_in_flight"],
         parse_processes=effective["parse_processes"],
     )
+
+
+def _archive_dir(effective: Effective) -> Path | None:
+    if not effective["archive"]:
+        return None
+    if effective["archive_dir"]:
+        return Path(effective["archive_dir"])
+    return archive_beside(effective["db"])
 
 
 def duckdb_limits(effective: Effective) -> DuckDBLimits:

@@ -34,7 +34,7 @@ from pipeline.model import ParseResult, Problem
 from pipeline.normalize.amounts import Amount, parse_amount
 from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
 from pipeline.profiles import SiteProfile
-from pipeline.urls import absolute, bare_host, canonical_key, canonical_url
+from pipeline.urls import absolute, bare_host, canonical_key, canonical_url, host_of, url_problem
 from schemas import build_record
 
 MAX_HTML_CHARS = 8_000_000
@@ -104,13 +104,13 @@ def parse_page(
 
 
 def _host(url: str) -> str:
-    return bare_host(urlsplit(url).hostname or "")
+    return bare_host(host_of(url))
 
 
 def _page_url(url: str, canonical: str | None, profile: SiteProfile) -> str:
     """The page's own URL: its ``<link rel=canonical>`` on the same host or the site's hosts."""
     resolved = absolute(canonical, url) if canonical else None
-    if resolved is None or resolved == url:
+    if resolved is None or resolved == url or url_problem(resolved):
         return url
     # A mirror or staging copy names the public page: accept the profile's own hosts.
     host = _host(resolved)

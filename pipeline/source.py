@@ -14,7 +14,7 @@ from pipeline.extract.lines import canonical_link
 from pipeline.model import ParseResult
 from pipeline.parse import parse_page
 from pipeline.profiles import Catalog, SiteProfile, discover
-from pipeline.urls import absolute
+from pipeline.urls import absolute, url_problem
 
 USER_AGENT = f"foundation-pipeline/{__version__} (+{CONTACT_URL}; single-page parse check)"
 MAX_BYTES = 20_000_000
@@ -55,6 +55,11 @@ def parse_source(
     The page is read with ``profile``, else with the catalog's profile for its host (a generic
     profile for a host no profile knows).
     """
+    for given, what in ((source, "the page's URL"), (url, "--url")):
+        if given is not None and given.startswith(("http://", "https://")):
+            problem = url_problem(given)
+            if problem:
+                raise InputError(f"{what} {given!r} cannot be fetched or named: {problem}")
     body, content_type, own_url = read_source(source, transport)
     page_url = url or own_url
     if not page_url.startswith(("http://", "https://")):
@@ -75,7 +80,7 @@ def _profile_of(body: bytes, page_url: str, catalog: Catalog) -> SiteProfile:
         return profile
     canonical = canonical_link(body)
     resolved = absolute(canonical, page_url) if canonical else None
-    if resolved is not None:
+    if resolved is not None and url_problem(resolved) is None:
         named = catalog.for_url(resolved)
         if named.id in catalog.found:
             return named

@@ -46,8 +46,8 @@ def ascii_host(host: str) -> str:
     """Host lowercased, without a trailing dot, an internationalized name in its IDNA (punycode)
     form (``Bücher.de.`` -> ``xn--bcher-kva.de``), an IPv6 address in brackets again."""
     host = host.lower().rstrip(".")
-    if not host.isascii():
-        return _idna(host)
+    if not host.isascii():  # a dot-like character (U+2024) can map to a trailing dot
+        return _idna(host).rstrip(".")
     return f"[{host}]" if ":" in host else host
 
 
@@ -124,6 +124,31 @@ def _split(url: str) -> SplitResult:
         return urlsplit(quote(url, safe=_URL_SAFE))
 
 
+def host_of(url: str) -> str:
+    """The URL's host, lower case; "" for a URL that has none or cannot be split."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as an http(s) address to fetch, or None when it is usable:
+    another scheme, no host, an unbalanced ``[``, a port that is no number or out of range."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return str(exc).replace("Port out of range 0-65535", "the port is not 1-65535")
+    if parts.scheme not in ("http", "https"):
+        return "it is not an http(s) URL"
+    if not parts.hostname:
+        return "it has no host"
+    if port == 0:
+        return "the port is not 1-65535"
+    return None
+
+
 def _port(parts: SplitResult, scheme: str) -> str:
     """``:port`` unless there is none or it is the scheme's default; a port that is no number
     (or out of range) as written, so that no URL makes a key raise; none without a host."""
@@ -132,7 +157,8 @@ def _port(parts: SplitResult, scheme: str) -> str:
     try:
         port = parts.port
     except ValueError:
-        return ":" + parts.netloc.rpartition(":")[2]
+        written = parts.netloc.rpartition(":")[2]
+        return f":{written}" if written else ""  # an empty port is none
     return "" if port is None or port == _DEFAULT_PORTS.get(scheme.lower()) else f":{port}"
 
 
@@ -181,5 +207,8 @@ def absolute(href: str, base: str) -> str | None:
         match = _ORIGIN.match(base)
         if match:
             return match.group(0) + href
-    resolved = urljoin(base, href)
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+    try:
+        resolved = urljoin(base, href)
+        return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+    except ValueError:  # an unbalanced "[" in the host: no address to follow
+        return None

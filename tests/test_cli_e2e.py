@@ -131,8 +131,10 @@ def test_crawl_text_summary_and_json_logs(site, tmp_path):
         "json",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Run 1 ok")
-    assert "Changes: new 33" in result.stdout
+    # Issue 17 item 14: with --log-format json the summary is a JSON line too.
+    (summary,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert summary["msg"].startswith("Run 1 ok")
+    assert "Changes: new 33" in summary["lines"]
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
     assert lines and all({"ts", "level", "msg"} <= set(line) for line in lines)
 

@@ -129,6 +129,7 @@ class RunArchive:
         self.cdx_partial = _cdx_spool(self.partial)
         self._cdx = self.cdx_partial.open("w", encoding="utf-8", newline="\n")
         self._closed = False
+        self.captures = 0  # pages archived after the warcinfo record
         info = {
             "software": f"foundation-pipeline/{__version__}",
             "format": "WARC File Format 1.1",
@@ -252,6 +253,7 @@ class RunArchive:
                 self._exchange(exchange, _mime(exchange))
         self._file.flush()
         self._cdx.flush()
+        self.captures += 1
         return final
 
     def _final(self, page: CrawledPage, fetch: FetchResult, exchange: Exchange) -> Capture:
@@ -280,6 +282,20 @@ class RunArchive:
                     previous.warc_date or "",
                 )
         return self._exchange(exchange, _mime(exchange))
+
+    def discard_if_empty(self) -> bool:
+        """For a run that failed: remove the files when no page was archived (a WARC with
+        only its warcinfo record is evidence of nothing); keep and finish them otherwise."""
+        if self.captures:
+            self.close()
+            return False
+        if not self._closed:
+            self._closed = True
+            self._file.close()
+            self._cdx.close()
+            self.partial.unlink(missing_ok=True)
+            self.cdx_partial.unlink(missing_ok=True)
+        return True
 
     def close(self) -> Path:
         """Finish the file: rename it and write its sorted CDXJ index."""

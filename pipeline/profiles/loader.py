@@ -10,13 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from pipeline.errors import ProfileError
 from pipeline.profiles.model import SiteProfile, generic_profile
-from pipeline.urls import bare_host
+from pipeline.urls import bare_host, host_of
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 BUILTIN = "built-in"
@@ -98,7 +97,7 @@ class Catalog:
 
     def for_url(self, url: str) -> SiteProfile:
         """The profile whose hosts include the URL's host, else a generic one for that host."""
-        host = bare_host(urlsplit(url).hostname or "")
+        host = bare_host(host_of(url))
         for entry in self.found.values():
             if host in entry.profile.hosts:
                 return entry.profile

@@ -170,13 +170,18 @@ class SiteProfile(BaseModel):
 
 def generic_profile(url: str) -> SiteProfile:
     """The profile for a page of a host no profile knows: its site id is the bare host."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:  # an unbalanced "[" or a port out of range: a page of no known host
+        parts, host, port = urlsplit("https://unknown.invalid/"), "", None
+    named = f"[{host}]" if ":" in host else host
+    netloc = named if port is None else f"{named}:{port}"
     site = bare_host(host) or "unknown"
     scheme = parts.scheme if parts.scheme in ("http", "https") else "https"
     return SiteProfile(
-        id=re.sub(r"[^a-z0-9._-]", "-", site),
+        id=re.sub(r"[^a-z0-9._-]", "-", site).strip("-._") or "unknown",
         name=host or "unknown site",
         origin=f"{scheme}://{netloc or 'unknown.invalid'}",
         project_paths=("^/",),

@@ -11,11 +11,22 @@ from typing import Any
 
 import duckdb
 
-from pipeline.errors import InputError, WarehouseError, WarehouseLockedError
+from pipeline.errors import (
+    InputError,
+    NotAWarehouseError,
+    WarehouseError,
+    WarehouseLockedError,
+)
 
 DEFAULT_DB = Path("warehouse") / "projects.duckdb"
 ENV_DB = "PIPELINE_DB"
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# A DuckDB file starts with a checksum and the magic bytes "DUCK"; three 4 KiB headers come
+# before its blocks (DuckDB's storage format since 0.9).
+_MAGIC = b"DUCK"
+_MAGIC_OFFSET = 8
+_HEADERS_SIZE = 3 * 4096
+MARKER_TABLE = "schema_migrations"  # every warehouse of ours has it: the first thing migrate makes
 
 
 def resolve_db_path(path: str | Path | None) -> Path:
@@ -78,10 +89,71 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return row[0]
 
 
-def _open(path: Path, read_only: bool, limits: DuckDBLimits) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | bool | int | float | list[str]] = {}
+def _not_ours(path: Path, why: str) -> NotAWarehouseError:
+    return NotAWarehouseError(
+        f"{path} is not a warehouse: {why}. Point --db (or ${ENV_DB}) at a warehouse "
+        "file, or at a new path to create one; nothing was stored."
+    )
+
+
+def check_file(path: Path) -> None:
+    """Refuse, before DuckDB opens it, a path that cannot be a DuckDB warehouse: a directory,
+    a file without DuckDB's magic bytes (DuckDB would open a CSV as an empty in-memory
+    database), or a file shorter than its headers."""
+    if path.is_dir():
+        raise _not_ours(path, "it is a directory")
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise _not_ours(path, "it is an empty file")
+    try:
+        with path.open("rb") as file:
+            head = file.read(_MAGIC_OFFSET + len(_MAGIC))
+    except OSError as exc:
+        raise NotAWarehouseError(f"cannot read the warehouse {path}: {exc}") from exc
+    if head[_MAGIC_OFFSET:] != _MAGIC:
+        raise _not_ours(path, "it is not a DuckDB database file")
+    if path.stat().st_size < _HEADERS_SIZE:
+        raise _not_ours(path, "the DuckDB file is cut short (truncated)")
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection, path: Path, new: bool) -> None:
+    """After opening: the file holds whole blocks, at least as many as it uses (a truncated
+    copy does not) and, unless just created, the migrations table that marks a warehouse of ours."""
+    row = con.execute(
+        "SELECT block_size, used_blocks FROM pragma_database_size() "
+        "WHERE database_name = current_database()"
+    ).fetchone()
+    if row is not None and not new:
+        # Free blocks at the end are cut off by DuckDB itself, so the file may hold fewer blocks
+        # than the header counts; never fewer than it uses, and always whole blocks.
+        block_size, used_blocks = int(row[0]), int(row[1])
+        body = path.stat().st_size - _HEADERS_SIZE
+        if body % block_size or body < block_size * used_blocks:
+            raise _not_ours(
+                path,
+                f"the DuckDB file is cut short (truncated): it uses {used_blocks} blocks of "
+                f"{block_size} bytes and holds {body / block_size:.2f}",
+            )
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    if MARKER_TABLE not in tables and (tables or not new):
+        raise _not_ours(path, f"a DuckDB database without the {MARKER_TABLE} table")
+
+
+def _open(
+    path: Path,
+    read_only: bool,
+    limits: DuckDBLimits,
+    extra: dict[str, str | bool | int | float | list[str]] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    config: dict[str, str | bool | int | float | list[str]] = dict(extra or {})
     if not read_only:
-        config = {
+        config |= {
             "memory_limit": limits.memory,
             "preserve_insertion_order": False,
             "threads": limits.threads,
@@ -119,8 +191,13 @@ class Warehouse:
         path: str | Path | None = None,
         read_only: bool = False,
         limits: DuckDBLimits | None = None,
+        sandboxed: bool = False,
     ) -> Warehouse:
+        """Open (a writer creates and migrates) the warehouse at ``path``; refuse a path that is
+        not one of ours. ``sandboxed`` (readers only): no file, network or extension access
+        beyond the warehouse itself, and settings locked, for SQL a user types."""
         db = resolve_db_path(path)
+        check_file(db)
         if read_only:
             if not db.is_file():
                 raise InputError(
@@ -130,7 +207,17 @@ class Warehouse:
         else:
             db.parent.mkdir(parents=True, exist_ok=True)
         limits = limits or DuckDBLimits()
-        warehouse = cls(db, _open(db, read_only, limits), read_only, limits)
+        new = not db.exists()
+        extra: dict[str, str | bool | int | float | list[str]] = {}
+        if sandboxed and read_only:
+            extra = {"enable_external_access": False, "lock_configuration": True}
+        con = _open(db, read_only, limits, extra)
+        try:
+            check_integrity(con, db, new)
+        except NotAWarehouseError:
+            con.close()
+            raise
+        warehouse = cls(db, con, read_only, limits)
         if not read_only:
             warehouse.migrate()
         return warehouse

@@ -6,6 +6,7 @@ Only warehouse lookups, returning plain data; reading and packing the WARC files
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import duckdb
 
 from pipeline.errors import InputError
+from pipeline.urls import canonical_key, url_problem
 from pipeline.warehouse.columns import PROJECT_VERSIONS
 from pipeline.warehouse.db import scalar
 
@@ -45,6 +47,22 @@ class Evidence:
         if folder is None:
             raise InputError("the run's archive folder is unknown; pass --archive-dir")
         return folder / str(version["warc_file"])
+
+
+def resolve_project(con: duckdb.DuckDBPyConnection, given: str) -> str:
+    """The project id of ``given``: a project id, or an address the project had (as written,
+    or the same page in another spelling); ``given`` itself when none matches."""
+    if scalar(con, "SELECT count(*) FROM projects WHERE project_id = ?", [given]):
+        return given
+    keys = [given]
+    if url_problem(given) is None:
+        keys.append(canonical_key(given))
+    row = con.execute(
+        "SELECT project_id FROM project_urls WHERE page_key IN (SELECT unnest(?)) "
+        "UNION SELECT project_id FROM projects WHERE url = ? LIMIT 1",
+        [keys, given],
+    ).fetchone()
+    return str(row[0]) if row else given
 
 
 def find_version(
@@ -158,3 +176,65 @@ def archived_versions(con: duckdb.DuckDBPyConnection, site: str) -> list[Archive
         )
         for row in rows
     ]
+
+
+def project_state(con: duckdb.DuckDBPyConnection, project_id: str) -> dict[str, object]:
+    """Whether a project is on the site, closed or removed, in plain words, with its dates."""
+    row = con.execute(
+        "SELECT p.removed, p.removed_at, p.removed_run_id, p.last_seen_at, p.last_seen_run_id, "
+        "v.status, v.closed_notice FROM projects p LEFT JOIN project_versions v "
+        "ON v.project_id = p.project_id AND v.is_current WHERE p.project_id = ?",
+        [project_id],
+    ).fetchone()
+    if row is None:
+        return {}
+    removed, removed_at, removed_run, last_seen, last_run, status, notice = row
+    if removed:
+        state = f"removed from the site in run {removed_run} ({removed_at:%Y-%m-%d})"
+    elif status == "completed" or notice:  # as the closed_projects view says
+        state = f"closed ({status}), still on the site"
+    else:
+        state = f"on the site ({status})"
+    return {
+        "state": state,
+        "removed_at": removed_at,
+        "removed_run_id": removed_run,
+        "last_seen_at": last_seen,
+        "last_seen_run_id": last_run,
+    }
+
+
+HISTORY_COLUMNS = ("run_id", "at", "entry", "field", "old", "new", "url")
+
+
+def project_history(con: duckdb.DuckDBPyConnection, project_id: str) -> list[dict[str, object]]:
+    """A project's versions and change events in the order they happened: per run, the
+    version it recorded first, then that run's events."""
+    rows = con.execute(
+        "SELECT first_run_id AS run_id, valid_from AS at_, 0 AS k, 'version ' || version AS entry, "
+        "NULL AS field, NULL AS old, "
+        "to_json({title: title, status: status, cause: cause})::VARCHAR AS new, url "
+        "FROM project_versions WHERE project_id = $1 "
+        "UNION ALL SELECT run_id, detected_at, 1, type, field, old, new, url "
+        "FROM project_changes WHERE project_id = $1 ORDER BY run_id, k, at_, entry, field",
+        [project_id],
+    ).fetchall()
+    if not rows:
+        raise InputError(
+            f"no project {project_id!r} in the warehouse; list them with "
+            '`pipeline query "SELECT project_id, title FROM current_projects"`'
+        )
+    out = []
+    for run_id, at, _, entry, field, old, new, url in rows:
+        out.append(
+            {
+                "run_id": run_id,
+                "at": at,
+                "entry": entry,
+                "field": field,
+                "old": json.loads(old) if old is not None else None,
+                "new": json.loads(new) if new is not None else None,
+                "url": url,
+            }
+        )
+    return out

@@ -10,8 +10,8 @@ from typing import Literal
 
 import duckdb
 
-from pipeline.errors import InputError
-from pipeline.warehouse.db import scalar
+from pipeline.errors import InputError, RefusedQueryError
+from pipeline.warehouse.db import scalar, sql_root
 from schemas import ProjectRecord
 
 EVENT_TYPES = ("new", "changed", "closed", "reopened", "removed", "reappeared", "moved")
@@ -43,9 +43,15 @@ def changes(
     run_id: int | None = None,
     types: tuple[str, ...] = (),
     cause: str = "site",
+    *,
+    until: date | None = None,
+    project_id: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, object]]:
     """Change events, oldest first; ``old``/``new`` as JSON values. ``cause``: the site's own
-    changes (default), those of a parser or profile change (``extraction``), or ``all``."""
+    changes (default), those of a parser or profile change (``extraction``), or ``all``.
+    ``since``/``until``: days, both included; ``limit``: the latest so many events."""
+    types = tuple(t.lower() for t in types)
     if cause not in CAUSES:
         raise InputError(f"unknown cause {cause!r}; choose from {', '.join(CAUSES)}")
     unknown = sorted(set(types) - set(EVENT_TYPES))
@@ -58,9 +64,15 @@ def changes(
     if since is not None:
         where.append("detected_at >= ?")
         params.append(since)
+    if until is not None:
+        where.append("CAST(detected_at AS DATE) <= ?")
+        params.append(until)
     if run_id is not None:
         where.append("run_id = ?")
         params.append(run_id)
+    if project_id is not None:
+        where.append("project_id = ?")
+        params.append(project_id)
     if types:
         where.append(f"type IN ({', '.join('?' for _ in types)})")
         params.extend(types)
@@ -73,7 +85,8 @@ def changes(
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + " ORDER BY run_id, project_id, list_position(?, type), field"
     )
-    cursor = con.execute(sql, [*params, list(EVENT_ORDER)])
+    params.append(list(EVENT_ORDER))
+    cursor = con.execute(sql, params)
     columns = [d[0] for d in cursor.description]
     out = []
     for row in cursor.fetchall():
@@ -82,12 +95,17 @@ def changes(
         event["new"] = _json_value(event["new"])
         event["detected_at"] = event["detected_at"].isoformat()
         out.append(event)
+    if limit is not None:  # the latest events, still shown oldest first
+        return out[len(out) - limit :] if limit else []
     return out
 
 
-def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
+def runs(con: duckdb.DuckDBPyConnection, limit: int = 20, exact: bool = False) -> Table:
+    """Recent runs, newest first; ``exact``: ``started`` as a timestamp with its UTC offset
+    (for JSON and CSV), else as minutes for a table."""
+    started = "started_at" if exact else "strftime(started_at, '%Y-%m-%d %H:%M')"
     cursor = con.execute(
-        "SELECT run_id, site, strftime(started_at, '%Y-%m-%d %H:%M') AS started, "
+        f"SELECT run_id, site, {started} AS started, "
         "round(duration_s, 1) AS seconds, status, complete, pages, fetched, "
         "unchanged + not_modified AS unchanged, failed, projects, quarantined, "
         "(SELECT string_agg(key || ' ' || value, ', ' ORDER BY key) FROM json_each(events)) "
@@ -98,14 +116,91 @@ def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> Table:
     return Table([d[0] for d in cursor.description], cursor.fetchall())
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
+# The statements `pipeline query` runs: those that only read. DESCRIBE, SHOW, SUMMARIZE, FROM,
+# TABLE, VALUES and WITH parse as SELECT. Anything else (COPY, EXPORT, ATTACH, INSTALL, LOAD,
+# SET, INSERT, CREATE, ...) is refused before it runs; the connection itself is read-only with
+# external access off and its settings locked, so a reading statement cannot reach a file either.
+READ_STATEMENTS: dict[duckdb.StatementType, str] = {
+    duckdb.StatementType.SELECT: "SELECT",
+    duckdb.StatementType.EXPLAIN: "EXPLAIN",
+    duckdb.StatementType.PRAGMA: "PRAGMA",
+    duckdb.StatementType.CALL: "CALL",
+}
+ALLOWED = "SELECT, WITH, FROM, TABLE, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL"
+
+
+def _statements(sql: str) -> list[duckdb.Statement]:
     try:
-        cursor = con.execute(sql)
+        statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise InputError(f"the query failed: {exc}") from exc
-    if cursor.description is None:
+    if not statements:
+        raise InputError('no SQL statement given; try `pipeline query "SELECT 1"`')
+    for statement in statements:
+        if statement.type not in READ_STATEMENTS:
+            kind = statement.type.name
+            text = " ".join(statement.query.split())
+            text = text if len(text) <= 60 else text[:59] + "…"
+            raise RefusedQueryError(
+                f"refused {kind} statement {text!r}: `pipeline query` runs only statements "
+                f"that read ({ALLOWED}); change the warehouse with `pipeline` commands, or "
+                "the duckdb CLI on a copy"
+            )
+    return statements
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, run_id: int | None = None, limit: int = 50) -> Table:
+    """Pages parsed as project pages that gave no valid record, and why: by default those of
+    the latest run that quarantined any."""
+    where = (
+        "run_id = ?" if run_id is not None else ("run_id = (SELECT max(run_id) FROM quarantine)")
+    )
+    params: list[object] = [run_id] if run_id is not None else []
+    cursor = con.execute(
+        "SELECT run_id, url, array_to_string(reasons, '; ') AS reasons, "
+        "array_to_string(warnings, '; ') AS warnings, fetched_at FROM quarantine "
+        f"WHERE {where} ORDER BY url LIMIT ?",
+        [*params, limit],
+    )
+    return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str) -> Table:
+    """Run statements that read and return the last one's rows (see READ_STATEMENTS)."""
+    cursor = None
+    for statement in _statements(sql):
+        try:
+            cursor = con.execute(statement.query)
+        except duckdb.PermissionException as exc:
+            raise RefusedQueryError(
+                f"refused: {exc}. `pipeline query` reads only the warehouse: no other files, "
+                "databases, extensions or network"
+            ) from exc
+        except duckdb.Error as exc:
+            raise InputError(f"the query failed: {exc}") from exc
+    if cursor is None or cursor.description is None:
         return Table([], [])
     return Table([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def bundled_queries() -> dict[str, Path]:
+    """The queries shipped in ``warehouse/queries``, by name without their number:
+    ``03_top_funders.sql`` is ``top_funders``."""
+    files = sorted((sql_root() / "queries").glob("*.sql"))
+    return {
+        file.stem.split("_", 1)[-1] if file.stem[:2].isdigit() else file.stem: file
+        for file in files
+    }
+
+
+def bundled_query(name: str) -> str:
+    """The SQL of a bundled query by name (with or without its number)."""
+    found = bundled_queries()
+    by_stem = {path.stem: path for path in found.values()}
+    path = found.get(name) or by_stem.get(name)
+    if path is None:
+        raise InputError(f"no bundled query {name!r}; choose from {', '.join(found)}")
+    return path.read_text(encoding="utf-8")
 
 
 _LIST_FIELDS = frozenset(
