@@ -65,6 +65,9 @@ def next_state(
             verified_at=fetch.started_at,
             sitemap_lastmod=page.lastmod or old.sitemap_lastmod,
         )
+    if fetch.outcome == "unchanged" and old is not None and fetch.via == "archive":
+        # read anew from the archive (`pipeline reparse`): by this parser, with this profile
+        return replace(old, parser_version=PARSER_VERSION, profile_fingerprint=page.fingerprint)
     if fetch.outcome == "gone":
         return None
     return old

@@ -65,7 +65,6 @@ STEPS: dict[str, tuple[str, ...]] = {
         "drop_refetched",
         "add_fetched",
         "verify_unchanged",
-        "mark_reextracted",
     ),
     # a query: the field coverage the run leaves (see COVERAGE_FIELDS)
     "coverage": ("field_shares",),
