@@ -108,6 +108,7 @@ class SiteProfile(BaseModel):
     _english: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
     _hosts: frozenset[str] = PrivateAttr(default=frozenset())
     _ignored: frozenset[str] = PrivateAttr(default=frozenset())
+    _fingerprint: str = PrivateAttr(default="")
 
     @field_validator("origin")
     @classmethod
@@ -136,6 +137,8 @@ class SiteProfile(BaseModel):
         own = bare_host(urlsplit(self.origin).hostname or "")
         self._hosts = frozenset({own, *(bare_host(h) for h in self.host_aliases)})
         self._ignored = frozenset(p.lower() for p in (*IGNORED_PARAMS, *self.ignored_params))
+        data = self.model_dump_json(exclude={"name", "start_paths", "sitemap_paths"})
+        self._fingerprint = hashlib.sha256(data.encode()).hexdigest()[:16]
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -163,9 +166,9 @@ class SiteProfile(BaseModel):
     @property
     def fingerprint(self) -> str:
         """A short hash of everything in the profile that shapes a record: when it changes,
-        this site's stored pages are parsed again (and no other site's)."""
-        data = self.model_dump_json(exclude={"name", "start_paths", "sitemap_paths"})
-        return hashlib.sha256(data.encode()).hexdigest()[:16]
+        this site's stored pages are parsed again (and no other site's). Computed once: the
+        fetcher asks for it on every request."""
+        return self._fingerprint
 
 
 def generic_profile(url: str) -> SiteProfile:
