@@ -24,6 +24,7 @@ import httpx
 from pipeline import exit_codes
 from pipeline.archive import RunArchive, recover_open_files
 from pipeline.crawl import Crawl, CrawlSettings
+from pipeline.crawl.client import CrawlClient
 from pipeline.crawl.lastmod import Trust
 from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.scope import Scope, _is_private_host
@@ -138,7 +139,7 @@ def _client(
     )
     auth = httpx.BasicAuth(*scope.credentials) if scope.credentials else None
     # Proxies from the environment are for the public web, never for a loopback mirror.
-    return httpx.AsyncClient(
+    return CrawlClient(
         limits=limits,
         auth=auth,
         trust_env=not _is_private_host(scope.base_host),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from pipeline.crawl.client import CrawlClient
 from pipeline.crawl.fetcher import Fetcher
 from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.scope import Scope
@@ -49,7 +50,7 @@ async def fetch_result(
         raise FetchError(f"{url} is not a page of the site {profile.origin}; nothing to parse")
     gate = HostGate(settings.concurrency, settings.delay)
     auth = httpx.BasicAuth(*scope.credentials) if scope.credentials else None
-    async with httpx.AsyncClient(transport=transport, auth=auth) as client:
+    async with CrawlClient(transport=transport, auth=auth) as client:
         fetcher = Fetcher(client, settings, scope, gate)
         return await fetcher.fetch(target), scope
 
