@@ -357,11 +357,18 @@ def _page_lines(plan: PackPlan) -> Iterator[str]:
     yield json.dumps(header) + "\n"
     originals = {revisit: place for revisit, (_, place) in plan.originals.items()}
     for page in plan.pages:
-        entry: dict[str, str] = {"url": page.url, "ts": page.ts}
+        # An id on every line (optional in the spec): the validator reads the file as a table
+        # with the header line's columns (format, id, title) and refuses a row with none.
+        entry = {"id": _page_id(page.capture.record_id), "url": page.url, "ts": page.ts}
         title = page.title or _captured_title(page.capture, originals)
         if title:
             entry["title"] = title
         yield json.dumps(entry, ensure_ascii=False) + "\n"
+
+
+def _page_id(record_id: str) -> str:
+    """A page's id: its capture's record id without ``<urn:uuid:`` and ``>``."""
+    return record_id.removeprefix("<").removesuffix(">").removeprefix("urn:uuid:")
 
 
 def _captured_title(
