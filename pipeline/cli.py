@@ -697,26 +697,42 @@ def extract(
 @archive.command()
 @click.argument("run_id", type=int)
 @click.option("--out", metavar="FILE", help="WACZ file (default: run<RUN_ID>.wacz here).")
+@click.option("--archive-dir", metavar="DIR", help="Where the WARC files are, if moved.")
 @db_option
 @handle_errors
-def pack(run_id: int, out: str | None, db: str | None) -> None:
-    """Package a run's WARC, index and page list as a WACZ file (ReplayWeb.page opens it).
+def pack(run_id: int, out: str | None, archive_dir: str | None, db: str | None) -> None:
+    """Package a run as a WACZ file that replays on its own (ReplayWeb.page, pywb).
+
+    The run's WARC, the earlier captures its revisits (304s, identical bodies) refer to, one
+    CDXJ index and the list of its pages with their titles. A capture that cannot be included
+    (an earlier run's WARC was deleted) is named; the page that revisits it will not replay.
 
     \b
     Example:
       pipeline archive pack 3 --out run3.wacz
     """
-    from pipeline.archive.evidence import pack_wacz
+    from pipeline.archive.wacz import pack_wacz
     from pipeline.warehouse import Warehouse
-    from pipeline.warehouse.evidence import archived_run
+    from pipeline.warehouse.evidence import wacz_plan
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
-        run = archived_run(warehouse.con, run_id)
-    target = Path(out) if out else Path(f"run{run_id}.wacz")
-    written = pack_wacz(
-        run.warc_path, run.pages, title=run.title, main_page_date=run.started_at, out=target
+    with Warehouse.open(_db(db), read_only=True) as warehouse:  # closed before the packing
+        plan = wacz_plan(warehouse.con, run_id, Path(archive_dir) if archive_dir else None)
+    result = pack_wacz(plan, Path(out) if out else Path(f"run{run_id}.wacz"))
+    click.echo(
+        f"wrote {result.path}: {result.pages} pages, {result.revisits} revisits, "
+        f"{result.originals} earlier captures included"
     )
-    click.echo(f"wrote {written}")
+    shown = result.missing[:20]
+    for capture in shown:
+        click.echo(f"warning: not in the pack: {capture}", err=True)
+    if result.missing:
+        more = len(result.missing) - len(shown)
+        click.echo(
+            f"warning: {len(result.missing)} earlier capture(s) are not in the pack"
+            + (f" ({more} not listed)" if more else "")
+            + f"; the pages of run {run_id} that revisit them will not replay from it",
+            err=True,
+        )
 
 
 @cli.command()

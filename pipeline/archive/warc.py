@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
@@ -357,26 +358,36 @@ def index_lines(warc: Path) -> list[str]:
         for record in records:
             if record.rec_type not in ("response", "revisit"):
                 continue
-            headers = record.rec_headers
-            url = headers.get_header("WARC-Target-URI")
-            http = record.http_headers
-            status = http.get_statuscode() if http is not None else None
-            mime = "warc/revisit" if record.rec_type == "revisit" else None
-            if mime is None and http is not None:
-                mime = http.get_header("Content-Type")
             record.raw_stream.read()  # to the record's end, so its length is known
-            fields = {
-                "url": url,
-                "mime": (mime or "unk").split(";")[0].strip(),
-                "status": str(status),
-                "digest": headers.get_header("WARC-Payload-Digest"),
-                "length": str(records.get_record_length()),
-                "offset": str(records.get_record_offset()),
-                "filename": warc.name,
-            }
-            stamp = re.sub(r"\D", "", headers.get_header("WARC-Date"))[:14]
-            lines.append(f"{surt(url)} {stamp} {json.dumps(fields)}")
+            lines.append(
+                index_line(
+                    record, records.get_record_offset(), records.get_record_length(), warc.name
+                )
+            )
     return lines
+
+
+def index_line(record: ArcWarcRecord, offset: int, length: int, filename: str) -> str:
+    """The CDXJ line of a response or revisit record whose gzip member is ``length`` bytes at
+    ``offset`` in the WARC file ``filename``."""
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI")
+    http = record.http_headers
+    status = http.get_statuscode() if http is not None else None
+    mime = "warc/revisit" if record.rec_type == "revisit" else None
+    if mime is None and http is not None:
+        mime = http.get_header("Content-Type")
+    fields = {
+        "url": url,
+        "mime": (mime or "unk").split(";")[0].strip(),
+        "status": str(status),
+        "digest": headers.get_header("WARC-Payload-Digest"),
+        "length": str(length),
+        "offset": str(offset),
+        "filename": filename,
+    }
+    stamp = re.sub(r"\D", "", headers.get_header("WARC-Date"))[:14]
+    return f"{surt(url)} {stamp} {json.dumps(fields)}"
 
 
 def recover_open_files(folder: Path) -> list[Path]:

@@ -14,6 +14,14 @@ from typing import Any
 
 import duckdb
 
+from pipeline.archive.wacz import (
+    MissingCapture,
+    PackPage,
+    PackPlan,
+    RecordPlace,
+    Reference,
+    revisit_references,
+)
 from pipeline.errors import InputError
 from pipeline.urls import canonical_key, url_problem
 from pipeline.warehouse.columns import PROJECT_VERSIONS
@@ -97,42 +105,89 @@ def find_version(
     return Evidence(data, Path(archive_dir) if archive_dir else None, offset, fetched_at)
 
 
-@dataclass(frozen=True)
-class ArchivedRun:
-    """A run's WARC file and the pages it archived (for a WACZ package)."""
+# The run's pages for its WACZ: the final capture (response or revisit) of each project and
+# listing page that answered 200 or 304, once per URL, in fetch order, with the title of the
+# project version the page stood for in that run (NULL for other pages: read from the HTML).
+_PACK_PAGES = """
+SELECT COALESCE(f.final_url, f.url) AS url, f.warc_date, f.warc_file, f.warc_offset,
+       f.warc_record_id,
+       (SELECT arg_max(v.title, v.version) FROM project_urls u
+        JOIN project_versions v ON v.project_id = u.project_id AND v.first_run_id <= f.run_id
+        WHERE u.page_key = COALESCE(f.final_key, f.page_key)) AS title
+FROM fetches f
+WHERE f.run_id = $run AND f.kind IN ('project', 'listing') AND f.status IN (200, 304)
+  AND f.warc_record_id IS NOT NULL AND f.warc_date IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY COALESCE(f.final_url, f.url) ORDER BY f.seq) = 1
+ORDER BY f.seq
+"""
 
-    run_id: int
-    site: str
-    started_at: datetime
-    archive_dir: str
-    warc_file: str
-    pages: list[tuple[str, datetime, str]]  # (URL, fetched at, kind) of each 200, in order
+# Where the records that revisits refer to are: any run's fetch with that record id.
+_ORIGINALS = """
+SELECT f.warc_record_id, r.archive_dir, f.warc_file, f.warc_offset
+FROM fetches f JOIN runs r USING (run_id)
+WHERE f.warc_record_id IN (SELECT unnest($ids)) AND f.warc_offset IS NOT NULL
+"""
 
-    @property
-    def warc_path(self) -> Path:
-        return Path(self.archive_dir) / self.warc_file
+# A reference without a record id: the capture of that URL at that WARC-Date.
+_ORIGINAL_BY_URI = """
+SELECT f.warc_record_id, r.archive_dir, f.warc_file, f.warc_offset
+FROM fetches f JOIN runs r USING (run_id)
+WHERE COALESCE(f.final_url, f.url) = $uri AND f.warc_date = $date AND f.warc_offset IS NOT NULL
+ORDER BY f.run_id LIMIT 1
+"""
 
-    @property
-    def title(self) -> str:
-        return f"{self.site} run {self.run_id}"
 
-
-def archived_run(con: duckdb.DuckDBPyConnection, run_id: int) -> ArchivedRun:
-    """Where a run's WARC file is, and its project and listing pages answered with 200."""
+def wacz_plan(
+    con: duckdb.DuckDBPyConnection, run_id: int, archive_dir: Path | None = None
+) -> PackPlan:
+    """What a run's WACZ holds: its WARC, its pages with their titles, and where the records
+    its revisits refer to are (the WARC files in ``archive_dir`` if given: they were moved)."""
     row = con.execute(
-        "SELECT archive_dir, warc_file, started_at, site FROM runs WHERE run_id = ?", [run_id]
+        "SELECT archive_dir, warc_file, site FROM runs WHERE run_id = ?", [run_id]
     ).fetchone()
     if row is None:
         raise InputError(f"run {run_id} does not exist; see `pipeline runs`")
-    archive_dir, warc_file, started_at, site = row
+    run_dir, warc_file, site = row
     if not warc_file:
         raise InputError(f"run {run_id} was crawled without an archive (--no-archive)")
-    pages = con.execute(
-        "SELECT COALESCE(final_url, url), fetched_at, kind FROM fetches "
-        "WHERE run_id = ? AND status = 200 AND kind IN ('project', 'listing') ORDER BY seq",
-        [run_id],
-    ).fetchall()
-    return ArchivedRun(run_id, site, started_at, archive_dir, warc_file, pages)
+
+    def folder(stored: str | None) -> Path:
+        return archive_dir or Path(stored or ".")
+
+    warc = folder(run_dir) / warc_file
+    pages = [
+        PackPage(url, ts, title, RecordPlace(folder(run_dir) / file, offset, record_id))
+        for url, ts, file, offset, record_id, title in con.execute(
+            _PACK_PAGES, {"run": run_id}
+        ).fetchall()
+    ]
+    references = revisit_references(warc)
+    ids = sorted({ref.record_id for ref in references if ref.record_id})
+    places = {
+        record_id: RecordPlace(folder(stored) / file, offset, record_id)
+        for record_id, stored, file, offset in con.execute(_ORIGINALS, {"ids": ids}).fetchall()
+    }
+    originals: dict[str, tuple[Reference, RecordPlace]] = {}
+    missing = []
+    for ref in references:
+        place = places.get(ref.record_id) if ref.record_id else None
+        if place is None and not ref.record_id:
+            found = con.execute(
+                _ORIGINAL_BY_URI, {"uri": ref.target_uri, "date": ref.date}
+            ).fetchone()
+            place = RecordPlace(folder(found[1]) / found[2], found[3], found[0]) if found else None
+        if place is None:
+            missing.append(
+                MissingCapture(
+                    ref.target_uri,
+                    ref.date,
+                    ref.record_id,
+                    "no fetch in the warehouse archived it (its run was deleted?)",
+                )
+            )
+        else:
+            originals[ref.revisit_id] = (ref, place)
+    return PackPlan(warc, f"{site} run {run_id}", pages, originals, missing)
 
 
 @dataclass(frozen=True, slots=True)
