@@ -20,6 +20,7 @@ from fixtures.foundations.catalog import FOUNDATIONS, HELD_OUT
 from fixtures.foundations.model import canonical
 from fixtures.foundations.snapshot import build_golden, build_snapshot, dump_json
 from pipeline.fixture_server import FixtureSite
+from pipeline.profiles import load_profile
 from schemas.record import E164, EMAIL
 
 PROFILE_KEYS = {
@@ -230,19 +231,62 @@ def test_fixture_server_answers_the_v2_life_cycle(foundation_id):
         assert client.get(listing).status_code == 200
 
 
+# Each held-out foundation's two markups and the listing pages its own pagination gives.
+HELD_OUT_SHAPES = {
+    "hallerau": (("table", "responsive"), [("/index.php/projekte", "start=10")]),  # Joomla
+    "auenfeld": (
+        ("nuxt", "webflow"),
+        [
+            ("/de/gefoerderte-projekte", "page=2"),  # the 2025 front end
+            ("/en/funded-projects", "page=2"),
+            ("/projects", "c4a1f9e2_page=2"),  # Webflow's collection list
+        ],
+    ),
+}
+
+
+def test_every_held_out_foundation_has_its_shape():
+    assert set(HELD_OUT_SHAPES) == set(HELD_OUT)
+
+
 @pytest.mark.parametrize("foundation_id", sorted(HELD_OUT))
 def test_the_held_out_foundation_covers_the_field(foundation_id):
     """Smaller than the tuned ones: 16-20 pages, both markups, each status, each precision."""
     foundation = BY_ID[foundation_id]
+    markups, paged = HELD_OUT_SHAPES[foundation_id]
     v1 = foundation.projects_for("v1")
     assert 16 <= len(v1) <= 20
-    assert {p.style for p in v1} == {"table", "responsive"}
-    for style in ("table", "responsive"):
+    assert {p.style for p in v1} == set(markups)
+    for style in markups:
         assert {p.lang for p in v1 if p.style == style} == {"de", "en"}, style
     assert {p.status for p in v1} == {"active", "completed", "planned", "unknown"}
     assert {p.period["start_precision"] for p in v1 if p.period} == {"day", "month", "year"}
     assert any(p.period and p.period["end"] is None for p in v1)
     assert len({p.labels.get("period") for p in v1} - {None}) >= 2
     pages = foundation.site_pages("v1")
-    assert ("/index.php/projekte", "start=10") in pages  # Joomla's pagination
+    for where in paged:
+        assert where in pages, where
     assert len([where for where in pages if where[0] not in {p.path for p in v1}]) >= 10
+
+
+@pytest.mark.parametrize("foundation_id", BY_ID)
+def test_fixture_server_serves_every_page_and_the_profile_loads(foundation_id):
+    """The last snapshot as a crawl meets it: each page, its redirects, robots.txt, sitemaps."""
+    foundation = BY_ID[foundation_id]
+    last = foundation.snapshots[-1]
+    root = foundation.site_root(last)
+    profile = load_profile(foundation.folder / "profile.toml")
+    assert profile.id == foundation_id and profile.origin == foundation.origin
+    with FixtureSite(root) as site, httpx.Client(base_url=site.url) as client:
+        for path, query in foundation.site_pages(last):
+            answer = client.get(path + (f"?{query}" if query else ""))
+            assert answer.status_code == 200, (path, query)
+            assert answer.headers["content-type"].startswith("text/html"), path
+            page = root / path.strip("/") / (f"index@{query}.html" if query else "index.html")
+            assert answer.content == page.read_bytes(), (path, query)
+        for old, new in foundation.redirects(last).items():
+            answer = client.get(old)
+            assert answer.status_code == 301 and answer.headers["location"].endswith(new), old
+        assert client.get("/robots.txt").status_code == 200
+        for sitemap in profile.sitemap_paths:
+            assert client.get(sitemap).status_code == 200, sitemap
