@@ -128,7 +128,7 @@ def _extract(
     taken = [False] * len(lines)
     facts = _Facts(warnings=warnings)
 
-    title = find_title(lines, doc.title_tag, lex)
+    title = find_title(lines, doc.title_tag, lex, doc.og_title)
     for i in range(title.end):
         taken[i] = True
         # A status badge in the title block: a line that is one status word ("laufend").

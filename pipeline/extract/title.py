@@ -3,6 +3,11 @@
 Project pages repeat the title two to four times (hero caption, heading, short title, long
 title); sometimes a subtitle takes a repeat's place. The block is the h1 with the heading-like
 lines around it; whatever stands before the h1 in the content is not body text either.
+
+A page without an ``<h1>`` (older CMS templates: the title in a table cell or an ``<h2>``, a
+sidebar's ``<h3>`` modules) has its main heading decided by what a reader sees: the line that
+says what the document's ``<title>`` or ``og:title`` says, else the first heading before the
+page's facts (a heading after every fact is a sidebar's), else the first heading.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ MAX_TITLE_LINES = 6
 MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+_SITE_PREFIX = re.compile(r"^[^|–—-]+\s+[|–—-]\s+")
+# Lines that may carry the main heading when the page has no <h1>.
+_HEADING_KINDS = frozenset({"h", "p", "td", "th", "cap"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +83,59 @@ def _subtitle(lines: list[Line], h1: int, index: int) -> bool:
     )
 
 
-def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleBlock:
+def _names(title_tag: str | None, og_title: str | None) -> frozenset[str]:
+    """What the document says its title is: ``og:title``, the ``<title>``, and the ``<title>``
+    without the site's name after or before it ("Projekt X - Stiftung Y"), folded."""
+    names: set[str] = set()
+    for text in (og_title, title_tag):
+        if text:
+            names.update(
+                fold(t) for t in (text, _SITE_SUFFIX.sub("", text), _SITE_PREFIX.sub("", text))
+            )
+    names.discard("")
+    return frozenset(names)
+
+
+def main_heading(
+    lines: list[Line], title_tag: str | None, og_title: str | None, lex: Lexicon
+) -> int | None:
+    """The index of the page's main heading when it has no ``<h1>``, or None (no heading)."""
+    headings = [i for i, line in enumerate(lines) if line.kind == "h"]
+    names = _names(title_tag, og_title)
+    if names:
+        agrees = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.kind in _HEADING_KINDS
+                and not line.aside
+                and len(line.text) <= MAX_TITLE_LENGTH
+                and fold(line.text) in names
+            ),
+            None,
+        )
+        if agrees is not None:
+            return agrees
+    main = [i for i in headings if not lines[i].aside] or headings
+    if not main:
+        return None
+    facts = next((i for i, line in enumerate(lines) if lex.match_label(line.text)), len(lines))
+    before = [i for i in main if i < facts]
+    if before:
+        return before[0]
+    # Every heading comes after the facts (a sidebar's): the <title> names the page.
+    return None if names and facts < main[0] else main[0]
+
+
+def find_title(
+    lines: list[Line], title_tag: str | None, lex: Lexicon, og_title: str | None = None
+) -> TitleBlock:
     h1 = next((i for i, line in enumerate(lines) if line.kind == "h" and line.level == 1), None)
     if h1 is None:
-        h1 = next((i for i, line in enumerate(lines) if line.kind == "h"), None)
+        h1 = main_heading(lines, title_tag, og_title, lex)
     if h1 is None:
-        title = _SITE_SUFFIX.sub("", title_tag).strip() if title_tag else None
+        named = og_title or title_tag
+        title = _SITE_SUFFIX.sub("", named).strip() if named else None
         return TitleBlock(title or None, None, 0, (title,) if title else ())
     title = lines[h1].text
     end = h1 + 1
