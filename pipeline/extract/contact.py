@@ -25,6 +25,8 @@ _HEADING_LINE = re.compile(
 _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 # "Bewerbungsfrist: 15.01.2025": a line labelled with a word we do not know, never an address.
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
+# "Rund 80 % der Pflege leisten Angehörige.": a sentence of running text, never an address line.
+_RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{5,}[.!?]$")
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
@@ -180,6 +182,7 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
             and not lex.match_label(lines[start - 1].text)
             and len(lines[start - 1].text) < 80
             and not _OTHER_LABEL.match(lines[start - 1].text)
+            and not _RUNNING_TEXT.match(lines[start - 1].text)
         ):
             start -= 1
         start = _after_label_value(lines, taken, start, i, lex)

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract.nesting import cap_nesting
 from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.mail_scripts import emails_from_fallback, emails_from_script
 from pipeline.normalize.text import collapse
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -47,6 +48,8 @@ SKIP = frozenset(
         "-comment",
     }
 )
+# Skipped elements that may still write an e-mail address where they stand.
+_MAIL_TAGS = frozenset({"script", "noscript"})
 # Elements that start and end a line.
 BLOCKS = frozenset(
     {
@@ -177,6 +180,7 @@ class _Flattener:
         self._ids = 0
         self._anchor: Link | None = None
         self._depth = 0  # elements entered below the root
+        self._mail_line = -1  # the line count when a script last wrote an address
 
     def flush(self) -> None:
         buf = self._buf
@@ -236,6 +240,8 @@ class _Flattener:
                     self._anchor_text.append(text)
                 continue
             if tag in SKIP:
+                if tag in _MAIL_TAGS:
+                    self._hidden_mail(child, tag)
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -274,6 +280,23 @@ class _Flattener:
                     self.flush()
                 self.walk(child)
         self._depth -= 1
+
+    def _hidden_mail(self, node: LexborNode, tag: str) -> None:
+        """An address a script writes where it stands (never run: read by
+        :mod:`pipeline.normalize.mail_scripts`), or its ``<noscript>`` fallback when no script
+        before it gave one: the address joins the line's text, as a reader sees it."""
+        text = node.text(deep=True, separator="", strip=False)
+        if tag == "script":
+            found = emails_from_script(text)
+            if found:
+                self._mail_line = len(self.lines)
+        elif self._mail_line == len(self.lines):
+            self._mail_line = -1  # the script before it wrote the address already
+            return
+        else:
+            found = emails_from_fallback(text)
+        if found:
+            self._buf.append(f" {' '.join(found)} ")
 
     def _flat(self, node: LexborNode) -> None:
         """All the text below ``node`` as one run (lexbor collects it without recursion)."""
