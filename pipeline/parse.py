@@ -20,6 +20,7 @@ from pipeline.extract.blocks import (
     related_block,
     related_urls,
     split_names,
+    split_value,
     unique_funders,
     value_lines,
 )
@@ -156,7 +157,8 @@ def _extract(
         facts.period is not None,
         # a contact alone (a job ad's, a news post's) needs an organization or an address
         contact is not None and bool(contact.organization or contact.street or contact.city),
-        bool(facts.funders),
+        # (funders that are all persons' names -- a team page's funding desk -- say nothing)
+        any(not lex.is_person(name) for _i, name in facts.funders),
         facts.division is not None,
         facts.closed_notice,
         any(lex.expiry.search(t) for t in title.texts),
@@ -328,10 +330,15 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     text = label.lines[label.i].text
     if label.hit.inline and (len(text) > 150 or text.endswith(".")):
         return None
+    found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
-        name = label.hit.value if j == label.i else label.lines[j].text
-        if name:
-            facts.funders.append((j, funder_name(name, label.lex) or ""))
+        if j == label.i:
+            names = [label.hit.value] if label.hit.value else []
+        else:  # a value cell: "Stadt A, Land B" names two funders
+            line = label.lines[j]
+            names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
+        found.extend((j, funder_name(name, label.lex) or "") for name in names)
+    facts.funders.extend(found)
     return label.follow
 
 
@@ -378,7 +385,12 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
     items: list[str] = []
     for j in follow:
         tags = [link.text for link in lines[j].links if link.text]
-        items.extend(tags if len(tags) > 1 else [lines[j].text])
+        if len(tags) > 1:
+            items.extend(tags)
+        elif lines[j].kind == "li":
+            items.append(lines[j].text)
+        else:  # a value cell: "Kinder, Jugendliche" are two items
+            items.extend(split_value(lines[j].text, label.lex))
     return items, follow
 
 

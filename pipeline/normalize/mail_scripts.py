@@ -20,6 +20,7 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -57,7 +58,7 @@ def _atob(text: str) -> str:
         return ""
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[str], str]] = {
     "unescape": unquote,
     "decodeURIComponent": unquote,
     "decodeURI": unquote,
