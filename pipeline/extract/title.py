@@ -23,8 +23,10 @@ from pipeline.normalize.text import fold
 MAX_TITLE_LINES = 6
 MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
-_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
-_SITE_PREFIX = re.compile(r"^[^|–—-]+\s+[|–—-]\s+")
+# "Projekt X | Beispiel-Stiftung": the site's name after (or before) a spaced separator; the
+# name itself may hold a hyphen, never a spaced separator.
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?:(?!\s[|–—-]\s).)+$")
+_SITE_PREFIX = re.compile(r"^(?:(?!\s[|–—-]\s).)+\s[|–—-]\s+")
 # Lines that may carry the main heading when the page has no <h1>.
 _HEADING_KINDS = frozenset({"h", "p", "td", "th", "cap"})
 

@@ -28,7 +28,7 @@ from pipeline.normalize.emails import find_emails
 
 MAX_SCRIPT_CHARS = 20_000  # inline cloaks are a few hundred characters; bundles are not read
 # Signs that a script may hold an address (checked before any tokenizing).
-_HINTS = ("mailto", "@", "&#64;", "&#x40;", "\\x40", "\\u0040", "fromCharCode", "%40")
+_HINTS = ("mailto", "@", "&#64;", "&#x40;", "\\x40", "\\u0040", "fromCharCode", "%40", "atob(")
 _TOKEN = re.compile(
     r"""\s+|//[^\n]*|/\*.*?\*/"""
     r"""|(?P<str>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
