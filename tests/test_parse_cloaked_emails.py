@@ -146,6 +146,13 @@ def test_a_cloaked_address_reaches_the_contact(cell):
     assert _contact(cell).emails == ["ruth.brand@quartier-nord.de"]
 
 
-def test_scripts_outside_the_contact_write_nothing_into_it():
-    contact = _contact("<script>var x = 'no address';</script>")
-    assert contact.emails == []
+def test_an_address_written_outside_the_contact_block_stays_outside():
+    html = (
+        "<main><h1>Quartier Nord</h1><p>Laufzeit: 2023 – 2025</p>"
+        "<p>Presse: <script>document.write('presse' + '@' + 'beispiel-stiftung.de')</script></p>"
+        "<h3>Kontakt</h3><p>Ruth Brand<br>Telefon: 030 1234567</p></main>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.contact is not None
+    assert record.contact.emails == []
+    assert any("presse@beispiel-stiftung.de" in s.text for s in record.sections)

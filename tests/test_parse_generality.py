@@ -250,13 +250,14 @@ def test_og_title_names_the_main_heading_when_the_title_tag_names_only_the_site(
     assert record.status == "active"
 
 
-def test_the_first_heading_before_the_facts_is_the_title_when_nothing_agrees():
+def test_a_heading_after_every_fact_is_a_sidebars_and_the_title_tag_names_the_page():
     body = (
-        "<div><h2>Lesecafé Süd</h2><p>Laufzeit: 2022 – 2024</p></div>"
-        "<div><h3>Newsletter</h3><p>Jetzt abonnieren</p></div>"
+        '<div><img src="/kopf.png" alt=""><p>Laufzeit: 2022 – 2024</p><p>Status: laufend</p>'
+        "</div><div><h3>Newsletter</h3><p>Jetzt abonnieren</p></div>"
     )
-    record = _page("<title>Startseite</title>", body).record
+    record = _page("<title>Lesecafé Süd – Beispiel-Stiftung</title>", body).record
     assert record is not None and record.title == "Lesecafé Süd"
+    assert record.status == "active"
 
 
 def _rows(*rows: tuple[str, str]) -> str:
