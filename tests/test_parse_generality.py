@@ -375,3 +375,16 @@ def test_a_team_page_with_a_funding_desk_is_no_project_page():
     )
     result = parse_page(html, URL, PROFILE)
     assert result.kind == "not_project", result.record
+
+
+def test_a_contact_row_of_a_fact_table_ends_with_the_table():
+    """The paragraphs after the fact table are the description, not more of the contact."""
+    record = parse(
+        "<table><tr><td><p>Laufzeit: 2021 – 2024</p>"
+        "<table><tr><td><b>Ansprechperson</b></td><td>Jonas Berg<br>Bahnhofstraße 12<br>"
+        "04109 Leipzig<br>E-Mail: j.berg@nordlicht.de</td></tr></table>"
+        "<p><b>Wirkung</b><br>Seit 2021 kamen 300 Familien in die Beratung.</p>"
+        "</td></tr></table>"
+    )
+    assert record.contact is not None and record.contact.emails == ["j.berg@nordlicht.de"]
+    assert any("300 Familien" in s.text for s in record.sections)

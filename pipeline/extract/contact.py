@@ -26,7 +26,7 @@ _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 # "Bewerbungsfrist: 15.01.2025": a line labelled with a word we do not know, never an address.
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
 # "Rund 80 % der Pflege leisten Angehörige.": a sentence of running text, never an address line.
-_RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{5,}[.!?]$")
+_RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
@@ -100,10 +100,13 @@ def _contact_part(line: Line, lex: Lexicon) -> bool:
 
 def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon) -> int:
     aside = lines[start].aside if heading is None else heading.aside
+    # A block that starts in a table row (a fact table's contact row) ends where the table
+    # does: rows are numbered in document order, so a line of an earlier row is outside it.
+    row = lines[start].row if heading is None else heading.row
     index = start
     while index < len(lines) and index - start < MAX_BLOCK_LINES:
         line = lines[index]
-        if line.aside != aside:
+        if line.aside != aside or line.row < row:
             break
         if lex.contact_end.match(line.text):
             return index + 1
