@@ -157,14 +157,17 @@ def _extract(
         facts.period is not None,
         # a contact alone (a job ad's, a news post's) needs an organization or an address
         contact is not None and bool(contact.organization or contact.street or contact.city),
-        # (funders that are all persons' names -- a team page's funding desk -- say nothing)
-        any(not lex.is_person(name) for _i, name in facts.funders),
         facts.division is not None,
         facts.closed_notice,
         any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
-    reason = _not_a_project(title.title, teasers, any(signals), lex)
+    found = any(signals) or any(
+        # (funders that are all persons' names -- a team page's funding desk -- say nothing)
+        not lex.is_person(name)
+        for _i, name in facts.funders
+    )
+    reason = _not_a_project(title.title, teasers, found, lex)
     if reason is not None:
         return ParseResult(
             page_url,
