@@ -162,12 +162,12 @@ def _extract(
         any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
-    found = any(signals) or any(
+    any_fact = any(signals) or any(
         # (funders that are all persons' names -- a team page's funding desk -- say nothing)
         not lex.is_person(name)
         for _i, name in facts.funders
     )
-    reason = _not_a_project(title.title, teasers, found, lex)
+    reason = _not_a_project(title.title, teasers, any_fact, lex)
     if reason is not None:
         return ParseResult(
             page_url,

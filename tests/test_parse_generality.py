@@ -388,3 +388,14 @@ def test_a_contact_row_of_a_fact_table_ends_with_the_table():
     )
     assert record.contact is not None and record.contact.emails == ["j.berg@nordlicht.de"]
     assert any("300 Familien" in s.text for s in record.sections)
+
+
+def test_the_sites_name_in_the_page_header_is_never_the_title():
+    """ "Gartenwerk Leipzig | Beispiel-Stiftung": the site's name stands first on the page (a
+    header line), the project's name after it; the project's is the title."""
+    body = (
+        '<div class="kopf"><p>Beispiel-Stiftung</p></div>'
+        '<div class="inhalt"><p class="t">Gartenwerk Leipzig</p><p>Laufzeit: 2022 – 2024</p></div>'
+    )
+    record = _page("<title>Gartenwerk Leipzig | Beispiel-Stiftung</title>", body).record
+    assert record is not None and record.title == "Gartenwerk Leipzig"

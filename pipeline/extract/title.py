@@ -85,39 +85,37 @@ def _subtitle(lines: list[Line], h1: int, index: int) -> bool:
     )
 
 
-def _names(title_tag: str | None, og_title: str | None) -> frozenset[str]:
-    """What the document says its title is: ``og:title``, the ``<title>``, and the ``<title>``
-    without the site's name after or before it ("Projekt X - Stiftung Y"), folded."""
-    names: set[str] = set()
+def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
+    """What the document says its title is, most telling first, folded: ``og:title``, the
+    ``<title>`` without the site's name after it ("Projekt X | Stiftung Y"), the whole
+    ``<title>``, and last the ``<title>`` without a name before it ("Stiftung Y - Projekt X")."""
+    found: list[str] = []
     for text in (og_title, title_tag):
         if text:
-            names.update(
-                fold(t) for t in (text, _SITE_SUFFIX.sub("", text), _SITE_PREFIX.sub("", text))
-            )
-    names.discard("")
-    return frozenset(names)
+            found.extend(fold(t) for t in (_SITE_SUFFIX.sub("", text), text))
+    if title_tag:
+        found.append(fold(_SITE_PREFIX.sub("", title_tag)))
+    return tuple(name for name in dict.fromkeys(found) if name)
 
 
 def main_heading(
     lines: list[Line], title_tag: str | None, og_title: str | None, lex: Lexicon
 ) -> int | None:
     """The index of the page's main heading when it has no ``<h1>``, or None (no heading)."""
-    headings = [i for i, line in enumerate(lines) if line.kind == "h"]
     names = _names(title_tag, og_title)
     if names:
-        agrees = next(
-            (
-                i
-                for i, line in enumerate(lines)
-                if line.kind in _HEADING_KINDS
+        seen: dict[str, int] = {}  # each eligible line's folded text -> its first index
+        for i, line in enumerate(lines):
+            if (
+                line.kind in _HEADING_KINDS
                 and not line.aside
                 and len(line.text) <= MAX_TITLE_LENGTH
-                and fold(line.text) in names
-            ),
-            None,
-        )
+            ):
+                seen.setdefault(fold(line.text), i)
+        agrees = next((seen[name] for name in names if name in seen), None)
         if agrees is not None:
             return agrees
+    headings = [i for i, line in enumerate(lines) if line.kind == "h"]
     main = [i for i in headings if not lines[i].aside] or headings
     if not main:
         return None
