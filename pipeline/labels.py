@@ -30,6 +30,10 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Duration",
         "Term",
         "Funding period",
+        "Timeframe",
+        "Time frame",
+        "Timescale",
+        "Zeitrahmen",
     ),
     "funders": (
         "Finanziert durch",
@@ -42,6 +46,11 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Fördermittelgeberin",
         "Fördermittelgeber*innen",
         "Fördermittelgeber:innen",
+        "Fördergeber",
+        "Geldgeberin",
+        "Mittelgeber",
+        "Finanzierungspartner",
+        "Förderpartner",
         "Förderer",
         "Zuwendungsgeber",
         "Geldgeber",
@@ -60,7 +69,11 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "With the support of",
         "Funding",
         "Funders",
+        "Funder",
         "Funding partners",
+        "Funding bodies",
+        "Sponsors",
+        "Sponsored by",
     ),
     # Grant facts: the amount granted, cooperation partners (never funders), target groups.
     "grant_amount": (
@@ -226,6 +239,8 @@ INLINE_LABELS: frozenset[str] = frozenset(
         "Period",
         "Project period",
         "Duration",
+        "Timeframe",
+        "Zeitrahmen",
         "Status",
         "Finanziert durch",
         "Gefördert durch",
@@ -396,6 +411,27 @@ ROLE_ENDINGS: tuple[str, ...] = (
 )
 # Academic and courtesy titles before a person's name.
 PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", "Frau", "Herr")
+# Academic degrees after a person's name, after a comma ("Eva Roth, MSc"): part of the name.
+PERSON_DEGREES: tuple[str, ...] = (
+    "BA",
+    "MA",
+    "BSc",
+    "MSc",
+    "BEd",
+    "MEd",
+    "MBA",
+    "MPH",
+    "MAS",
+    "LL.M.",
+    "LL.B.",
+    "PhD",
+    "Ph.D.",
+    "Bakk.",
+    "M.A.",
+    "B.A.",
+    "M.Sc.",
+    "B.Sc.",
+)
 # Words that make a line an organization, never a person ("Verein Quartierwerk", "... e.V.").
 ORGANIZATION_WORDS: tuple[str, ...] = (
     "e.V.",

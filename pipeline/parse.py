@@ -20,6 +20,7 @@ from pipeline.extract.blocks import (
     related_block,
     related_urls,
     split_names,
+    split_value,
     unique_funders,
     value_lines,
 )
@@ -128,7 +129,7 @@ def _extract(
     taken = [False] * len(lines)
     facts = _Facts(warnings=warnings)
 
-    title = find_title(lines, doc.title_tag, lex)
+    title = find_title(lines, doc.title_tag, lex, doc.og_title)
     for i in range(title.end):
         taken[i] = True
         # A status badge in the title block: a line that is one status word ("laufend").
@@ -156,13 +157,17 @@ def _extract(
         facts.period is not None,
         # a contact alone (a job ad's, a news post's) needs an organization or an address
         contact is not None and bool(contact.organization or contact.street or contact.city),
-        bool(facts.funders),
         facts.division is not None,
         facts.closed_notice,
         any(lex.expiry.search(t) for t in title.texts),
         facts.related_label,
     ]
-    reason = _not_a_project(title.title, teasers, any(signals), lex)
+    any_fact = any(signals) or any(
+        # (funders that are all persons' names -- a team page's funding desk -- say nothing)
+        not lex.is_person(name)
+        for _i, name in facts.funders
+    )
+    reason = _not_a_project(title.title, teasers, any_fact, lex)
     if reason is not None:
         return ParseResult(
             page_url,
@@ -328,10 +333,15 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     text = label.lines[label.i].text
     if label.hit.inline and (len(text) > 150 or text.endswith(".")):
         return None
+    found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
-        name = label.hit.value if j == label.i else label.lines[j].text
-        if name:
-            facts.funders.append((j, funder_name(name, label.lex) or ""))
+        if j == label.i:
+            names = [label.hit.value] if label.hit.value else []
+        else:  # a value cell: "Stadt A, Land B" names two funders
+            line = label.lines[j]
+            names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
+        found.extend((j, funder_name(name, label.lex) or "") for name in names)
+    facts.funders.extend(found)
     return label.follow
 
 
@@ -378,7 +388,12 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
     items: list[str] = []
     for j in follow:
         tags = [link.text for link in lines[j].links if link.text]
-        items.extend(tags if len(tags) > 1 else [lines[j].text])
+        if len(tags) > 1:
+            items.extend(tags)
+        elif lines[j].kind == "li":
+            items.append(lines[j].text)
+        else:  # a value cell: "Kinder, Jugendliche" are two items
+            items.extend(split_value(lines[j].text, label.lex))
     return items, follow
 
 

@@ -69,6 +69,27 @@ def split_names(text: str) -> list[str]:
     return [part for part in _NAME_SPLIT.split(text) if part]
 
 
+# "..., Jugend und Familie": the list ends in a conjunction -- one name's own enumeration
+# ("Senatsverwaltung für Bildung, Jugend und Familie"), never split.
+_ENUMERATION_END = re.compile(r"\s(?:und|and|sowie|&|u\.)\s", re.IGNORECASE)
+
+
+def split_value(text: str, lex: Lexicon) -> list[str]:
+    """The names in a fact's value cell, a comma or semicolon between them ("Stadt A, Land B";
+    "Kinder, Jugendliche"); a name that enumerates within itself stays whole, and so does a
+    person's name with a degree after it ("Eva Roth, MSc")."""
+    parts = split_names(text)
+    if len(parts) < 2 or _ENUMERATION_END.search(parts[-1]):
+        return [text]
+    names: list[str] = []
+    for part in parts:
+        if names and lex.person_degree.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(part)
+    return names
+
+
 def funder_name(text: str, lex: Lexicon) -> str | None:
     """A funder's name from a caption, alt text or link title ("Link zum X" is X)."""
     text = collapse(text)

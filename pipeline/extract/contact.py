@@ -17,6 +17,7 @@ from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
 
 MAX_BLOCK_LINES = 45
+MAX_VALUE_LINES = 12  # how far back the label of a fact row's value may stand
 GRANTEE_LINES = 12  # how far before the contact heading the grantee's label may stand
 _HEADING_LINE = re.compile(
     r"^(?:kontakt|contact)(?:\s*[,&]\s*.+|\s+(?:und|and|&)\s+.+)?\s*:?$", re.IGNORECASE
@@ -24,6 +25,8 @@ _HEADING_LINE = re.compile(
 _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 # "Bewerbungsfrist: 15.01.2025": a line labelled with a word we do not know, never an address.
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
+# "Rund 80 % der Pflege leisten Angehörige.": a sentence of running text, never an address line.
+_RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
@@ -97,10 +100,13 @@ def _contact_part(line: Line, lex: Lexicon) -> bool:
 
 def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon) -> int:
     aside = lines[start].aside if heading is None else heading.aside
+    # A block that starts in a table row (a fact table's contact row) ends where the table
+    # does: rows are numbered in document order, so a line of an earlier row is outside it.
+    row = lines[start].row if heading is None else heading.row
     index = start
     while index < len(lines) and index - start < MAX_BLOCK_LINES:
         line = lines[index]
-        if line.aside != aside:
+        if line.aside != aside or line.row < row:
             break
         if lex.contact_end.match(line.text):
             return index + 1
@@ -179,8 +185,10 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
             and not lex.match_label(lines[start - 1].text)
             and len(lines[start - 1].text) < 80
             and not _OTHER_LABEL.match(lines[start - 1].text)
+            and not _RUNNING_TEXT.match(lines[start - 1].text)
         ):
             start -= 1
+        start = _after_label_value(lines, taken, start, i, lex)
         end = _block_end(lines, i, None, lex)
         labels = {h.field for h in (lex.match_label(x.text) for x in lines[start:end]) if h}
         if len(labels & {"persons", "phones", "emails", "fax"}) >= 2 or (
@@ -188,6 +196,26 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
         ):
             return start, end
     return None
+
+
+def _after_label_value(
+    lines: list[Line], taken: list[bool], start: int, index: int, lex: Lexicon
+) -> int:
+    """Where a window block may start: never inside the value of the fact row before it (a
+    list of services, a period under its label) -- those lines are that label's, not an
+    address."""
+    if start == index:
+        return start
+    for j in range(start - 1, max(-1, start - 1 - MAX_VALUE_LINES), -1):
+        line = lines[j]
+        if taken[j] or line.kind == "h":
+            return start
+        hit = lex.match_label(line.text)
+        if hit is not None:
+            # A label without its value on its line owns the lines after it: its value.
+            owns = not hit.value and hit.field not in CONTACT_FIELDS
+            return index if owns else start
+    return start
 
 
 def _add_unique(target: list[str], values: list[str]) -> None:
@@ -253,6 +281,7 @@ class _Reading:
     address: list[str] = field(default_factory=list)
     grantee: list[str] = field(default_factory=list)
     other_links: list[Link] = field(default_factory=list)  # links outside e-mail lines
+    run: list[str] = field(default_factory=list)  # the lines after a person's name
 
 
 def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
@@ -262,16 +291,24 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     for line in lines:
         text = line.text
         if _is_marker(line, state, lex):
+            _close_run(data, state, lex)
             continue
         hit = lex.match_label(text)
         if hit is not None and hit.field in CONTACT_FIELDS:
+            _close_run(data, state, lex)
             _read_contact_label(data, state, hit.field, hit.value, line, lex)
             continue
         if lex.location_line.match(text):
+            _close_run(data, state, lex)
             _add_unique(data.locations, [text])
             state.current = None
             continue
         if state.skipping:
+            continue
+        if state.current == "persons" and _joins_run(text, state, lex):
+            state.values += 1
+            state.run.append(text)
+            state.other_links.extend(line.links)
             continue
         if state.current is not None and not _other_form(state.current, text, state, lex):
             state.values += 1
@@ -282,6 +319,7 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
         state.other_links.extend(line.links)
         if line.kind not in ("h", "img"):
             _unlabelled(data, state, text, lex)
+    _close_run(data, state, lex)
     if state.grantee:
         _set_grantee(data, [*state.grantee, *state.address], lex)
     else:
@@ -289,6 +327,70 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
     return data
+
+
+def _contact_form(text: str) -> bool:
+    """An e-mail address, a web address or a phone number: read by its form wherever it is."""
+    return (
+        "@" in text
+        or "[at]" in text
+        or "(at)" in text
+        or text.lower().startswith(("www.", "http://", "https://"))
+        or _PHONE_LIKE.search(text) is not None
+    )
+
+
+def _joins_run(text: str, state: _Reading, lex: Lexicon) -> bool:
+    """Whether a line under a person label is read with the lines after the name (the role,
+    the organization, its department, its address) rather than as a name written as is.
+
+    The first line is the person's, unless it has an organization's form ("Verein X",
+    "...-Zentrum Y"): the person label's value is then the organization's address block."""
+    if _contact_form(text) or (state.grantee and state.part == "persons"):
+        return False
+    if state.values == 0:
+        return lex.organization_word.search(text) is not None
+    return True
+
+
+def _close_run(data: ContactData, state: _Reading, lex: Lexicon) -> None:
+    """Read the lines after a person's name by their form, not their order: roles drop out;
+    street and postcode lines are the address; of the lines before the street, the one with
+    an organization's form (else the one right before the street) is the organization, the
+    line after it its department; person-shaped lines before it are more persons."""
+    run, state.run = state.run, []
+    if not run:
+        return
+    street = next(
+        (k for k, t in enumerate(run) if lex.postal_line.match(t) or lex.street_line.match(t)),
+        None,
+    )
+    head = [t for t in run[:street] if not (lex.is_role(t) or lex.country_line.match(t))]
+    for text in run[len(run) if street is None else street :]:
+        if lex.postal_line.match(text) or lex.street_line.match(text):
+            state.address.append(text)
+        elif not lex.country_line.match(text):
+            _unlabelled(data, state, text, lex)
+    org = next((k for k, t in enumerate(head) if lex.organization_word.search(t)), None)
+    if org is None and street is not None and head:
+        org = len(head) - 1
+        if org > 0 and lex.department_line.match(head[org]):
+            org -= 1
+    names = head if org is None else head[:org]
+    for name in names:
+        if lex.is_person(name):
+            _take_persons(data, name, Line(name, "p"), state.address, lex)
+    if org is None:
+        unit = next((t for t in head if lex.department_line.match(t)), None)
+    else:
+        data.organization = data.organization or head[org]
+        unit = head[org + 1] if org + 1 < len(head) else None
+    if unit is not None:
+        division = lex.division_unit.match(unit)
+        if division:
+            data.division = data.division or division["name"].strip()
+        else:
+            data.unit = data.unit or unit
 
 
 def _is_marker(line: Line, state: _Reading, lex: Lexicon) -> bool:
@@ -410,8 +512,11 @@ def _take_persons(
 ) -> None:
     """Names after a person label; the phone, e-mail and role on the same line set apart
     ("Dr. Jonas Feldhoff, Geschäftsführung, Tel. 0228 / 76 54 32, info [at] example.de")."""
-    names = []
+    names: list[str] = []
     for part in _PERSON_SPLIT.split(value):
+        if names and lex.person_degree.match(part):
+            names[-1] = f"{names[-1]}, {part}"  # "Eva Roth, MSc": the degree is the name's
+            continue
         hit = lex.match_label(part)
         if hit is not None and hit.value and hit.field in ("phones", "fax", "emails"):
             _take(data, hit.field, hit.value, line, address, lex)

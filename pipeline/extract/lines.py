@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract.nesting import cap_nesting
 from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.mail_scripts import emails_from_fallback, emails_from_script
 from pipeline.normalize.text import collapse
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -47,6 +48,8 @@ SKIP = frozenset(
         "-comment",
     }
 )
+# Skipped elements that may still write an e-mail address where they stand.
+_MAIL_TAGS = frozenset({"script", "noscript"})
 # Elements that start and end a line.
 BLOCKS = frozenset(
     {
@@ -177,6 +180,7 @@ class _Flattener:
         self._ids = 0
         self._anchor: Link | None = None
         self._depth = 0  # elements entered below the root
+        self._mail_line = -1  # the line count when a script last wrote an address
 
     def flush(self) -> None:
         buf = self._buf
@@ -236,6 +240,8 @@ class _Flattener:
                     self._anchor_text.append(text)
                 continue
             if tag in SKIP:
+                if tag in _MAIL_TAGS:
+                    self._hidden_mail(child, tag)
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -274,6 +280,23 @@ class _Flattener:
                     self.flush()
                 self.walk(child)
         self._depth -= 1
+
+    def _hidden_mail(self, node: LexborNode, tag: str) -> None:
+        """An address a script writes where it stands (never run: read by
+        :mod:`pipeline.normalize.mail_scripts`), or its ``<noscript>`` fallback when no script
+        before it gave one: the address joins the line's text, as a reader sees it."""
+        text = node.text(deep=True, separator="", strip=False)
+        if tag == "script":
+            found = emails_from_script(text)
+            if found:
+                self._mail_line = len(self.lines)
+        elif self._mail_line == len(self.lines):
+            self._mail_line = -1  # the script before it wrote the address already
+            return
+        else:
+            found = emails_from_fallback(text)
+        if found:
+            self._buf.append(f" {' '.join(found)} ")
 
     def _flat(self, node: LexborNode) -> None:
         """All the text below ``node`` as one run (lexbor collects it without recursion)."""
@@ -337,6 +360,7 @@ class Document:
     canonical: str | None
     hrefs: tuple[str, ...] = ()  # link targets in the content (chrome skipped), as written
     flattened: int = 0  # block tags dropped for nesting deeper than MAX_BLOCK_NESTING
+    og_title: str | None = None  # <meta property="og:title">: the title sharing tools show
 
 
 class _Chrome:
@@ -394,10 +418,19 @@ def _h1_holders(headings: list[LexborNode]) -> set[int]:
     return holders
 
 
-def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | None]:
-    """The page's ``lang``, ``<title>`` text and canonical link: read from the few children
-    of ``<head>``; only a page without them there costs a search of the whole document."""
-    title_node = canonical_node = None
+@dataclass(frozen=True, slots=True)
+class _Head:
+    lang: str | None
+    title: str | None
+    canonical: str | None
+    og_title: str | None
+
+
+def _head_facts(tree: LexborHTMLParser) -> _Head:
+    """The page's ``lang``, ``<title>`` text, canonical link and ``og:title``: read from the
+    few children of ``<head>``; only a page without them there costs a search of the whole
+    document."""
+    title_node = canonical_node = og_node = None
     head = tree.head
     for node in head.iter() if head is not None else ():
         tag = node.tag
@@ -405,6 +438,8 @@ def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | N
             title_node = node
         elif tag == "link" and canonical_node is None and node.attributes.get("rel") == "canonical":
             canonical_node = node
+        elif tag == "meta" and og_node is None and node.attributes.get("property") == "og:title":
+            og_node = node
     if title_node is None:
         title_node = tree.css_first("title")
     if canonical_node is None:
@@ -413,25 +448,30 @@ def _head_facts(tree: LexborHTMLParser) -> tuple[str | None, str | None, str | N
     lang = root.attributes.get("lang") if root is not None and root.tag == "html" else None
     title = collapse(title_node.text() or "") if title_node is not None else None
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
-    return lang or None, title or None, canonical
+    og_title = collapse(og_node.attributes.get("content") or "") if og_node is not None else ""
+    return _Head(lang or None, title or None, canonical, og_title or None)
 
 
 def canonical_link(html: str | bytes) -> str | None:
     """The page's ``<link rel=canonical>`` as written, or None."""
-    return _head_facts(LexborHTMLParser(cap_nesting(html)[0]))[2]
+    return _head_facts(LexborHTMLParser(cap_nesting(html)[0])).canonical
 
 
 def read_document(html: str | bytes, lex: Lexicon) -> Document:
     """Parse HTML (text, or bytes in UTF-8) and flatten its main content into lines."""
     html, flattened = cap_nesting(html)
     tree = LexborHTMLParser(html)
-    lang, title_tag, canonical = _head_facts(tree)
+    head = _head_facts(tree)
     body = tree.body
     if body is None:
-        return Document([], title_tag, lang, canonical, flattened=flattened)
+        return Document(
+            [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
+        )
     root, chrome = _content_root(body, lex)
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
-    return Document(flattener.lines, title_tag, lang, canonical, hrefs, flattened)
+    return Document(
+        flattener.lines, head.title, head.lang, head.canonical, hrefs, flattened, head.og_title
+    )

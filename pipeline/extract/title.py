@@ -3,6 +3,11 @@
 Project pages repeat the title two to four times (hero caption, heading, short title, long
 title); sometimes a subtitle takes a repeat's place. The block is the h1 with the heading-like
 lines around it; whatever stands before the h1 in the content is not body text either.
+
+A page without an ``<h1>`` (older CMS templates: the title in a table cell or an ``<h2>``, a
+sidebar's ``<h3>`` modules) has its main heading decided by what a reader sees: the line that
+says what the document's ``<title>`` or ``og:title`` says, else the first heading before the
+page's facts (a heading after every fact is a sidebar's), else the first heading.
 """
 
 from __future__ import annotations
@@ -18,7 +23,12 @@ from pipeline.normalize.text import fold
 MAX_TITLE_LINES = 6
 MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
-_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+# "Projekt X | Beispiel-Stiftung": the site's name after (or before) a spaced separator; the
+# name itself may hold a hyphen, never a spaced separator.
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?:(?!\s[|–—-]\s).)+$")
+_SITE_PREFIX = re.compile(r"^(?:(?!\s[|–—-]\s).)+\s[|–—-]\s+")
+# Lines that may carry the main heading when the page has no <h1>.
+_HEADING_KINDS = frozenset({"h", "p", "td", "th", "cap"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +85,57 @@ def _subtitle(lines: list[Line], h1: int, index: int) -> bool:
     )
 
 
-def find_title(lines: list[Line], title_tag: str | None, lex: Lexicon) -> TitleBlock:
+def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
+    """What the document says its title is, most telling first, folded: ``og:title``, the
+    ``<title>`` without the site's name after it ("Projekt X | Stiftung Y"), the whole
+    ``<title>``, and last the ``<title>`` without a name before it ("Stiftung Y - Projekt X")."""
+    found: list[str] = []
+    for text in (og_title, title_tag):
+        if text:
+            found.extend(fold(t) for t in (_SITE_SUFFIX.sub("", text), text))
+    if title_tag:
+        found.append(fold(_SITE_PREFIX.sub("", title_tag)))
+    return tuple(name for name in dict.fromkeys(found) if name)
+
+
+def main_heading(
+    lines: list[Line], title_tag: str | None, og_title: str | None, lex: Lexicon
+) -> int | None:
+    """The index of the page's main heading when it has no ``<h1>``, or None (no heading)."""
+    names = _names(title_tag, og_title)
+    if names:
+        seen: dict[str, int] = {}  # each eligible line's folded text -> its first index
+        for i, line in enumerate(lines):
+            if (
+                line.kind in _HEADING_KINDS
+                and not line.aside
+                and len(line.text) <= MAX_TITLE_LENGTH
+            ):
+                seen.setdefault(fold(line.text), i)
+        agrees = next((seen[name] for name in names if name in seen), None)
+        if agrees is not None:
+            return agrees
+    headings = [i for i, line in enumerate(lines) if line.kind == "h"]
+    main = [i for i in headings if not lines[i].aside] or headings
+    if not main:
+        return None
+    facts = next((i for i, line in enumerate(lines) if lex.match_label(line.text)), len(lines))
+    before = [i for i in main if i < facts]
+    if before:
+        return before[0]
+    # Every heading comes after the facts (a sidebar's): the <title> names the page.
+    return None if names and facts < main[0] else main[0]
+
+
+def find_title(
+    lines: list[Line], title_tag: str | None, lex: Lexicon, og_title: str | None = None
+) -> TitleBlock:
     h1 = next((i for i, line in enumerate(lines) if line.kind == "h" and line.level == 1), None)
     if h1 is None:
-        h1 = next((i for i, line in enumerate(lines) if line.kind == "h"), None)
+        h1 = main_heading(lines, title_tag, og_title, lex)
     if h1 is None:
-        title = _SITE_SUFFIX.sub("", title_tag).strip() if title_tag else None
+        named = og_title or title_tag
+        title = _SITE_SUFFIX.sub("", named).strip() if named else None
         return TitleBlock(title or None, None, 0, (title,) if title else ())
     title = lines[h1].text
     end = h1 + 1

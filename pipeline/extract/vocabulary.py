@@ -125,6 +125,9 @@ class Lexicon:
         self.person_name = re.compile(
             rf"^(?:(?:{titles})\s+)*{name}(?:\s+(?:{particle}\s+)*{name}){{1,3}}$"
         )
+        degrees = _alternatives(labels.PERSON_DEGREES)
+        self.person_degree = re.compile(rf"^(?:{degrees})$")
+        self._degree_after = re.compile(rf",\s*(?:{degrees})$")
         self.organization_word = re.compile(
             rf"(?:^|\s|-)(?:{_alternatives(labels.ORGANIZATION_WORDS)})(?:$|\s|,)"
             rf"|\w(?:verein|stiftung|verband|werk|haus|netz|schule|zentrum)\b",
@@ -146,7 +149,10 @@ class Lexicon:
         return head in self._grantee_heads or not head.isascii()
 
     def is_person(self, text: str) -> bool:
-        """Whether a line has a person's name's shape, and is no organization or role."""
+        """Whether a line has a person's name's shape, and is no organization or role; a
+        degree after a comma is part of the name ("Eva Roth, MSc")."""
+        if "," in text:
+            text = self._degree_after.sub("", text)
         return (
             self.person_name.match(text) is not None
             and self.organization_word.search(text) is None

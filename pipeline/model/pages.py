@@ -12,7 +12,8 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 2  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 3  # 2: grant facts, contact read by form, badges, tags, related cards
+# 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
-"""E-mail addresses: de-obfuscation of the protection styles TYPO3 sites use.
+"""E-mail addresses: de-obfuscation of the protection styles sites use.
 
-- text forms: ``name(at)domain.de``, ``name( at )domain.de``, ``name [at] domain [dot] de``;
+- text forms: ``name(at)domain.de``, ``name( at )domain.de``, ``name [at] domain [dot] de``,
+  ``name at domain dot de``;
 - ``javascript:linkTo_UnCryptMailto('nbjmup+...')`` links (older TYPO3);
 - ``data-mailto-token`` with ``data-mailto-vector`` (TYPO3 v11+).
 
@@ -17,7 +18,9 @@ from urllib.parse import unquote
 
 _AT = re.compile(r"\s*(?:\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\s+at\s+|\(@\)|\[@\])\s*", re.I)
 _DOT = re.compile(
-    r"\s*(?:\(\s*dot\s*\)|\[\s*dot\s*\]|\{\s*dot\s*\}|\(\s*punkt\s*\)|\[\s*punkt\s*\])\s*", re.I
+    r"\s*(?:\(\s*dot\s*\)|\[\s*dot\s*\]|\{\s*dot\s*\}|\(\s*punkt\s*\)|\[\s*punkt\s*\])\s*"
+    r"|\s+(?:dot|punkt)\s+(?=[A-Za-z0-9-]+(?:\s|$|[.,;)]))",
+    re.I,
 )
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _UNCRYPT = re.compile(
@@ -32,7 +35,8 @@ def deobfuscate(text: str) -> str:
     >>> deobfuscate("name [at] domain [dot] de")
     'name@domain.de'
     """
-    return _DOT.sub(".", _AT.sub("@", text))
+    # The dots first: "name at domain dot at" has an "at" that is the domain's.
+    return _AT.sub("@", _DOT.sub(".", text))
 
 
 def find_emails(text: str) -> list[str]:
