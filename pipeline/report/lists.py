@@ -57,16 +57,17 @@ class Scope:
 
 
 def filter_form(
-    projects: Sequence[Project], depth: int, step: int, scope: Scope | None = None
+    projects: Sequence[Project], depth: int, step: int, parts: int, scope: Scope | None = None
 ) -> str:
     """The filters (hidden until the script shows them: without JavaScript the numbered pages
-    are the list) and the live region that says how many projects match."""
+    are the list) and the live region that says how many projects match. ``parts``: the
+    number of files of the report's search index."""
     latest = [p.latest for p in projects]
     funders = sorted({f for v in latest for f in v.funders}, key=str.casefold)
     statuses = sorted({v.status for v in latest})
     divisions = sorted({v.division for v in latest if v.division}, key=str.casefold)
     sites = sorted({p.site for p in projects})
-    srcs = " ".join(index_srcs(part_count(len(projects)), depth)) if projects else ""
+    srcs = " ".join(index_srcs(parts, depth))
     scoped = (
         f' data-scope-name="{esc(scope.name)}" data-scope-value="{esc(scope.value)}"'
         if scope
@@ -127,15 +128,17 @@ def project_table_pages(
     stem: str,
     heading: str,
     page_size: int,
+    parts: int,
     scope: Scope | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(file name, HTML) of each page of a filterable list of projects: ``folder/stem.html``,
     ``folder/stem-2.html``, ... (``folder`` is "" or one level deep). The filters search the
-    whole list (the search index, narrowed to ``scope``), whichever page they are on."""
+    whole list (the search index of ``parts`` files, narrowed to ``scope``), whichever page they
+    are on."""
     depth = 1 if folder else 0
     chunks = [projects[i : i + page_size] for i in range(0, len(projects), page_size)]
     names = [f"{stem}.html"] + [f"{stem}-{n}.html" for n in range(2, len(chunks) + 1)]
-    form = filter_form(projects, depth, page_size, scope) + results_section()
+    form = filter_form(projects, depth, page_size, parts, scope) + results_section()
     facets = (
         f'<a href="{up(depth)}funders.html">funder</a> or '
         f'<a href="{up(depth)}divisions.html">division</a>'
@@ -176,7 +179,12 @@ def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, 
         yield "projects.html", page(title="Projects", body=body, current="projects.html")
         return
     yield from project_table_pages(
-        projects, folder="", stem="projects", heading="Projects", page_size=page_size
+        projects,
+        folder="",
+        stem="projects",
+        heading="Projects",
+        page_size=page_size,
+        parts=part_count(len(projects)),
     )
 
 
@@ -220,6 +228,7 @@ def facet_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
                 stem=slug(value),
                 heading=f"{label}: {in_lang(value, lang)}",
                 page_size=page_size,
+                parts=part_count(len(data.projects)),
                 scope=Scope(name, value),
             )
         columns = [Column(label), Column("Projects", numeric=True), Column("Active", numeric=True)]
