@@ -129,6 +129,7 @@ def test_a_title_is_found_on_another_page(browser, paged):
     assert every_match(page) == [want]
     assert page.locator("#projects").is_hidden() and page.locator("nav.pages").first.is_hidden()
     page.fill("#f-title", " PRÄVENTIONSRAT  cottbus ")  # words in any case, spaces around
+    page.wait_for_function("location.search.includes('cottbus')")  # after the typing pause
     settled(page, f"1 of {total} projects match")
     assert page.locator("#matches tbody tr th a").inner_text() == PRAEVENTION
     assert parse_qs(urlparse(page.url).query) == {"title": ["PRÄVENTIONSRAT  cottbus"]}

@@ -7,7 +7,8 @@ form appears; the first focus on it loads the index's parts by ``<script src>`` 
 lists the matches in a table of the same columns (sortable over every match, ``page_size`` rows
 at a time with "Show more"), a live region saying "N of M projects match". The filters are
 kept in the address (``?title=...&status=...``), so a link opens filtered; clearing them brings
-the page back. Should the index fail to load, the filters apply to the page on screen.
+the page back. Typing in the title filters after a pause of 150 ms. Should the index fail to
+load, the filters apply to the page on screen.
 
 The form carries what the script needs: ``data-index`` (the parts' addresses), ``data-up``
 (the way to the report's root), ``data-step`` (rows per "Show more") and, on a funder's or a
@@ -255,7 +256,12 @@ FILTER_JS = (
     apply();
     form.elements.title.focus();
   });
-  form.addEventListener("input", function () { apply(); });
+  var typing = null;  // the title waits for a pause in typing; a choice applies at once
+  form.addEventListener("input", function (e) {
+    window.clearTimeout(typing);
+    if (e.target === form.elements.title) typing = window.setTimeout(apply, 150);
+    else apply();
+  });
   form.addEventListener("change", function () { apply(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
   form.addEventListener("focusin", load);

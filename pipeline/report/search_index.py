@@ -20,6 +20,7 @@ warehouse gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -43,6 +44,7 @@ WHITESPACE = (
 _WHITESPACE = re.compile(WHITESPACE)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for by the index and by every list a title is on
 def normalize(text: str) -> str:
     """A title or a query as the filter compares them: lowercased, ä ö ü ß folded to ae oe ue
     ss, other accents and compatibility forms dropped, whitespace runs made one space.
