@@ -128,6 +128,7 @@ def test_a_title_is_found_on_another_page(browser, paged):
     settled(page, f"1 of {total} projects match")
     assert every_match(page) == [want]
     assert page.locator("#projects").is_hidden() and page.locator("nav.pages").first.is_hidden()
+    assert page.get_by_text("Page 1 of 7").is_hidden()  # the page's note is about the page
     page.fill("#f-title", " PRÄVENTIONSRAT  cottbus ")  # words in any case, spaces around
     page.wait_for_function("location.search.includes('cottbus')")  # after the typing pause
     settled(page, f"1 of {total} projects match")

@@ -153,7 +153,7 @@ def project_table_pages(
             else f'<p class="muted">{len(projects):,} projects, by title.</p>'
         )
         body = (
-            f'<h1>{heading}</h1>{note}{form}<div id="listing">{nav}'
+            f'<h1>{heading}</h1>{form}<div id="listing">{note}{nav}'
             + table(
                 PROJECT_COLUMNS,
                 [c for c, _ in rows],
