@@ -10,7 +10,8 @@ crawl archives it, so the report extracts a real capture for every version.
 
 Then runs ``pipeline report`` in a child process and prints its wall and CPU time (the machine
 may be shared: the load average is printed too), its peak RSS, the overview's size, the largest
-page and the whole report's size; then a rebuild into the same folder (the nightly case).
+page, the search index and the whole report's size; then a rebuild into the same folder (the
+nightly case).
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 
-from pipeline.crawl.results import CrawledPage, CrawlSummary, Exchange, FetchResult
 from warehouse_speed import TEXT, templates
 
 from pipeline.archive.warc import RunArchive
-from pipeline.crawl.scope import Target
-from pipeline.crawl.state import PageState
-from pipeline.parse import ParseResult
+from pipeline.model import (
+    CrawledPage,
+    CrawlSummary,
+    Exchange,
+    FetchResult,
+    PageState,
+    ParseResult,
+    Target,
+)
 from pipeline.warehouse import RunLoader, Warehouse
 from schemas import ProjectRecord, build_record
 
@@ -172,6 +178,12 @@ def main() -> None:
         )  # fmt: skip
         print(f"rebuild into the same folder: {time.perf_counter() - start:.1f} s wall "
               f"({again.stdout.splitlines()[0]})")  # fmt: skip
+        parts = sorted((out / "search").glob("*.js"))
+        biggest = max((p.stat().st_size for p in parts), default=0)
+        print(
+            f"search index: {len(parts)} files, {size(out / 'search') / 1024:.0f} KiB in all "
+            f"(largest {biggest / 1024:.0f} KiB), loaded when the reader starts filtering"
+        )
         print(
             f"largest page: {largest.relative_to(out)} {largest.stat().st_size / 1024:.0f} KiB; "
             f"{len(pages)} HTML files, {size(out) / 2**20:.0f} MiB in all"

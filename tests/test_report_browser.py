@@ -7,74 +7,18 @@ a missing browser fails the tests. Screenshots of each kind of page go to tests/
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlencode, urlparse
+from urllib.parse import urlencode
 
 import duckdb
 import pytest
 
 from pipeline.report.html import slug
-from tests.report_support import DemoWarehouse, build_demo, counts
+from tests.report_support import Browser, DemoWarehouse, build_demo, chromium, counts, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PFD = "stiftung-spi.de/service/projekte/detail/pfd-spandau"
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -e '.[test]')"
-    return None
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
-
-
-class Browser:
-    """One Chromium with an empty profile, recording console messages and every request."""
-
-    def __init__(self, context: object, report: Path) -> None:
-        self.context = context
-        self.report = report.resolve()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        context.on("request", lambda request: self.requests.append(request.url))  # type: ignore[attr-defined]
-
-    def open(self, path: str, width: int = 1280, query: str = "") -> object:
-        page = self.context.new_page()  # type: ignore[attr-defined]
-        page.set_viewport_size({"width": width, "height": 900})
-        page.on(
-            "console", lambda m: m.type == "error" and self.errors.append(f"{page.url}: {m.text}")
-        )
-        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
-        page.goto((self.report / path).as_uri() + query)
-        return page
-
-    def outside(self) -> list[str]:
-        """Requests that are not for a file inside the report's folder."""
-        bad = []
-        for url in self.requests:
-            parsed = urlparse(url)
-            path = Path(unquote(parsed.path))
-            if parsed.scheme != "file" or self.report not in path.resolve().parents:
-                bad.append(url)
-        return bad
 
 
 @pytest.fixture(scope="module")
@@ -84,23 +28,8 @@ def demo(tmp_path_factory) -> DemoWarehouse:
 
 @pytest.fixture(scope="module")
 def browser(demo, tmp_path_factory) -> Iterator[Browser]:
-    reason = _missing()
-    if reason:
-        if _in_ci():
-            pytest.fail(f"the browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    profile = tmp_path_factory.mktemp("chromium-profile")  # empty user-data-dir
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        try:
-            yield Browser(context, demo.report)
-        finally:
-            context.close()
+    with chromium(demo.report, tmp_path_factory.mktemp("chromium-profile")) as browser:
+        yield browser
 
 
 @pytest.fixture(autouse=True)
@@ -112,10 +41,6 @@ def _clean_log(browser) -> Iterator[None]:
     assert browser.requests, "the browser made no request at all"
     assert browser.outside() == []
     assert browser.errors == []
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def number(page, selector: str) -> int:
@@ -140,11 +65,8 @@ def test_overview_shows_the_warehouse_counts(browser, demo):
 def test_lists_count_what_the_warehouse_holds(browser, demo):
     want = counts(demo.db)
     page = browser.open("projects.html")
-    assert page.locator("#projects tbody tr").count() == want["projects"]
-    assert (
-        page.locator("#shown").inner_text()
-        == f"{want['projects']} of {want['projects']} projects shown"
-    )
+    assert page.locator("#projects tbody tr:visible").count() == want["projects"]
+    assert page.locator("#shown").inner_text() == ""  # nothing to say until a filter is set
     shot(page, "report-projects")
     page.close()
     page = browser.open("closed.html")
@@ -191,15 +113,23 @@ def test_filtering_by_a_funder_shows_exactly_its_projects(browser, demo):
     funder, titles = _funder_projects(demo.db)
     page = browser.open("projects.html")
     page.select_option("#f-funder", funder)
-    visible = page.locator("#projects tbody tr:visible th a")
+    shown = page.locator("#shown")
+    want = f"{len(titles)} of {counts(demo.db)['projects']} projects match"
+    page.wait_for_function(
+        "want => document.getElementById('shown').textContent === want", arg=want
+    )
+    assert page.locator("#projects").is_hidden()
+    visible = page.locator("#matches tbody tr:visible th a")
     assert sorted(visible.all_inner_texts()) == sorted(titles)
-    assert page.locator("#shown").inner_text().startswith(f"{len(titles)} of ")
     shot(page, "report-projects-filtered")
     page.fill("#f-title", "zzz-no-such-title")
-    assert page.locator("#projects tbody tr:visible").count() == 0
+    page.wait_for_function("document.getElementById('shown').textContent.startsWith('0 of ')")
+    assert page.locator("#matches tbody tr").count() == 0
+    assert shown.inner_text() == f"0 of {counts(demo.db)['projects']} projects match"
     page.close()
     linked = browser.open("projects.html", query="?" + urlencode({"funder": funder}))
-    assert linked.locator("#projects tbody tr:visible").count() == len(titles)
+    linked.wait_for_function("document.getElementById('shown').textContent.includes('match')")
+    assert linked.locator("#matches tbody tr:visible").count() == len(titles)
     linked.close()
 
 

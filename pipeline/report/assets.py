@@ -1,5 +1,5 @@
-"""The report's stylesheet (one file beside the pages) and its two small inline scripts:
-sorting any table by a column, and filtering the project list. Nothing is loaded from outside."""
+"""The report's stylesheet (one file beside the pages) and its inline script sorting any table
+by a column (the project list's filter is ``filter_script``). Nothing is loaded from outside."""
 
 CSS = """\
 :root { --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --link: #0b57a4; --band: #f3f5f8;
@@ -54,8 +54,18 @@ form.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12r
 form.filters label { display: block; font-weight: 600; font-size: .9rem; }
 form.filters input, form.filters select { width: 100%; box-sizing: border-box; font: inherit;
   padding: .3rem; border: 1px solid #767676; border-radius: 3px; background: #fff; }
+form.filters .wide { grid-column: 1 / -1; margin: 0; }
+form.filters .end { align-self: end; }
+form.filters button, #more { font: inherit; padding: .3rem .8rem; border: 1px solid #12355b;
+  border-radius: 3px; background: #fff; color: #12355b; cursor: pointer; }
+#shown { font-weight: 600; min-height: 1.45em; }
 svg.chart, svg.timeline { width: 100%; height: auto; max-width: 60rem; display: block; }
-@media (max-width: 40rem) { svg.chart, svg.timeline { min-width: 34rem; } }  /* scrolls */
+@media (max-width: 40rem) { form.filters .wide { grid-column: 1 / -1; margin: 0; }
+form.filters .end { align-self: end; }
+form.filters button, #more { font: inherit; padding: .3rem .8rem; border: 1px solid #12355b;
+  border-radius: 3px; background: #fff; color: #12355b; cursor: pointer; }
+#shown { font-weight: 600; min-height: 1.45em; }
+svg.chart, svg.timeline { min-width: 34rem; } }  /* scrolls */
 svg text { font-size: 11px; fill: var(--ink); }
 svg .grid { stroke: var(--line); }
 svg .tick { stroke: #4a4a4a; }
@@ -114,40 +124,4 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
     });
   });
 });
-"""
-
-# The project list: rows carry data-title, data-funders ("|"-separated), data-status,
-# data-division and data-site; the form hides the rows that do not match. A query string
-# (?funder=...) presets the form, so project pages can link to "this funder's projects".
-FILTER_JS = """\
-(function () {
-  var form = document.getElementById("filters");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#projects tbody tr"));
-  var shown = document.getElementById("shown");
-  var field = function (name) { return form.elements[name].value; };
-  var params = new URLSearchParams(window.location.search);
-  ["title", "funder", "status", "division", "site"].forEach(function (name) {
-    if (params.has(name)) form.elements[name].value = params.get(name);
-  });
-  function apply() {
-    var title = field("title").trim().toLowerCase();
-    var funder = field("funder"), status = field("status");
-    var division = field("division"), site = field("site");
-    var count = 0;
-    rows.forEach(function (row) {
-      var d = row.dataset;
-      var ok = (!title || d.title.indexOf(title) !== -1) &&
-        (!funder || d.funders.split("|").indexOf(funder) !== -1) &&
-        (!status || d.status === status) && (!division || d.division === division) &&
-        (!site || d.site === site);
-      row.hidden = !ok;
-      if (ok) count += 1;
-    });
-    shown.textContent = count + " of " + rows.length + " projects shown";
-  }
-  form.addEventListener("input", apply);
-  form.addEventListener("change", apply);
-  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
-  apply();
-})();
 """

@@ -119,6 +119,16 @@ def table(
         body.append(f"<tr{extra}>{''.join(tds)}</tr>")
     if not body:
         return f'<p class="muted">{esc(empty)}</p>'
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="scroll"><table class="sortable"{ident}>{cap}{table_head(columns)}'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def table_head(columns: Sequence[Column]) -> str:
+    """The ``thead`` of a table: a sort button in each sortable column's header."""
     heads = []
     for column in columns:
         cls = ' class="num"' if column.numeric else ""
@@ -129,12 +139,7 @@ def table(
             )
         else:
             heads.append(f'<th scope="col"{cls}>{esc(column.label)}</th>')
-    ident = f' id="{esc(table_id)}"' if table_id else ""
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (
-        f'<div class="scroll"><table class="sortable"{ident}>{cap}<thead><tr>{"".join(heads)}'
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    return f"<thead><tr>{''.join(heads)}</tr></thead>"
 
 
 def pager(hrefs: Sequence[str], current: int, label: str) -> str:

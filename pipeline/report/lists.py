@@ -1,14 +1,15 @@
-"""The lists: every project (filterable by title, funder, status, division and site; long
-lists on numbered pages), a page per funder and per division, the closed projects and the
-removed projects."""
+"""The lists: every project (on numbered pages, filterable by title, funder, status, division
+and site across all of them through the search index), a page per funder and per division,
+the closed projects and the removed projects."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from html import unescape
 
-from pipeline.report.assets import FILTER_JS
+from pipeline.report.filter_script import FILTER_JS
 from pipeline.report.html import (
     Column,
     day,
@@ -19,11 +20,13 @@ from pipeline.report.html import (
     pager,
     slug,
     table,
+    table_head,
     time_tag,
     up,
 )
 from pipeline.report.model import Project, ReportData
 from pipeline.report.overview import EMPTY, project_link
+from pipeline.report.search_index import index_srcs, normalize, part_count
 
 PROJECT_COLUMNS = [
     Column("Title"),
@@ -45,21 +48,55 @@ def _choices(name: str, label: str, values: Sequence[str]) -> str:
     )
 
 
-def filter_form(projects: Sequence[Project]) -> str:
+@dataclass(frozen=True)
+class Scope:
+    """What every project of a list has: a funder's or a division's page."""
+
+    name: str  # "funder" | "division"
+    value: str
+
+
+def filter_form(
+    projects: Sequence[Project], depth: int, step: int, parts: int, scope: Scope | None = None
+) -> str:
+    """The filters (hidden until the script shows them: without JavaScript the numbered pages
+    are the list) and the live region that says how many projects match. ``parts``: the
+    number of files of the report's search index."""
     latest = [p.latest for p in projects]
     funders = sorted({f for v in latest for f in v.funders}, key=str.casefold)
     statuses = sorted({v.status for v in latest})
     divisions = sorted({v.division for v in latest if v.division}, key=str.casefold)
     sites = sorted({p.site for p in projects})
+    srcs = " ".join(index_srcs(parts, depth))
+    scoped = (
+        f' data-scope-name="{esc(scope.name)}" data-scope-value="{esc(scope.value)}"'
+        if scope
+        else ""
+    )
     return (
-        '<form id="filters" class="filters" role="search" aria-label="Filter the projects">'
+        '<form id="filters" class="filters" role="search" aria-label="Filter the projects" '
+        f'hidden data-index="{esc(srcs)}" data-up="{up(depth)}" data-step="{step}"{scoped}>'
+        f'<p class="wide">The filters search all {len(projects):,} projects of this list, '
+        "not only this page; the address keeps them, to hand on as a link.</p>"
         '<div><label for="f-title">Title contains</label>'
         '<input id="f-title" name="title" type="search" autocomplete="off"></div>'
         + _choices("funder", "Funder", funders)
         + _choices("status", "Status", statuses)
         + _choices("division", "Division", divisions)
         + _choices("site", "Site", sites)
+        + '<div class="end"><button type="button" id="f-clear">Clear filters</button></div>'
         + '</form><p id="shown" aria-live="polite"></p>'
+    )
+
+
+def results_section() -> str:
+    """Where the script lists the matches of every page (hidden until a filter is set)."""
+    return (
+        '<section id="results" aria-labelledby="results-heading" hidden>'
+        '<h2 id="results-heading">Matching projects</h2>'
+        '<div class="scroll"><table id="matches">'
+        f"{table_head(PROJECT_COLUMNS)}<tbody></tbody></table></div>"
+        '<p><button type="button" id="more" hidden>Show more</button></p></section>'
     )
 
 
@@ -77,7 +114,7 @@ def _row(project: Project, depth: int) -> tuple[list[str], str]:
         str(len(project.versions)),
     ]
     attrs = (
-        f'data-title="{esc(v.title.lower())}" data-funders="{esc("|".join(v.funders))}" '
+        f'data-title="{esc(normalize(v.title))}" data-funders="{esc("|".join(v.funders))}" '
         f'data-status="{esc(v.status)}" data-division="{esc(v.division or "")}" '
         f'data-site="{esc(project.site)}"'
     )
@@ -91,13 +128,17 @@ def project_table_pages(
     stem: str,
     heading: str,
     page_size: int,
+    parts: int,
+    scope: Scope | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(file name, HTML) of each page of a filterable list of projects: ``folder/stem.html``,
-    ``folder/stem-2.html``, ... (``folder`` is "" or one level deep)."""
+    ``folder/stem-2.html``, ... (``folder`` is "" or one level deep). The filters search the
+    whole list (the search index of ``parts`` files, narrowed to ``scope``), whichever page they
+    are on."""
     depth = 1 if folder else 0
     chunks = [projects[i : i + page_size] for i in range(0, len(projects), page_size)]
     names = [f"{stem}.html"] + [f"{stem}-{n}.html" for n in range(2, len(chunks) + 1)]
-    form = filter_form(projects)
+    form = filter_form(projects, depth, page_size, parts, scope) + results_section()
     facets = (
         f'<a href="{up(depth)}funders.html">funder</a> or '
         f'<a href="{up(depth)}divisions.html">division</a>'
@@ -107,20 +148,19 @@ def project_table_pages(
         nav = pager(names, n, "Pages of the project list")
         note = (
             f'<p class="muted">Page {n} of {len(chunks)} ({len(chunk):,} of {len(projects):,} '
-            "projects, by title); the filters apply to this page. Every project of one "
-            f"{facets} is listed on its page.</p>"
+            f"projects, by title). Every project of one {facets} is listed on its page.</p>"
             if len(chunks) > 1
             else f'<p class="muted">{len(projects):,} projects, by title.</p>'
         )
         body = (
-            f"<h1>{heading}</h1>{note}{form}{nav}"
+            f'<h1>{heading}</h1>{form}<div id="listing">{note}{nav}'
             + table(
                 PROJECT_COLUMNS,
                 [c for c, _ in rows],
                 table_id="projects",
                 row_attrs=[a for _, a in rows],
             )
-            + nav
+            + f"{nav}</div>"
         )
         title = re.sub(r"<[^>]+>", "", heading) + (f", page {n}" if n > 1 else "")
         yield folder + names[n - 1], page(
@@ -139,7 +179,12 @@ def project_list_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, 
         yield "projects.html", page(title="Projects", body=body, current="projects.html")
         return
     yield from project_table_pages(
-        projects, folder="", stem="projects", heading="Projects", page_size=page_size
+        projects,
+        folder="",
+        stem="projects",
+        heading="Projects",
+        page_size=page_size,
+        parts=part_count(len(projects)),
     )
 
 
@@ -151,17 +196,17 @@ def _division(project: Project) -> list[str]:
     return [project.latest.division] if project.latest.division else []
 
 
-# (folder and index page, singular label, the values a project has)
-FACETS: tuple[tuple[str, str, Callable[[Project], list[str]]], ...] = (
-    ("funders", "Funder", _funders),
-    ("divisions", "Division", _division),
+# (folder and index page, singular label, the filter it fixes, the values a project has)
+FACETS: tuple[tuple[str, str, str, Callable[[Project], list[str]]], ...] = (
+    ("funders", "Funder", "funder", _funders),
+    ("divisions", "Division", "division", _division),
 )
 
 
 def facet_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
-    """A page per funder and per division with every project it has (at any scale, where the
-    filters of the paginated project list see one page), and an index of each."""
-    for folder, label, values in FACETS:
+    """A page per funder and per division with every project it has (its filters search those
+    projects only), and an index of each."""
+    for folder, label, name, values in FACETS:
         groups: dict[str, list[Project]] = {}
         for project in data.projects.values():
             for value in values(project):
@@ -183,6 +228,8 @@ def facet_pages(data: ReportData, page_size: int) -> Iterator[tuple[str, str]]:
                 stem=slug(value),
                 heading=f"{label}: {in_lang(value, lang)}",
                 page_size=page_size,
+                parts=part_count(len(data.projects)),
+                scope=Scope(name, value),
             )
         columns = [Column(label), Column("Projects", numeric=True), Column("Active", numeric=True)]
         body = f"<h1>{label}s ({len(rows):,})</h1>" + table(

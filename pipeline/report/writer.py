@@ -24,6 +24,7 @@ from pipeline.report.model import Event, Project, ReportData, ReportOptions, Rep
 from pipeline.report.overview import overview, runs_page
 from pipeline.report.project_pages import CaptureLink, capture_page, project_page
 from pipeline.report.run_pages import run_pages
+from pipeline.report.search_index import index_files
 
 MARKER = ".archivist-report"  # marks a folder this module wrote, so a rebuild may reuse it
 OWN_FOLDERS = (
@@ -32,6 +33,7 @@ OWN_FOLDERS = (
     "archive",
     "funders",
     "divisions",
+    "search",
 )  # with *.html and report.css: all it writes
 
 
@@ -141,6 +143,8 @@ def write_site(data: ReportData, options: ReportOptions, scope: str) -> tuple[in
     writer.data("report.css", CSS.encode("utf-8"))
     writer.html("index.html", overview(data, scope))
     writer.html("runs.html", runs_page(data))
+    for name, script in index_files(list(data.projects.values())):
+        writer.data(name, script.encode("utf-8"))
     for listing in (closed_pages, removed_pages, project_list_pages, facet_pages):
         for name, text in listing(data, options.page_size):
             writer.html(name, text)
