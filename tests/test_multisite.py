@@ -207,9 +207,12 @@ def test_all_sites_at_once_are_polite_and_equal_one_by_one(tmp_path, sites):
         spans = [b - a for a, b in zip(starts, starts[5:], strict=False)]
         assert min(spans) >= 5 * delay - JITTER, (site, delay, min(spans))
         assert server.max_in_flight <= CONCURRENCY
-    # the sites ran side by side: well under the sum of their politeness bounds
+    # the sites ran side by side: their requests, first to last, took well under the sum of
+    # their politeness bounds (the servers' clock: the process's start-up and merges, slow on a
+    # loaded machine, are not crawling)
     serial_bound = sum(SITES[s][1] * (len(server.requests) - 1) for s, server in sites.items())
-    assert wall < serial_bound
+    arrivals = [r.at for server in sites.values() for r in server.requests]
+    assert max(arrivals) - min(arrivals) < 0.75 * serial_bound, (wall, serial_bound)
     con = duckdb.connect(str(db), read_only=True)
     runs = con.execute("SELECT site, count(*) FROM runs GROUP BY site ORDER BY 1").fetchall()
     leases = con.execute("SELECT count(*) FROM leases").fetchone()
