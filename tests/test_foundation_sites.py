@@ -242,6 +242,14 @@ HELD_OUT_SHAPES = {
             ("/projects", "c4a1f9e2_page=2"),  # Webflow's collection list
         ],
     ),
+    "tamsen": (
+        ("steckbrief", "story"),
+        [
+            ("/grants.html", "page_n42=2"),  # Contao's news list pagination
+            ("/de/foerderung/projekte.html", "page_n42=2"),
+            ("/de/engagement/seite-2/", None),  # the stories' "Mehr laden"
+        ],
+    ),
 }
 
 
