@@ -48,7 +48,7 @@ from pipeline.nightly import (
     validate_options,
 )
 from pipeline.profiles import SiteProfile
-from pipeline.warehouse import WarehouseStateStore
+from pipeline.warehouse import RunLoader, WarehouseStateStore
 from pipeline.warehouse.brief import BriefConnections
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.staging import remove_stale_spools, spool_place
@@ -184,10 +184,13 @@ async def run_sites_async(
                 for path in remove_stale_spools(folder, prefix):
                     log.info("removed %s, left by a killed run", path)
             state = WarehouseStateStore(con)
+            reader = RunLoader(con)
+            audits = {o.profile.id: reader.clean_audits(o.profile.id) for o in options.sites}
         shared = Shared(
             access=WarehouseAccess(threading.Lock()),
             in_flight=asyncio.Semaphore(options.max_in_flight),
             state=state,
+            audits=audits,
             clean_spools=False,
             recover_warcs=False,
             ssl_context=httpx.create_ssl_context(),

@@ -192,6 +192,7 @@ class Shared:
     in_flight: asyncio.Semaphore | None = None  # requests in flight across sites
     parse_pool: ParseWorkers | None = None  # one pool for every site (analyze_site)
     state: PageStateStore | None = None  # page state of every site, read once
+    audits: dict[str, int] | None = None  # every site's lastmod standing, read with the state
     clean_spools: bool = True  # False: the caller removed killed runs' spools once
     recover_warcs: bool = True  # False: the caller recovered killed runs' WARC files once
     # one TLS context for every site's client (making one reads the CA bundle: ~0.1 s of CPU)
@@ -237,7 +238,10 @@ async def crawl_site(
         gate = HostGate(settings.concurrency, settings.delay, shared.in_flight)
     pool = SiteParsePool(shared.parse_pool, profile.id) if shared.parse_pool else None
     async with _client(options, transport, shared.ssl_context) as client:
-        audits, state = await access.write(_read_start, loader, profile.id, shared.state)
+        if shared.state is not None and shared.audits is not None:  # read once for every site
+            audits, state = shared.audits.get(profile.id, 0), shared.state
+        else:
+            audits, state = await access.write(_read_start, loader, profile.id, shared.state)
         crawl = Crawl(
             profile, client, settings, state, options.base_url, clock, Trust(audits),
             gate=gate, parse_pool=pool,
