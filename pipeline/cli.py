@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -41,6 +41,9 @@ from pipeline.nightly import run_crawl
 from pipeline.options import catalog, crawl_settings, duckdb_limits, run_options, select_profile
 from pipeline.profiles import load_profile, survey
 from pipeline.source import parse_source
+
+if TYPE_CHECKING:
+    from pipeline.warehouse import Warehouse
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -103,6 +106,23 @@ def db_option(func: F) -> F:
 
 def _db(db: str | None) -> str:
     return str(config.load({"db": db})["db"])
+
+
+def _waiting(message: str) -> None:
+    if logs.json_mode():
+        click.echo(logs.json_line(logging.WARNING, message), err=True)
+    else:
+        click.echo(f"note: {message}", err=True)
+
+
+def _reader(db: str | None, sandboxed: bool = False) -> Warehouse:
+    """The warehouse opened for reading; a crawl's merge is waited for (reader_wait)."""
+    from pipeline.warehouse.readers import open_reader
+
+    settings = config.load({"db": db})
+    return open_reader(
+        str(settings["db"]), wait=settings["reader_wait"], on_wait=_waiting, sandboxed=sandboxed
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -364,7 +384,6 @@ def changes(
       pipeline changes --project stiftung-spi.de/projekte/aktionsraummitte --limit 10
       pipeline changes --run 12 --format json > changes.json
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.evidence import resolve_project
     from pipeline.warehouse.queries import changes as list_changes
 
@@ -372,7 +391,7 @@ def changes(
         raise click.UsageError("give --since or --run, not both")
     wanted = tuple(t.strip() for t in types.split(",") if t.strip()) if types else ()
     first, last = _day(since, "--since"), _day(until, "--until")
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         project_id = resolve_project(warehouse.con, project) if project else None
         events = list_changes(
             warehouse.con,
@@ -419,10 +438,9 @@ def export(fmt: str, out: str, history: bool, db: str | None) -> None:
       pipeline export --format parquet --out projects.parquet
       pipeline export --format jsonl --out history.jsonl --history
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import export as write_export
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         count = write_export(warehouse.con, fmt, Path(out), history)  # type: ignore[arg-type]
     click.echo(f"wrote {count} row(s) to {out}")
 
@@ -466,11 +484,10 @@ def query(sql: str | None, file: str | None, name: str | None, fmt: str, db: str
       pipeline query -f report.sql        (or - to read stdin)
       pipeline query --name top_funders
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import query as run_query
 
     text = _query_sql(sql, file, name)
-    with Warehouse.open(_db(db), read_only=True, sandboxed=True) as warehouse:
+    with _reader(db, sandboxed=True) as warehouse:
         table = run_query(warehouse.con, text)
     render_rows(table.columns, table.rows, fmt)
 
@@ -487,10 +504,9 @@ def runs(limit: int, fmt: str, db: str | None) -> None:
     Example:
       pipeline runs --limit 5
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import runs as list_runs
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         table = list_runs(warehouse.con, limit, exact=fmt != "table")
     render_rows(table.columns, table.rows, fmt)
 
@@ -509,10 +525,9 @@ def show_quarantine(run_id: int | None, limit: int, fmt: str, db: str | None) ->
       pipeline quarantine
       pipeline quarantine --run 12 --format json
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import quarantine
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         table = quarantine(warehouse.con, run_id, limit)
     render_rows(table.columns, table.rows, fmt)
 
@@ -534,10 +549,9 @@ def show(project_id: str, version: int | None, as_json: bool, db: str | None) ->
       pipeline show stiftung-spi.de/projekte/aktionsraummitte --version 1
       pipeline show https://www.stiftung-spi.de/projekte/aktionsraummitte/
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.evidence import find_version, project_state, resolve_project
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         pid = resolve_project(warehouse.con, project_id)
         evidence = find_version(warehouse.con, pid, version)
         state = project_state(warehouse.con, pid)
@@ -568,7 +582,6 @@ def history(project_id: str, fmt: str, db: str | None) -> None:
     Example:
       pipeline history stiftung-spi.de/projekte/aktionsraummitte
     """
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.evidence import (
         HISTORY_COLUMNS,
         project_history,
@@ -576,7 +589,7 @@ def history(project_id: str, fmt: str, db: str | None) -> None:
         resolve_project,
     )
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         pid = resolve_project(warehouse.con, project_id)
         entries = project_history(warehouse.con, pid)
         state = project_state(warehouse.con, pid)
@@ -679,10 +692,9 @@ def extract(
       pipeline archive extract stiftung-spi.de/projekte/aktionsraummitte --version 1 --out p.html
     """
     from pipeline.archive.evidence import read_record
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.evidence import find_version
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         evidence = find_version(warehouse.con, project_id, version)
     v = evidence.version
     warc = evidence.warc_path(Path(archive_dir) if archive_dir else None)
@@ -712,10 +724,9 @@ def pack(run_id: int, out: str | None, archive_dir: str | None, db: str | None) 
       pipeline archive pack 3 --out run3.wacz
     """
     from pipeline.archive.wacz import pack_wacz
-    from pipeline.warehouse import Warehouse
     from pipeline.warehouse.evidence import wacz_plan
 
-    with Warehouse.open(_db(db), read_only=True) as warehouse:  # closed before the packing
+    with _reader(db) as warehouse:  # closed before the packing
         plan = wacz_plan(warehouse.con, run_id, Path(archive_dir) if archive_dir else None)
     result = pack_wacz(plan, Path(out) if out else Path(f"run{run_id}.wacz"))
     click.echo(
@@ -760,7 +771,6 @@ def report(
       pipeline report --out report --since 2026-11-01 --site stiftung-spi
     """
     from pipeline.report import ReportOptions, build_report
-    from pipeline.warehouse import Warehouse
 
     options = ReportOptions(
         out=Path(out),
@@ -768,7 +778,7 @@ def report(
         since=_since(since),
         archive_dir=Path(archive_dir) if archive_dir else None,
     )
-    with Warehouse.open(_db(db), read_only=True) as warehouse:
+    with _reader(db) as warehouse:
         result = build_report(warehouse.con, options)
     click.echo(
         f"wrote the report ({result.runs} runs, {result.projects} projects, {result.events} "

@@ -228,6 +228,13 @@ OPTIONS: tuple[Option, ...] = (
         "seconds a site's writer lease lasts unless renewed (a killed writer's lapses then)",
         "seconds",
     ),
+    Option(
+        "reader_wait",
+        10.0,
+        _seconds,
+        "seconds a reader (query, runs, changes, show, ...) waits for a crawl's merge to end",
+        "seconds",
+    ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

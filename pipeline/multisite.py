@@ -1,10 +1,12 @@
 """Several sites in one run of one process: each host polite on its own, all into one warehouse.
 
 Every site gets its own HTTP client, host gate (robots.txt, delay, concurrency, Retry-After)
-and warehouse connection (its stage tables are TEMP); they share a cap on requests in flight
-(``max_in_flight``), one pool of parse workers (given every site's scope at start) and the
-warehouse, which they write one at a time, off the event loop, so that one site's merge never
-stops the others crawling. A site that fails or is held is reported; the others go on.
+and brief warehouse connections (for its start, lease renewals and merge; its stage table is
+TEMP); they share a cap on requests in flight (``max_in_flight``), one pool of parse workers
+(given every site's scope at start), the database's writer lock (held for the whole run) and
+the warehouse, which they write one at a time, off the event loop, so that one site's merge
+never stops the others crawling. Between those steps no connection is open, so readers work.
+A site that fails or is held is reported; the others go on.
 
 The exit code is the worst site's, in this order (best first)::
 
@@ -46,9 +48,11 @@ from pipeline.nightly import (
     validate_options,
 )
 from pipeline.profiles import SiteProfile
-from pipeline.warehouse import Warehouse, WarehouseStateStore
+from pipeline.warehouse import RunLoader, WarehouseStateStore
+from pipeline.warehouse.brief import BriefConnections
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.staging import remove_stale_spools, spool_place
+from pipeline.warehouse.writer_lock import writer_lock_of
 
 log = logging.getLogger(__name__)
 
@@ -172,15 +176,21 @@ async def run_sites_async(
     validate(options)
     loop = asyncio.get_running_loop()
     began = loop.time()
-    with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
-        folder, prefix = spool_place(warehouse.con)
-        if folder is not None:  # before any site spools: only killed runs' spools are there
-            for path in remove_stale_spools(folder, prefix):
-                log.info("removed %s, left by a killed run", path)
+    with writer_lock_of(options.db, "a crawl"):
+        connect = BriefConnections(options.db, options.duckdb)
+        with connect(for_writers=False) as con:
+            folder, prefix = spool_place(con)
+            if folder is not None:  # before any site spools: only killed runs' spools are there
+                for path in remove_stale_spools(folder, prefix):
+                    log.info("removed %s, left by a killed run", path)
+            state = WarehouseStateStore(con)
+            reader = RunLoader(con)
+            audits = {o.profile.id: reader.clean_audits(o.profile.id) for o in options.sites}
         shared = Shared(
             access=WarehouseAccess(threading.Lock()),
             in_flight=asyncio.Semaphore(options.max_in_flight),
-            state=WarehouseStateStore(warehouse.con),
+            state=state,
+            audits=audits,
             clean_spools=False,
             recover_warcs=False,
             ssl_context=httpx.create_ssl_context(),
@@ -198,7 +208,7 @@ async def run_sites_async(
         try:
             results = await asyncio.gather(
                 *(
-                    _one_site(site, warehouse, progress, shared, transports, clock)
+                    _one_site(site, connect, progress, shared, transports, clock)
                     for site in options.sites
                 )
             )
@@ -210,7 +220,7 @@ async def run_sites_async(
 
 async def _one_site(
     options: RunOptions,
-    warehouse: Warehouse,
+    connect: BriefConnections,
     progress: Callable[[Progress], None] | None,
     shared: Shared,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None,
@@ -218,16 +228,9 @@ async def _one_site(
 ) -> SiteResult:
     site = options.profile.id
     transport = transports.get(site) if transports is not None else None
-    con = warehouse.con.cursor()  # the site's own connection: its TEMP stage tables
     try:
         report = await crawl_site(
-            options,
-            con,
-            warehouse.limits,
-            progress,
-            transport=transport,
-            clock=clock,
-            shared=shared,
+            options, connect, progress, transport=transport, clock=clock, shared=shared
         )
         return SiteResult(site, report)
     except WarehouseLockedError as exc:
@@ -237,8 +240,6 @@ async def _one_site(
     except Exception as exc:  # a bug in one site must not stop the others
         log.exception("site %s failed", site)
         return SiteResult(site, error=f"internal error: {exc!r}")
-    finally:
-        con.close()
 
 
 def run_sites(

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
 import httpx
 
 from pipeline import exit_codes
@@ -34,10 +33,12 @@ from pipeline.errors import ConfigError
 from pipeline.model import CrawledPage, CrawlSummary
 from pipeline.profiles import SiteProfile
 from pipeline.urls import url_problem
-from pipeline.warehouse import LoadReport, RunLoader, Warehouse, WarehouseStateStore
+from pipeline.warehouse import LoadReport, RunLoader, WarehouseStateStore
+from pipeline.warehouse.brief import WRITER_WAIT, BriefConnections
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.leases import DEFAULT_TTL
 from pipeline.warehouse.loader import DEFAULT_ABSENCE_RUNS
+from pipeline.warehouse.writer_lock import writer_lock_of
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -61,6 +62,7 @@ class RunOptions:
     duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
     run_ids: str = "sequential"  # see pipeline.warehouse.loader.new_run_id
     lease_ttl: float = DEFAULT_TTL  # seconds a site's writer lease lasts unless renewed
+    writer_wait: float = WRITER_WAIT  # seconds a step waits for readers holding the file
 
 
 @dataclass
@@ -191,6 +193,7 @@ class Shared:
     in_flight: asyncio.Semaphore | None = None  # requests in flight across sites
     parse_pool: ParseWorkers | None = None  # one pool for every site (analyze_site)
     state: PageStateStore | None = None  # page state of every site, read once
+    audits: dict[str, int] | None = None  # every site's lastmod standing, read with the state
     clean_spools: bool = True  # False: the caller removed killed runs' spools once
     recover_warcs: bool = True  # False: the caller recovered killed runs' WARC files once
     # one TLS context for every site's client (making one reads the CA bundle: ~0.1 s of CPU)
@@ -205,56 +208,50 @@ async def run_crawl_async(
     clock: Clock = utc_now,
 ) -> RunReport:
     """One run; ``transport`` replaces the network (``httpx.MockTransport`` in logic tests) and
-    ``clock`` the time the run is stamped with."""
+    ``clock`` the time the run is stamped with. The run holds the database's writer lock from
+    start to end, and DuckDB's file only for its brief steps (see ``warehouse.brief``)."""
     validate_options(options)
-    with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
-        return await crawl_site(
-            options, warehouse.con, warehouse.limits, progress, transport=transport, clock=clock
-        )
+    with writer_lock_of(options.db, "a crawl"):
+        connect = BriefConnections(options.db, options.duckdb, options.writer_wait)
+        return await crawl_site(options, connect, progress, transport=transport, clock=clock)
 
 
 async def crawl_site(
     options: RunOptions,
-    con: duckdb.DuckDBPyConnection,
-    limits: DuckDBLimits,
+    connect: BriefConnections,
     progress: Callable[[Progress], None] | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock = utc_now,
     shared: Shared | None = None,
 ) -> RunReport:
-    """One site's run over an open warehouse connection (its own: stage tables are TEMP)."""
+    """One site's run; every step that touches the warehouse connects for itself (its stage
+    table is TEMP: private to the merge's connection)."""
     shared = shared or Shared()
     access = shared.access
     profile = options.profile
     settings = options.settings
-    loader = RunLoader(con, limits, run_ids=options.run_ids, lease_ttl=options.lease_ttl)
-    state = shared.state if shared.state is not None else WarehouseStateStore(con)
+    loader = RunLoader(
+        limits=connect.limits, connect=connect, run_ids=options.run_ids, lease_ttl=options.lease_ttl
+    )
     gate = None
     if shared.in_flight is not None:
         gate = HostGate(settings.concurrency, settings.delay, shared.in_flight)
     pool = SiteParsePool(shared.parse_pool, profile.id) if shared.parse_pool else None
     async with _client(options, transport, shared.ssl_context) as client:
-        trust = Trust(loader.clean_audits(profile.id))
+        if shared.state is not None and shared.audits is not None:  # read once for every site
+            audits, state = shared.audits.get(profile.id, 0), shared.state
+        else:
+            audits, state = await access.write(_read_start, loader, profile.id, shared.state)
         crawl = Crawl(
-            profile, client, settings, state, options.base_url, clock, trust,
+            profile, client, settings, state, options.base_url, clock, Trust(audits),
             gate=gate, parse_pool=pool,
         )  # fmt: skip
-        begin = functools.partial(
-            loader.begin,
-            profile.id,
-            crawl.scope.base_url,
-            crawl.summary.started_at,
-            profile.fingerprint,
-            clean_spools=shared.clean_spools,
-        )
-        run_id = await access.write(begin)
-        archive: RunArchive | None = None
+        begin = functools.partial(_begin, options, loader, crawl.scope.base_url,
+                                  crawl.summary.started_at, shared)  # fmt: skip
+        run_id, archive = await access.write(begin)
         began = time.monotonic()
         try:
-            archive = await access.write(
-                _open_archive, options, loader, run_id, crawl.summary.started_at, shared
-            )
             # aclosing: when this loop fails, the crawl stops its fetches and workers at
             # once, while the HTTP client is still open (not when the event loop ends).
             async with contextlib.aclosing(crawl.pages()) as pages:
@@ -268,12 +265,7 @@ async def crawl_site(
             if archive is not None:
                 with contextlib.suppress(OSError):
                     archive.discard_if_empty()
-            if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
-                access.now(
-                    loader.abort, "interrupted (Ctrl-C or a signal); nothing of it was applied"
-                )
-            else:
-                access.now(loader.abort, f"failed: {exc!r}; nothing of it was applied", "failed")
+            access.now(_abort, loader, exc)
             raise
     if archive is not None:
         archive.close()
@@ -281,6 +273,43 @@ async def crawl_site(
         loader.finish, crawl.summary, options.accept_coverage_drop, options.absence_runs
     )
     return RunReport(run_id, crawl.summary, load)
+
+
+def _read_start(
+    loader: RunLoader, site: str, state: PageStateStore | None
+) -> tuple[int, PageStateStore]:
+    """What the crawl needs of the warehouse, read into memory: the site's lastmod standing
+    and (unless the caller read it for several sites) the page state."""
+    with loader.connected(for_writers=False) as con:
+        return loader.clean_audits(site), state if state is not None else WarehouseStateStore(con)
+
+
+def _begin(
+    options: RunOptions,
+    loader: RunLoader,
+    base_url: str,
+    started_at: datetime,
+    shared: Shared,
+) -> tuple[int, RunArchive | None]:
+    """Record the run (lease, runs row) and open its archive, in one connection."""
+    profile = options.profile
+    with loader.connected(for_writers=False):
+        run_id = loader.begin(
+            profile.id, base_url, started_at, profile.fingerprint, clean_spools=shared.clean_spools
+        )
+        try:
+            return run_id, _open_archive(options, loader, run_id, started_at, shared)
+        except BaseException as exc:
+            _abort(loader, exc)
+            raise
+
+
+def _abort(loader: RunLoader, exc: BaseException) -> None:
+    """Record the run as interrupted (Ctrl-C, a signal) or failed; nothing of it is applied."""
+    if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
+        loader.abort("interrupted (Ctrl-C or a signal); nothing of it was applied")
+    else:
+        loader.abort(f"failed: {exc!r}; nothing of it was applied", "failed")
 
 
 def _open_archive(

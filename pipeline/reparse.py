@@ -22,6 +22,7 @@ from pipeline.profiles import SiteProfile
 from pipeline.warehouse import LoadReport, RunLoader, Warehouse
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.evidence import archived_versions
+from pipeline.warehouse.writer_lock import writer_lock_of
 
 
 @dataclass
@@ -50,7 +51,8 @@ def reparse(
     ``archive_dir`` is where the WARC files are when they were moved since the crawl.
     """
     started = datetime.now(UTC)
-    with Warehouse.open(db, limits=limits) as warehouse:
+    # the writer lock too: a crawl between its brief connections leaves the file open to us
+    with writer_lock_of(db, "a reparse"), Warehouse.open(db, limits=limits) as warehouse:
         versions = archived_versions(warehouse.con, profile.id)
         if not versions:
             raise InputError(f"the warehouse has no current projects of site {profile.id!r}")

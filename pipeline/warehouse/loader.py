@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
 import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
-from pipeline.errors import WarehouseError
+from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
+from pipeline.warehouse.brief import Connect
 from pipeline.warehouse.db import DuckDBLimits, scalar
 from pipeline.warehouse.leases import DEFAULT_TTL, Lease, new_holder
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
@@ -34,6 +37,7 @@ MERGE_RETRIES = 5
 MERGE_BACKOFF = 0.05
 MERGE_BACKOFF_MAX = 2.0
 RUN_ID_SCHEMES = ("sequential", "unique")
+RENEW_RETRY = 5.0  # seconds before a lease renewal that met a reader is tried again
 
 
 def merge_backoff(attempt: int) -> float:
@@ -84,19 +88,30 @@ def coverage_drops(
 
 
 class RunLoader:
-    """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``)."""
+    """One run's way into the warehouse. ``begin`` → ``add``… → ``finish`` (or ``abort``).
+
+    Over one open connection (``con``), or over brief ones (``connect``): then every step
+    that touches the database (begin, lease renewal, archive, finish, abort) opens the
+    warehouse, does its work and closes it again, so readers open the file in between; the
+    pages wait in the spool file meanwhile. ``with loader.connected():`` makes several steps
+    share one connection.
+    """
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
+        con: duckdb.DuckDBPyConnection | None = None,
         limits: DuckDBLimits | None = None,
         *,
+        connect: Connect | None = None,
         run_ids: str = "sequential",
         lease_ttl: float = DEFAULT_TTL,
     ) -> None:
         if run_ids not in RUN_ID_SCHEMES:
             raise WarehouseError(f"run_ids {run_ids!r} is not one of {', '.join(RUN_ID_SCHEMES)}")
-        self.con = con
+        if (con is None) == (connect is None):
+            raise WarehouseError("RunLoader takes a connection or a way to connect, one of them")
+        self._con = con
+        self._connect = connect
         self.limits = limits or DuckDBLimits()
         self.run_ids = run_ids
         self.lease_ttl = lease_ttl
@@ -105,6 +120,39 @@ class RunLoader:
         self.started_at: datetime | None = None
         self.lease: Lease | None = None
         self._stager: Stager | None = None
+        self._renew_after = 0.0  # monotonic time of the next renewal attempt after a failure
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise WarehouseError("RunLoader: no open connection (use `with loader.connected()`)")
+        return self._con
+
+    @contextlib.contextmanager
+    def connected(
+        self, wait: float | None = None, *, for_writers: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection, or a brief one for the steps in the block (``wait`` and
+        ``for_writers``: how long to wait for what holds the file, see ``brief``)."""
+        if self._con is not None:
+            yield self._con
+            return
+        assert self._connect is not None
+        with self._connect(wait, for_writers=for_writers) as con:
+            self._bind(con)
+            try:
+                yield con
+            finally:
+                self._bind(None)
+
+    def _bind(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        self._con = con
+        if con is None:
+            return
+        if self.lease is not None:
+            self.lease.con = con
+        if self._stager is not None:
+            self._stager.con = con
 
     def begin(
         self,
@@ -119,6 +167,17 @@ class RunLoader:
         behind); ``fingerprint`` is the site profile's, stored with the pages it parses.
         ``clean_spools``: remove spools of killed runs (not while other sites of this process
         are spooling: a multi-site run removes them once, before its sites begin)."""
+        with self.connected():
+            return self._begin(site, base_url, started_at, fingerprint, clean_spools)
+
+    def _begin(
+        self,
+        site: str,
+        base_url: str,
+        started_at: datetime | None,
+        fingerprint: str | None,
+        clean_spools: bool,
+    ) -> int:
         con = self.con
         self.lease = Lease.take(
             con, f"site:{site}", f"a crawl of {site!r}", self.holder, ttl=self.lease_ttl
@@ -131,7 +190,8 @@ class RunLoader:
             raise
         self.run_id = run_id
         folder, prefix = spool_place(con)
-        if folder is not None and clean_spools:  # this connection holds the write lock
+        # the caller holds the database's writer lock (writer_lock) or its file lock
+        if folder is not None and clean_spools:
             for path in remove_stale_spools(folder, prefix):
                 log.info("removed %s, left by a killed run", path)
         self._stager = Stager(con, run_id, folder, prefix)
@@ -158,9 +218,16 @@ class RunLoader:
         return run_id
 
     def renew_lease(self) -> None:
-        """Renew the site's lease when a third of its time has passed (call it often)."""
-        if self.lease is not None and self.lease.due():
-            self.lease.renew()
+        """Renew the site's lease when a third of its time has passed (call it often). Over
+        brief connections, a reader holding the file puts it off for RENEW_RETRY seconds."""
+        if self.lease is None or not self.lease.due() or time.monotonic() < self._renew_after:
+            return
+        try:
+            with self.connected(wait=0):
+                self.lease.renew()
+        except WarehouseLockedError as exc:
+            self._renew_after = time.monotonic() + RENEW_RETRY
+            log.info("run %s: lease renewal put off: %s", self.run_id, exc)
 
     def _release(self) -> None:
         if self.lease is not None:
@@ -172,11 +239,12 @@ class RunLoader:
 
     def clean_audits(self, site: str) -> int:
         """The site's lastmod standing: clean audits in a row, as of its last good run."""
-        row = self.con.execute(
-            "SELECT clean_audits FROM runs WHERE site = ? AND status = 'ok' "
-            "AND clean_audits IS NOT NULL ORDER BY run_id DESC LIMIT 1",
-            [site],
-        ).fetchone()
+        with self.connected() as con:
+            row = con.execute(
+                "SELECT clean_audits FROM runs WHERE site = ? AND status = 'ok' "
+                "AND clean_audits IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+                [site],
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def _close_abandoned_runs(self, site: str) -> None:
@@ -196,18 +264,22 @@ class RunLoader:
 
     def set_archive(self, folder: str, warc_file: str) -> None:
         """Record where this run's WARC file is."""
-        self.con.execute(
-            "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
-            [folder, warc_file, self.run_id],
-        )
+        with self.connected() as con:
+            con.execute(
+                "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
+                [folder, warc_file, self.run_id],
+            )
 
     def abort(self, message: str, status: str = "interrupted") -> None:
         """End the run as interrupted (or failed); nothing it fetched is applied."""
         if self.run_id is None:
             return
-        con = self.con
         if self._stager is not None:
             self._stager.discard()
+        with self.connected() as con:
+            self._record_abort(con, message, status)
+
+    def _record_abort(self, con: duckdb.DuckDBPyConnection, message: str, status: str) -> None:
         try:
             con.begin()
             con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
@@ -228,6 +300,21 @@ class RunLoader:
     ) -> LoadReport:
         if self._stager is None or self.run_id is None:
             raise WarehouseError("RunLoader.finish before begin")
+        try:
+            with self.connected():
+                return self._finish(summary, accept_coverage_drop, absence_runs)
+        except WarehouseLockedError as exc:  # never connected: the run stays 'running'
+            if self._stager is not None:
+                self._stager.discard()
+            raise WarehouseLockedError(
+                f"run {self.run_id}: {exc}; nothing of the run was applied (the next crawl "
+                "records it as interrupted)"
+            ) from exc
+
+    def _finish(
+        self, summary: CrawlSummary, accept_coverage_drop: bool, absence_runs: int
+    ) -> LoadReport:
+        assert self._stager is not None
         con = self.con
         limits = self.limits.merge_memory_limits(self._stager.rows)
         writer = self.limits.memory
