@@ -578,7 +578,6 @@ CHROME_TOKENS: tuple[str, ...] = (
     "menu",
     "footer",
     "site-footer",
-    "sidebar",
     "newsticker",
     "news-?teaser",
     "social",
@@ -587,6 +586,9 @@ CHROME_TOKENS: tuple[str, ...] = (
     "modal",
     "popup",
 )
+# Class or id tokens of elements that are chrome unless they hold a project fact's label: a
+# page's facts sidebar ("Laufzeit", "Funded by" ...) is content, a sidebar of links is not.
+SOFT_CHROME_TOKENS: tuple[str, ...] = ("sidebar",)
 
 
 @dataclass(frozen=True, slots=True)

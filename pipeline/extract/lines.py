@@ -386,7 +386,13 @@ class _Chrome:
             return False
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         # (cached in the lexicon: a site's templates repeat their class names on every page)
-        return marker != " " and self.lex.is_chrome_marker(marker)
+        if marker == " ":
+            return False
+        kind = self.lex.chrome_marker(marker)
+        # (a sidebar: read when it holds a fact's label; its text without entering it)
+        return kind == 1 or (
+            kind == 2 and not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
+        )
 
 
 def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:

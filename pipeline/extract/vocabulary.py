@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import labels
-from pipeline.normalize.text import fold
+from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
 _NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
@@ -43,7 +43,7 @@ class Lexicon:
 
     def __init__(self, extra: Vocabulary, country: str) -> None:
         self._labels: dict[str, LabelHit | None] = {}
-        self._chrome: dict[str, bool] = {}
+        self._chrome: dict[str, int] = {}
         self._build_labels(extra)
         # The site's own status words come last: where they differ from the shared ones, the
         # site's meaning wins.
@@ -89,6 +89,8 @@ class Lexicon:
         self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
+        soft = "|".join(labels.SOFT_CHROME_TOKENS)
+        self.soft_chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{soft})(?:$|[\s_-])", i)
         logo = _alternatives(labels.LOGO_WORDS)
         self.logo_link = re.compile(rf"^{labels.LINK_TO}\s+(?P<name>.+)$", i)
         self.funder_link = re.compile(
@@ -158,6 +160,17 @@ class Lexicon:
             and self.organization_word.search(text) is None
             and not self.is_role(text)
         )
+
+    def holds_fact_label(self, texts: list[str]) -> bool:
+        """Whether one of these texts is a project fact's label on its own ("Laufzeit",
+        "Funded by:"), not a contact's."""
+        for text in texts:
+            if len(text) > 60 or not text.strip():
+                continue
+            hit = self.match_label(collapse(text))
+            if hit is not None and not hit.value and hit.field not in labels.CONTACT_FIELDS:
+                return True
+        return False
 
     def is_status_word(self, text: str) -> bool:
         """Whether a whole line is one status word (a badge: "laufend", "Completed")."""
@@ -270,12 +283,18 @@ class Lexicon:
                 return status
         return None
 
-    def is_chrome_marker(self, marker: str) -> bool:
-        """Whether an element's class and id tokens name it as chrome."""
+    def chrome_marker(self, marker: str) -> int:
+        """Whether an element's class and id tokens name it as chrome: 0 no, 1 chrome, 2 chrome
+        unless it holds a project fact's label (a sidebar)."""
         cache = self._chrome
         if marker in cache:
             return cache[marker]
-        found = self.chrome_attr.search(marker) is not None
+        if self.chrome_attr.search(marker) is not None:
+            found = 1
+        elif self.soft_chrome_attr.search(marker) is not None:
+            found = 2
+        else:
+            found = 0
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[marker] = found

@@ -1,0 +1,68 @@
+"""Layouts of a grant-maker's page the first unseen sites did not have: a facts sidebar, fact
+cards, an unlabelled rich-text contact, hidden badges, several related cards, a person card,
+the grantee under a heading of its own. Each on a minimal page in wording of its own (a generic
+profile: no site words)."""
+
+from __future__ import annotations
+
+from pipeline.parse import parse_page
+from pipeline.profiles import SiteProfile
+
+PROFILE = SiteProfile(
+    id="beispiel",
+    name="Beispiel-Stiftung",
+    origin="https://www.beispiel-stiftung.de",
+    project_paths=["^/vorhaben/"],
+)
+URL = "https://www.beispiel-stiftung.de/vorhaben/x/"
+
+
+def parse(body: str, head: str = ""):
+    html = f"<html><head>{head}</head><body><h1>Gartenwerk Süd</h1>{body}</body></html>"
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, (result.kind, result.warnings, result.problems)
+    return result.record
+
+
+def _card(label: str, value: str) -> str:
+    return (
+        '<div class="box"><img src="i.svg" alt=""><div class="box-text">'
+        f'<div class="box-label">{label}</div><div class="box-value">{value}</div></div></div>'
+    )
+
+
+def test_a_facts_sidebar_is_read_a_sidebar_of_links_is_not():
+    record = parse(
+        '<div class="text"><p>Ein Garten für das Viertel, von Nachbarn gepflegt.</p></div>'
+        f'<div id="sidebar-rechts">{_card("Laufzeit", "April 2021 – März 2023")}'
+        f"{_card('Förderer', 'Stadt Kassel, Beispiel-Stiftung')}</div>"
+        '<div class="sidebar"><p>Spenden Sie jetzt</p><p>Seit 2024 im Programm</p></div>'
+    )
+    assert record.period is not None
+    assert (str(record.period.start), str(record.period.end)) == ("2021-04-01", "2023-03-31")
+    assert record.funders == ["Stadt Kassel", "Beispiel-Stiftung"]
+    assert all("Spenden" not in s.text for s in record.sections)
+
+
+def test_an_unlabelled_contact_block_is_read_by_form():
+    """Organization, address, then a person, a role, a phone, an e-mail and a website, none of
+    them labelled: the person and the numbers are not more address lines."""
+    record = parse(
+        "<p>Laufzeit: 2022 – 2024</p><h2>Kontakt</h2>"
+        "<p>Gartenfreunde Süd e.V.<br>Lindenstraße 4<br>34117 Kassel</p>"
+        "<p>Martin Vogel<br>Koordination<br>0561 123 45 67<br>"
+        '<a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></p>'
+        "<p>www.gartenfreunde-sued.de</p>"
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.street, c.postal_code, c.city) == (
+        "Gartenfreunde Süd e.V.",
+        "Lindenstraße 4",
+        "34117",
+        "Kassel",
+    )
+    assert c.persons == ["Martin Vogel"]
+    assert c.phones == ["+495611234567"]
+    assert c.emails == ["vogel@gartenfreunde-sued.de"]
+    assert c.website == "www.gartenfreunde-sued.de"
