@@ -452,20 +452,12 @@ def _other_form(current: str, text: str, state: _Reading, lex: Lexicon) -> bool:
 
 def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> None:
     """A contact line without a label, read by its form."""
-    if state.part == "address" and not state.seen_label:
-        # An unlabelled block (a rich-text contact): read by form, not order. Once the postal
-        # line closed the address, a name's shape is a person and a role word drops out; an
-        # e-mail, web address or phone number is never an address line.
-        if any(lex.postal_line.match(t) for t in state.address):
-            if lex.is_role(text):
-                return
-            if lex.is_person(text):
-                _add_unique(data.persons, [text])
-                return
-        if not _contact_form(text) or _number_line(text, lex) is None and "@" not in text:
-            if not text.lower().startswith(("www.", "http://", "https://")):
-                state.address.append(text)
-                return
+    if (
+        state.part == "address"
+        and not state.seen_label
+        and _unlabelled_address(data, state, text, lex)
+    ):
+        return
     if "@" in text or "[at]" in text or "(at)" in text:
         _add_unique(data.emails, find_emails(text))
     elif text.lower().startswith(("www.", "http://", "https://")):
@@ -482,6 +474,24 @@ def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> 
         state.grantee.append(text)
     elif state.part == "persons" and lex.is_person(text):
         _add_unique(data.persons, [text])
+
+
+def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> bool:
+    """A line of an unlabelled block (a rich-text contact), read by form, not order: once the
+    postal line closed the address, a name's shape is a person and a role word drops out; an
+    e-mail, web address or phone number is never an address line. Whether the line was taken."""
+    if any(lex.postal_line.match(t) for t in state.address):
+        if lex.is_role(text):
+            return True
+        if lex.is_person(text):
+            _add_unique(data.persons, [text])
+            return True
+    if text.lower().startswith(("www.", "http://", "https://")):
+        return False
+    if _contact_form(text) and ("@" in text or _number_line(text, lex) is not None):
+        return False
+    state.address.append(text)
+    return True
 
 
 def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:
