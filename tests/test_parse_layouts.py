@@ -66,3 +66,16 @@ def test_an_unlabelled_contact_block_is_read_by_form():
     assert c.phones == ["+495611234567"]
     assert c.emails == ["vogel@gartenfreunde-sued.de"]
     assert c.website == "www.gartenfreunde-sued.de"
+
+
+def test_an_eyebrow_above_the_h1_is_no_short_title_the_line_below_it_is():
+    html = (
+        "<html><body><main><p>Programm Stadtnatur</p><h1>Gartenwerk Süd</h1>"
+        "<p>Brachflächen werden Beete</p><p>Dauer: 2022 – 2024</p>"
+        "<p>Ein Garten für das Viertel, von Nachbarn gepflegt.</p></main></body></html>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.short_title == "Brachflächen werden Beete"
+    eyebrow_only = html.replace("<p>Brachflächen werden Beete</p>", "")
+    record = parse_page(eyebrow_only.replace("Stadtnatur", "Gartenwerk"), URL, PROFILE).record
+    assert record is not None and record.short_title is None
