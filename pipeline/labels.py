@@ -93,6 +93,12 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Amount",
         "Funding amount",
         "Contribution",
+        "Unsere Förderung",
+        "Our funding",
+        "Bewilligt",
+        "Bewilligte Fördersumme",
+        "Grant awarded",
+        "Amount awarded",
     ),
     "partners": (
         "Partner",
@@ -120,6 +126,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Target groups",
         "Audience",
         "Who it is for",
+        "Who it's for",
     ),
     "persons": (
         "Ansprechperson",
@@ -223,6 +230,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Other projects",
         "More funded projects",
         "Related funded projects",
+        "Mehr Projekte",
+        "Andere Projekte",
     ),
 }
 
@@ -259,7 +268,11 @@ CONTACT_FIELDS: frozenset[str] = frozenset(
 # Labels are also recognized with one of these words before them ("Projektpartner",
 # "Förderzeitraum", "Project duration") and with a plural or gender ending after them
 # ("Zielgruppe" / "Zielgruppen", "Partner" / "Partnerin" / "Partner:innen").
-LABEL_PREFIXES: tuple[str, ...] = ("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding")
+LABEL_PREFIXES: tuple[str, ...] = (
+    *("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding"),
+    # "Geplante Maßnahmen", "Planned activities": what a project will do is still its services
+    *("Geplante", "Planned"),
+)
 LABEL_SUFFIXES: tuple[str, ...] = (
     "in",
     "innen",
@@ -320,6 +333,7 @@ CONTACT_HEADINGS: tuple[str, ...] = (
     "Ihre Ansprechpartnerin",
     "Ihr Ansprechpartner",
     "So erreichen Sie uns",
+    "Get in touch",
     "Anfahrt",
 )
 # Sub-headings inside a contact block, whose lines are skipped (regular expressions).

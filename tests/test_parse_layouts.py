@@ -79,3 +79,47 @@ def test_an_eyebrow_above_the_h1_is_no_short_title_the_line_below_it_is():
     eyebrow_only = html.replace("<p>Brachflächen werden Beete</p>", "")
     record = parse_page(eyebrow_only.replace("Stadtnatur", "Gartenwerk"), URL, PROFILE).record
     assert record is not None and record.short_title is None
+
+
+def test_the_grantee_card_with_an_address_before_the_contact_person_card():
+    """A heading over the organization and its <address>, then the contact heading over a
+    person card: portrait, name, role, a list of a phone link and an e-mail link."""
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p>"
+        "<h2>Träger des Vorhabens</h2><p>Gartenfreunde Süd e.V.</p>"
+        "<address>Lindenstraße 4<br>34117 Kassel</address>"
+        "<h2>Ansprechperson</h2><img src='p.jpg' alt='Bild von Martin Vogel'>"
+        "<p>Martin Vogel</p><p>Koordinator</p>"
+        '<ul><li><a href="tel:+495611234567">0561 123 45 67</a></li>'
+        '<li><a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></li></ul>'
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.street, c.postal_code, c.city) == (
+        "Gartenfreunde Süd e.V.",
+        "Lindenstraße 4",
+        "34117",
+        "Kassel",
+    )
+    assert (c.persons, c.phones, c.emails) == (
+        ["Martin Vogel"],
+        ["+495611234567"],
+        ["vogel@gartenfreunde-sued.de"],
+    )
+    assert c.unit is None
+
+
+def test_more_label_variants_for_grants_target_groups_services_and_contact():
+    record = parse(
+        "<p>Laufzeit: 2022 – 2024</p><dl><dt>Bewilligt</dt><dd>45.000 €</dd>"
+        "<dt>Who it's for</dt><dd>Carers</dd></dl>"
+        "<h3>Geplante Maßnahmen</h3><ul><li>Pflanztage</li><li>Saatgutbörse</li></ul>"
+    )
+    assert record.grant_amount is not None and record.grant_amount.value == 45_000
+    assert record.target_groups == ["Carers"]
+    assert record.services == ["Pflanztage", "Saatgutbörse"]
+    record = parse(
+        "<p>Duration: 2022 – 2024</p><h2>Get in touch</h2><p>Martin Vogel</p>"
+        "<p>Phone: 0561 123 45 67</p>"
+    )
+    assert record.contact is not None and record.contact.persons == ["Martin Vogel"]

@@ -75,7 +75,8 @@ def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
 
 
 def _contact_list(lines: list[Line], index: int, lex: Lexicon) -> bool:
-    """Whether the list starting at ``index`` holds contact lines (labels, address, location)."""
+    """Whether the list starting at ``index`` holds contact lines (labels, address, location,
+    a phone number or an e-mail address)."""
     top = lines[index].top_list
     for line in lines[index:]:
         if line.top_list != top:
@@ -85,6 +86,7 @@ def _contact_list(lines: list[Line], index: int, lex: Lexicon) -> bool:
             (hit and hit.field in ("persons", "phones", "fax", "emails", "address"))
             or lex.postal_line.match(line.text)
             or lex.location_line.match(line.text)
+            or _contact_form(line.text)  # a person card's phone and e-mail links
         ):
             return True
     return False
@@ -157,7 +159,8 @@ def find_contact_block(
         if not taken[i] and _is_grantee_label(lines[i], lex):
             return i, _block_end(lines, i + 1, lines[i], lex)
     if heading is not None:
-        return heading, _block_end(lines, heading + 1, lines[heading], lex)
+        start = _address_before(lines, taken, heading)
+        return start, _block_end(lines, start + 1, lines[start], lex)
     address = [i for i, line in enumerate(lines) if line.address and not taken[i]]
     if address:
         first = address[0]
@@ -166,6 +169,26 @@ def find_contact_block(
             last += 1
         return first, last + 1
     return _window_block(lines, taken, lex)
+
+
+def _address_before(lines: list[Line], taken: list[bool], heading: int) -> int:
+    """Where a contact block starts whose heading has an ``<address>`` shortly before it (the
+    grantee's card, then its contact person's): at the heading over that address, else at
+    the organization's line right before it; without such an address, at the heading."""
+    first = max(0, heading - GRANTEE_LINES)
+    found = next((j for j in range(heading - 1, first - 1, -1) if lines[j].address), None)
+    if found is None or taken[found]:
+        return heading
+    while found > first and lines[found - 1].address:
+        found -= 1
+    for k in (found - 1, found - 2):
+        if k >= 0 and not taken[k] and lines[k].kind == "h":
+            return k
+        if k < 0 or taken[k] or lines[k].kind != "p" or len(lines[k].text) > 80:
+            break
+    return (
+        found - 1 if found > 0 and not taken[found - 1] and lines[found - 1].kind == "p" else found
+    )
 
 
 def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[int, int] | None:
@@ -240,6 +263,10 @@ def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
         )
         if street is not None:
             data.street = head.pop(street)
+    if postal is None and data.street is None and head and lex.is_person(head[0]):
+        # No address: a person's name first is the contact person, never the organization.
+        _add_unique(data.persons, [head.pop(0)])
+        head = [t for t in head if not lex.is_role(t)]
     if head:
         data.organization = head[0]
     if len(head) > 1:
