@@ -282,9 +282,18 @@ def _read_labels(
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
-        elif (hit := lex.match_label(text)) is not None and i >= body_start:
+        elif (hit := _label_hit(line, lex)) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
+
+
+def _label_hit(line: Line, lex: Lexicon) -> LabelHit | None:
+    """The label a line starts with; a heading may also start with a related label and say
+    more ("More projects like this")."""
+    hit = lex.match_label(line.text)
+    if hit is None and line.kind == "h" and (m := lex.related_heading.match(line.text)):
+        return LabelHit("related", m["label"].lower(), m["value"], inline=True)
+    return hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +355,19 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
 
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
-    facts.related_label = True
     lines, follow = label.lines, label.follow
     head, after = lines[label.i], (follow[-1] if follow else label.i) + 1
-    if head.kind == "h" and after < len(lines) and lines[after].kind == "h":
-        # Cards under the heading: their own sub-headings belong to the block.
+    if label.hit.value:
+        if head.kind != "h" or head.links:
+            return None  # "Weitere Projekte der Stiftung finden Sie ..." is running text
+        # "Mehr Projekte aus Kassel": a heading that starts with the label, cards under it.
         follow = related_block(lines, label.i, label.lex)
+    elif head.kind == "h" and (
+        (after < len(lines) and lines[after].kind == "h") or any(lines[j].links for j in follow[:1])
+    ):
+        # Cards under the heading: their own sub-headings (and teasers) belong to the block.
+        follow = related_block(lines, label.i, label.lex)
+    facts.related_label = True
     facts.related.extend(related_urls([label.lines[j] for j in follow], label.page_url))
     return follow
 

@@ -123,3 +123,34 @@ def test_more_label_variants_for_grants_target_groups_services_and_contact():
         "<p>Phone: 0561 123 45 67</p>"
     )
     assert record.contact is not None and record.contact.persons == ["Martin Vogel"]
+
+
+def test_a_question_box_after_the_contact_is_not_part_of_it():
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p><h2>Kontakt</h2><p>Martin Vogel</p>"
+        '<p><a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></p>'
+        "<p>Wollen Sie auch einen Antrag stellen?</p>"
+        "<p>Fragen Sie uns: foerderung@beispiel-stiftung.de</p>"
+    )
+    assert record.contact is not None
+    assert record.contact.emails == ["vogel@gartenfreunde-sued.de"]
+
+
+def test_related_cards_under_a_heading_with_words_after_the_label_badges_and_teasers():
+    """Every card is read: a heading that starts with a related label ("Weitere Projekte aus
+    der Region"), cards whose teaser is a long sentence, a card's own badge outside its link;
+    news after them never."""
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p>"
+        "<h2>Weitere Projekte aus der Region</h2>"
+        '<div><a href="/vorhaben/a/"><div>Obstwiese Nord</div><div>Eine alte Streuobstwiese '
+        "wird von Schulklassen gepflegt und beerntet, jedes Jahr im Herbst.</div></a>"
+        "<span>Abgeschlossen</span></div>"
+        '<div><a href="/vorhaben/b/"><div>Bienenhaus</div><div>Imkern lernen auf dem Dach '
+        "eines Gemeindezentrums, mit einer Imkerin aus dem Viertel.</div></a></div>"
+        '<h2>Aktuelles</h2><p><a href="/presse/1/">Neue Förderrunde</a></p>'
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/vorhaben/a",
+        "https://www.beispiel-stiftung.de/vorhaben/b",
+    ]

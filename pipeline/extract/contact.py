@@ -123,6 +123,8 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         hit = lex.match_label(line.text)
         if hit and hit.field in _BLOCK_STOP_FIELDS:
             break
+        if index > start and _call_to_action(line.text):
+            break
         if lex.division_link.match(line.text):
             break
         if (
@@ -133,6 +135,12 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         index += 1
     return index
+
+
+def _call_to_action(text: str) -> bool:
+    """A question to the reader ("Sie haben selbst eine Idee?", "Got a project idea of your
+    own?"): a box of the site's own after the contact, never more of it."""
+    return text.endswith("?") and text.count(" ") >= 3 and not _contact_form(text)
 
 
 def _is_grantee_label(line: Line, lex: Lexicon) -> bool:

@@ -190,6 +190,11 @@ class Lexicon:
         for name in ("focus_areas", "services", "related"):
             fields[name] = (*fields[name], *getattr(extra, name))
         self.fields = fields
+        # "Mehr Projekte aus Kassel", "More projects like this": a heading that starts with a
+        # related-projects label, words after it.
+        self.related_heading = re.compile(
+            rf"^(?P<label>{_phrase(fields['related'])})\s+(?P<value>\w.*)$", re.IGNORECASE
+        )
         self._by_label = {label.lower(): f for f, words in fields.items() for label in words}
         self._inline = frozenset(label.lower() for label in inline)
         # "Zielgruppen", "Partner:innen": a plural or gender ending after a label.
