@@ -154,3 +154,23 @@ def test_related_cards_under_a_heading_with_words_after_the_label_badges_and_tea
         "https://www.beispiel-stiftung.de/vorhaben/a",
         "https://www.beispiel-stiftung.de/vorhaben/b",
     ]
+
+
+def test_a_department_over_the_address_a_name_beyond_german_letters_at_forms_and_a_domain():
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p><h2>Die Projektgruppe</h2><p>Gartenwerk gGmbH</p>"
+        "<p>Abteilung Stadtgrün</p><address>Am Hang 2<br>34119 Kassel</address>"
+        '<p><a href="https://gartenwerk.kassel/">gartenwerk.kassel</a></p>'
+        "<h2>Kontakt</h2><p>Zeynep Kılıç</p><p>Agnieszka Wróbel</p>"
+        "<ul><li>z.kilic [at] gartenwerk.kassel</li></ul>"
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.unit, c.street) == (
+        "Gartenwerk gGmbH",
+        "Abteilung Stadtgrün",
+        "Am Hang 2",
+    )
+    assert c.persons == ["Zeynep Kılıç", "Agnieszka Wróbel"]
+    assert c.emails == ["z.kilic@gartenwerk.kassel"]
+    assert c.website == "gartenwerk.kassel"

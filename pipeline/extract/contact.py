@@ -30,6 +30,7 @@ _RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
+_EMAIL_FORM = re.compile(r"@|\[at\]|\(at\)")
 _BLOCK_STOP_FIELDS = frozenset(
     {"status", "period", "funders", "related", "focus_areas", "services"}
 )
@@ -189,14 +190,16 @@ def _address_before(lines: list[Line], taken: list[bool], heading: int) -> int:
         return heading
     while found > first and lines[found - 1].address:
         found -= 1
-    for k in (found - 1, found - 2):
-        if k >= 0 and not taken[k] and lines[k].kind == "h":
-            return k
-        if k < 0 or taken[k] or lines[k].kind != "p" or len(lines[k].text) > 80:
+    start = found
+    for k in range(found - 1, max(-1, found - 4), -1):
+        if taken[k]:
             break
-    return (
-        found - 1 if found > 0 and not taken[found - 1] and lines[found - 1].kind == "p" else found
-    )
+        if lines[k].kind == "h":
+            return k
+        if lines[k].kind != "p" or len(lines[k].text) > 80:
+            break
+        start = k  # the organization's lines over its address (its name, a department)
+    return start
 
 
 def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[int, int] | None:
@@ -352,8 +355,7 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
                 state.other_links.extend(line.links)
             continue
         state.other_links.extend(line.links)
-        if line.kind not in ("h", "img"):
-            _unlabelled(data, state, text, lex)
+        _unlabelled_line(data, state, line, lex)
     _close_run(data, state, lex)
     if state.grantee:
         _set_grantee(data, [*state.grantee, *state.address], lex)
@@ -362,6 +364,21 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
     return data
+
+
+def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
+    if _web_address(line):
+        data.website = data.website or line.text
+    elif line.kind not in ("h", "img"):
+        _unlabelled(data, state, line.text, lex)
+
+
+def _web_address(line: Line) -> bool:
+    """A line that is one web link written as its domain ("klimaklassen.berlin")."""
+    if len(line.links) != 1 or " " in line.text or "." not in line.text:
+        return False
+    href = (line.links[0].href or "").lower()
+    return href.startswith(("http://", "https://")) and line.text.lower().strip("/") in href
 
 
 def _contact_form(text: str) -> bool:
@@ -523,7 +540,7 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
             return True
     if text.lower().startswith(("www.", "http://", "https://")):
         return False
-    if _contact_form(text) and ("@" in text or _number_line(text, lex) is not None):
+    if _contact_form(text) and (_EMAIL_FORM.search(text) or _number_line(text, lex) is not None):
         return False
     state.address.append(text)
     return True

@@ -122,7 +122,9 @@ class Lexicon:
         i = re.IGNORECASE
         self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
         titles = _alternatives(labels.PERSON_TITLES)
-        name = r"[A-ZÄÖÜÉ][a-zäöüßéèàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèàçñ]+)?"
+        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğş"
+        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞ"
+        name = rf"[{upper}][{lower}]+(?:-[{upper}][{lower}]+)?"
         particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
         self.person_name = re.compile(
             rf"^(?:(?:{titles})\s+)*{name}(?:\s+(?:{particle}\s+)*{name}){{1,3}}$"
