@@ -361,7 +361,8 @@ DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
     r"(?:Das|Dieses)\s+(?:Förder)?projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
-    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
+    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|has|was)\s+(?:now\s+)?"
+    r"(?:completed|closed|finished|ended)\b",
 )
 # "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
 EXPIRY_WORDS: tuple[str, ...] = (

@@ -104,6 +104,19 @@ def parse_page(
     return _extract(doc, url, warnings, profile, lex)
 
 
+def _badge_status(badges: list[str], facts: _Facts, lex: Lexicon) -> None:
+    """The title block's status badge. Badges of different statuses side by side (a CMS that
+    publishes every badge and hides all but one with a style sheet the page links to): which
+    one a reader sees is unknown, so none is taken."""
+    statuses = {lex.status_of(badge) for badge in badges}
+    if len(statuses) > 1:
+        facts.warnings.append(
+            f"status badges {', '.join(repr(b) for b in badges)} side by side: none taken"
+        )
+    elif badges:
+        facts.status_raw = badges[0]
+
+
 def _host(url: str) -> str:
     return bare_host(host_of(url))
 
@@ -130,12 +143,14 @@ def _extract(
     facts = _Facts(warnings=warnings)
 
     title = find_title(lines, doc.title_tag, lex, doc.og_title)
+    badges: list[str] = []
     for i in range(title.end):
         taken[i] = True
         # A status badge in the title block: a line that is one status word ("laufend").
         line = lines[i]
-        if facts.status_raw is None and line.kind != "h" and lex.is_status_word(line.text):
-            facts.status_raw = line.text
+        if line.kind != "h" and lex.is_status_word(line.text):
+            badges.append(line.text)
+    _badge_status(badges, facts, lex)
 
     contact = None
     block = find_contact_block(lines, taken, lex)

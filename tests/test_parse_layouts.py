@@ -174,3 +174,37 @@ def test_a_department_over_the_address_a_name_beyond_german_letters_at_forms_and
     assert c.persons == ["Zeynep Kılıç", "Agnieszka Wróbel"]
     assert c.emails == ["z.kilic@gartenwerk.kassel"]
     assert c.website == "gartenwerk.kassel"
+
+
+def test_badges_the_pages_own_css_hides_are_not_read():
+    style = (
+        "<style>/* badges */ .tag { padding: 2px } .aus, .nie {display:none}"
+        "@media (max-width: 40em) { .breit { display: none } }</style>"
+    )
+    body = (
+        '<div class="kopf"><span class="tag aus">Laufend</span>'
+        '<span class="tag">Beendet</span></div>'
+        "<p>Dauer: 2019 – 2021</p>"
+        '<p class="breit">Ein Garten für das Viertel, von Nachbarn gepflegt.</p>'
+        '<p style="color: red; display : none">Geheime Zeile</p>'
+        '<p style="visibility:hidden">Unsichtbar</p>'
+    )
+    html = f"<html><head>{style}</head><body><h1>Gartenwerk Süd</h1>{body}</body></html>"
+    record = parse_page(html.replace("<h1>", '<div class="kopf2"></div><h1>'), URL, PROFILE).record
+    assert record is not None and (record.status, record.status_raw) == ("completed", "Beendet")
+    text = " ".join(s.text for s in record.sections)
+    assert "Nachbarn gepflegt" in text  # hidden on small screens only
+    assert "Geheime" not in text and "Unsichtbar" not in text
+
+
+def test_badges_of_different_statuses_side_by_side_name_no_status():
+    """Every badge published, the one shown chosen by a style sheet the page links to: the
+    parser cannot tell which one a reader sees, so it takes none."""
+    html = (
+        '<html><body><div class="b">Laufend</div><div class="b x">Beendet</div>'
+        "<h1>Gartenwerk Süd</h1><p>Dauer: 2019 – 2021</p></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None
+    assert (result.record.status, result.record.status_raw) == ("unknown", None)
+    assert any("side by side" in w for w in result.warnings)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.extract.hidden import hidden_classes, hides
 from pipeline.extract.nesting import cap_nesting
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.mail_scripts import emails_from_fallback, emails_from_script
@@ -367,11 +368,14 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_holds_h1", "lex")
+    __slots__ = ("_has_main", "_hidden", "_holds_h1", "lex")
 
-    def __init__(self, holds_h1: set[int], has_main: bool, lex: Lexicon) -> None:
+    def __init__(
+        self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
+    ) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
+        self._hidden = hidden  # the classes the page's own CSS hides
         self.lex = lex
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
@@ -379,6 +383,11 @@ class _Chrome:
         if tag in ("main", "article") or role == "main":
             return False
         if "hidden" in attrs or attrs.get("aria-hidden") == "true" or role in CHROME_ROLES:
+            return True
+        style = attrs.get("style")
+        if style and hides(style):
+            return True  # display: none, visibility: hidden
+        if self._hidden and not self._hidden.isdisjoint((attrs.get("class") or "").split()):
             return True
         if tag in _HEADER_FOOTER and not self._has_main and node.mem_id not in self._holds_h1:
             return True  # the page's own header or footer, outside any <main>
@@ -395,7 +404,9 @@ class _Chrome:
         )
 
 
-def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:
+def _content_root(
+    body: LexborNode, lex: Lexicon, hidden: frozenset[str]
+) -> tuple[LexborNode, _Chrome]:
     """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -406,11 +417,11 @@ def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return node, _Chrome(holds_h1, True, lex)
+            return node, _Chrome(holds_h1, True, lex, hidden)
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
-        return articles[0], _Chrome(holds_h1, True, lex)
-    return body, _Chrome(holds_h1, False, lex)
+        return articles[0], _Chrome(holds_h1, True, lex, hidden)
+    return body, _Chrome(holds_h1, False, lex, hidden)
 
 
 def _h1_holders(headings: list[LexborNode]) -> set[int]:
@@ -473,7 +484,10 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         return Document(
             [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
         )
-    root, chrome = _content_root(body, lex)
+    # (a cheap test first: most pages have no <style> of their own)
+    styled = b"<style" in html if isinstance(html, bytes) else "<style" in html
+    sheets = [node.text() for node in tree.css("style")] if styled else []
+    root, chrome = _content_root(body, lex, hidden_classes(sheets) if sheets else frozenset())
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()
