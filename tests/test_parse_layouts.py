@@ -208,3 +208,17 @@ def test_badges_of_different_statuses_side_by_side_name_no_status():
     assert result.record is not None
     assert (result.record.status, result.record.status_raw) == ("unknown", None)
     assert any("side by side" in w for w in result.warnings)
+
+
+def test_a_job_ad_with_a_contact_card_and_a_labelled_deadline_is_no_project_page():
+    """A person, a role, a phone, an e-mail and "Einsendeschluss: 01.03.2026" under a contact
+    heading: the dated line is neither a street nor an organization, so nothing says project."""
+    html = (
+        "<html><body><main><h1>Sachbearbeitung Buchhaltung (w/m/d)</h1>"
+        "<p>Ab sofort suchen wir Unterstützung für unsere Verwaltung in Teilzeit.</p>"
+        "<h2>Ihr Ansprechpartner</h2><p>Jens Martens</p><p>Geschäftsführer</p>"
+        "<p>Tel. 0561 98 76 54</p><p>personal@beispiel-stiftung.de</p>"
+        "<p>Einsendeschluss: 01.03.2026</p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project", result.record

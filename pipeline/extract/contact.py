@@ -542,6 +542,8 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
         return False
     if _contact_form(text) and (_EMAIL_FORM.search(text) or _number_line(text, lex) is not None):
         return False
+    if _OTHER_LABEL.match(text):
+        return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
     state.address.append(text)
     return True
 

@@ -111,7 +111,8 @@ class Lexicon:
             rf"\s+(?P<city>\D.*)$"
         )
         # A street line: words then a house number ("Frankfurter Allee 35 – 37, Aufgang C").
-        self.street_line = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
+        # ("Bewerbungsschluss: 15.12.2025" is a labelled date, never a street)
+        self.street_line = re.compile(r"^[^\d:]+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
         self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
         self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
