@@ -222,3 +222,12 @@ def test_a_job_ad_with_a_contact_card_and_a_labelled_deadline_is_no_project_page
     )
     result = parse_page(html, URL, PROFILE)
     assert result.kind == "not_project", result.record
+
+
+def test_the_line_between_the_h1_and_the_lede_is_the_subtitle():
+    record = parse(
+        "<p>Beete statt Brachen</p>"
+        "<p>Nachbarn legen auf drei Brachflächen im Süden der Stadt Gemüsebeete an.</p>"
+        "<p>Dauer: 2022 – 2024</p>"
+    )
+    assert record.short_title == "Beete statt Brachen"

@@ -79,13 +79,10 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
     if line.kind != "p" or line.header or index + 1 >= len(lines):
         return False
     after = lines[index + 1]
-    if index == h1 + 1 and not after.header and lex.match_label(after.text) is not None:
-        return True  # right below the h1, a fact's label after it
-    return (
-        after.kind == "p"
-        and after.text.endswith(".")
-        and all(lines[k].header for k in range(h1, index))
-    )
+    lede = after.kind == "p" and after.text.endswith(".")
+    if index == h1 + 1 and not after.header and (lede or lex.match_label(after.text)):
+        return True  # right below the h1, the lede or a fact's label after it
+    return lede and all(lines[k].header for k in range(h1, index))
 
 
 def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
