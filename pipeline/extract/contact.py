@@ -369,8 +369,17 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
 def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
     if _web_address(line):
         data.website = data.website or line.text
+    elif _link_button(line):
+        return  # "Send an email": the address is its link's, read with the other links
     elif line.kind not in ("h", "img"):
         _unlabelled(data, state, line.text, lex)
+
+
+def _link_button(line: Line) -> bool:
+    """A line that is one mailto: or tel: link whose text is no address ("Email Siobhan")."""
+    if len(line.links) != 1 or _contact_form(line.text):
+        return False
+    return (line.links[0].href or "").lower().startswith(("mailto:", "tel:"))
 
 
 def _web_address(line: Line) -> bool:
