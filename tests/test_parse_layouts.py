@@ -231,3 +231,16 @@ def test_the_line_between_the_h1_and_the_lede_is_the_subtitle():
         "<p>Dauer: 2022 – 2024</p>"
     )
     assert record.short_title == "Beete statt Brachen"
+
+
+def test_only_a_pages_first_sidebars_are_looked_into():
+    """Each sidebar's text is read once to look for a label; beyond the first few a sidebar is
+    chrome, so sidebars nested in sidebars never make the walk quadratic."""
+    from pipeline.extract.lines import MAX_SOFT_CHROME, read_document
+    from pipeline.extract.vocabulary import lexicon_for
+
+    side = '<div class="sidebar"><p>Laufzeit</p><p>2020 – 2022</p>'
+    depth = MAX_SOFT_CHROME + 3
+    html = f"<html><body><h1>Gartenwerk Süd</h1>{side * depth}{'</div>' * depth}</body></html>"
+    lines = read_document(html, lexicon_for(PROFILE)).lines
+    assert sum(line.text == "Laufzeit" for line in lines) == MAX_SOFT_CHROME

@@ -137,6 +137,8 @@ _HEADER_FOOTER = frozenset({"header", "footer"})
 # no lines or links of their own. Real pages nest a few dozen levels; the cap keeps the walk
 # (recursive: the hot loop) far from Python's recursion limit on pages nested thousands deep.
 MAX_WALK_DEPTH = 200
+# Sidebars per page whose text is looked at for a fact's label (beyond: chrome).
+MAX_SOFT_CHROME = 8
 # One CSS pass finds the content root candidates and the page's main headings.
 ROOT_SELECTOR = 'main, article, [role="main"], h1'
 
@@ -368,7 +370,7 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_hidden", "_holds_h1", "lex")
+    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "lex")
 
     def __init__(
         self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
@@ -376,6 +378,7 @@ class _Chrome:
         self._holds_h1 = holds_h1
         self._has_main = has_main
         self._hidden = hidden  # the classes the page's own CSS hides
+        self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
@@ -398,10 +401,14 @@ class _Chrome:
         if marker == " ":
             return False
         kind = self.lex.chrome_marker(marker)
-        # (a sidebar: read when it holds a fact's label; its text without entering it)
-        return kind == 1 or (
-            kind == 2 and not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
-        )
+        if kind != 2:
+            return kind == 1
+        # A sidebar: read when it holds a fact's label (its text, without entering it). A
+        # page's first few only, so sidebars nested in sidebars never make the walk quadratic.
+        if self._soft_left <= 0:
+            return True
+        self._soft_left -= 1
+        return not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
 
 
 def _content_root(
