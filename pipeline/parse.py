@@ -297,18 +297,20 @@ def _read_labels(
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
-        elif (hit := _label_hit(line, lex)) is not None and i >= body_start:
+        elif (
+            hit := lex.match_label(text)
+            or (_related_heading(line, lex) if line.kind == "h" else None)
+        ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
 
 
-def _label_hit(line: Line, lex: Lexicon) -> LabelHit | None:
-    """The label a line starts with; a heading may also start with a related label and say
-    more ("More projects like this")."""
-    hit = lex.match_label(line.text)
-    if hit is None and line.kind == "h" and (m := lex.related_heading.match(line.text)):
-        return LabelHit("related", m["label"].lower(), m["value"], inline=True)
-    return hit
+def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:
+    """A heading that starts with a related label and says more ("More projects like this")."""
+    match = lex.related_heading.match(line.text)
+    return (
+        None if match is None else LabelHit("related", match["label"].lower(), match["value"], True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
