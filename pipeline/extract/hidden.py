@@ -1,4 +1,5 @@
-"""What a page hides from its readers by its own CSS: the classes its ``<style>`` rules set to
+"""What a page hides from its readers by its own CSS: the classes its ``<style>`` rules (in its
+``<head>``, read with the head's other facts, so a page costs no search for them) set to
 ``display: none`` or ``visibility: hidden``, and inline styles that do.
 
 Only the page's own rules are read (never a stylesheet it links to: parsing is pure), and only
@@ -21,7 +22,7 @@ def hides(style: str) -> bool:
     return _HIDES.search(style) is not None
 
 
-def hidden_classes(sheets: list[str]) -> frozenset[str]:
+def hidden_classes(sheets: tuple[str, ...]) -> frozenset[str]:
     """The classes that these style sheets' top-level one-class rules hide."""
     found: set[str] = set()
     for sheet in sheets:

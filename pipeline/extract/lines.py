@@ -448,13 +448,15 @@ class _Head:
     title: str | None
     canonical: str | None
     og_title: str | None
+    sheets: tuple[str, ...]  # the text of each <style> in <head>
 
 
 def _head_facts(tree: LexborHTMLParser) -> _Head:
-    """The page's ``lang``, ``<title>`` text, canonical link and ``og:title``: read from the
-    few children of ``<head>``; only a page without them there costs a search of the whole
-    document."""
+    """The page's ``lang``, ``<title>`` text, canonical link, ``og:title`` and style sheets:
+    read from the few children of ``<head>``; only a page without a title or canonical link
+    there costs a search of the whole document."""
     title_node = canonical_node = og_node = None
+    sheets: list[str] = []
     head = tree.head
     for node in head.iter() if head is not None else ():
         tag = node.tag
@@ -464,6 +466,8 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
             canonical_node = node
         elif tag == "meta" and og_node is None and node.attributes.get("property") == "og:title":
             og_node = node
+        elif tag == "style":
+            sheets.append(node.text())
     if title_node is None:
         title_node = tree.css_first("title")
     if canonical_node is None:
@@ -473,7 +477,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     title = collapse(title_node.text() or "") if title_node is not None else None
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
     og_title = collapse(og_node.attributes.get("content") or "") if og_node is not None else ""
-    return _Head(lang or None, title or None, canonical, og_title or None)
+    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets))
 
 
 def canonical_link(html: str | bytes) -> str | None:
@@ -491,10 +495,8 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         return Document(
             [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
         )
-    # (a cheap test first: most pages have no <style> of their own)
-    styled = b"<style" in html if isinstance(html, bytes) else "<style" in html
-    sheets = [node.text() for node in tree.css("style")] if styled else []
-    root, chrome = _content_root(body, lex, hidden_classes(sheets) if sheets else frozenset())
+    hidden = hidden_classes(head.sheets) if head.sheets else frozenset()
+    root, chrome = _content_root(body, lex, hidden)
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()
