@@ -93,6 +93,12 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Amount",
         "Funding amount",
         "Contribution",
+        "Unsere Förderung",
+        "Our funding",
+        "Bewilligt",
+        "Bewilligte Fördersumme",
+        "Grant awarded",
+        "Amount awarded",
     ),
     "partners": (
         "Partner",
@@ -120,6 +126,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Target groups",
         "Audience",
         "Who it is for",
+        "Who it's for",
     ),
     "persons": (
         "Ansprechperson",
@@ -223,6 +230,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Other projects",
         "More funded projects",
         "Related funded projects",
+        "Mehr Projekte",
+        "Andere Projekte",
     ),
 }
 
@@ -259,7 +268,11 @@ CONTACT_FIELDS: frozenset[str] = frozenset(
 # Labels are also recognized with one of these words before them ("Projektpartner",
 # "Förderzeitraum", "Project duration") and with a plural or gender ending after them
 # ("Zielgruppe" / "Zielgruppen", "Partner" / "Partnerin" / "Partner:innen").
-LABEL_PREFIXES: tuple[str, ...] = ("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding")
+LABEL_PREFIXES: tuple[str, ...] = (
+    *("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding"),
+    # "Geplante Maßnahmen", "Planned activities": what a project will do is still its services
+    *("Geplante", "Planned"),
+)
 LABEL_SUFFIXES: tuple[str, ...] = (
     "in",
     "innen",
@@ -320,6 +333,7 @@ CONTACT_HEADINGS: tuple[str, ...] = (
     "Ihre Ansprechpartnerin",
     "Ihr Ansprechpartner",
     "So erreichen Sie uns",
+    "Get in touch",
     "Anfahrt",
 )
 # Sub-headings inside a contact block, whose lines are skipped (regular expressions).
@@ -347,7 +361,8 @@ DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
     r"(?:Das|Dieses)\s+(?:Förder)?projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
-    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|was)\s+(?:completed|closed|finished|ended)\b",
+    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|has|was)\s+(?:now\s+)?"
+    r"(?:completed|closed|finished|ended)\b",
 )
 # "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
 EXPIRY_WORDS: tuple[str, ...] = (
@@ -578,7 +593,6 @@ CHROME_TOKENS: tuple[str, ...] = (
     "menu",
     "footer",
     "site-footer",
-    "sidebar",
     "newsticker",
     "news-?teaser",
     "social",
@@ -587,6 +601,9 @@ CHROME_TOKENS: tuple[str, ...] = (
     "modal",
     "popup",
 )
+# Class or id tokens of elements that are chrome unless they hold a project fact's label: a
+# page's facts sidebar ("Laufzeit", "Funded by" ...) is content, a sidebar of links is not.
+SOFT_CHROME_TOKENS: tuple[str, ...] = ("sidebar",)
 
 
 @dataclass(frozen=True, slots=True)

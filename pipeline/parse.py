@@ -104,6 +104,19 @@ def parse_page(
     return _extract(doc, url, warnings, profile, lex)
 
 
+def _badge_status(badges: list[str], facts: _Facts, lex: Lexicon) -> None:
+    """The title block's status badge. Badges of different statuses side by side (a CMS that
+    publishes every badge and hides all but one with a style sheet the page links to): which
+    one a reader sees is unknown, so none is taken."""
+    statuses = {lex.status_of(badge) for badge in badges}
+    if len(statuses) > 1:
+        facts.warnings.append(
+            f"status badges {', '.join(repr(b) for b in badges)} side by side: none taken"
+        )
+    elif badges:
+        facts.status_raw = badges[0]
+
+
 def _host(url: str) -> str:
     return bare_host(host_of(url))
 
@@ -130,12 +143,14 @@ def _extract(
     facts = _Facts(warnings=warnings)
 
     title = find_title(lines, doc.title_tag, lex, doc.og_title)
+    badges: list[str] = []
     for i in range(title.end):
         taken[i] = True
         # A status badge in the title block: a line that is one status word ("laufend").
         line = lines[i]
-        if facts.status_raw is None and line.kind != "h" and lex.is_status_word(line.text):
-            facts.status_raw = line.text
+        if line.kind != "h" and lex.is_status_word(line.text):
+            badges.append(line.text)
+    _badge_status(badges, facts, lex)
 
     contact = None
     block = find_contact_block(lines, taken, lex)
@@ -282,9 +297,20 @@ def _read_labels(
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
-        elif (hit := lex.match_label(text)) is not None and i >= body_start:
+        elif (
+            hit := lex.match_label(text)
+            or (_related_heading(line, lex) if line.kind == "h" else None)
+        ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
+
+
+def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:
+    """A heading that starts with a related label and says more ("More projects like this")."""
+    match = lex.related_heading.match(line.text)
+    return (
+        None if match is None else LabelHit("related", match["label"].lower(), match["value"], True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +372,19 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
 
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
-    facts.related_label = True
     lines, follow = label.lines, label.follow
     head, after = lines[label.i], (follow[-1] if follow else label.i) + 1
-    if head.kind == "h" and after < len(lines) and lines[after].kind == "h":
-        # Cards under the heading: their own sub-headings belong to the block.
+    if label.hit.value:
+        if head.kind != "h" or head.links:
+            return None  # "Weitere Projekte der Stiftung finden Sie ..." is running text
+        # "Mehr Projekte aus Kassel": a heading that starts with the label, cards under it.
         follow = related_block(lines, label.i, label.lex)
+    elif head.kind == "h" and (
+        (after < len(lines) and lines[after].kind == "h") or any(lines[j].links for j in follow[:1])
+    ):
+        # Cards under the heading: their own sub-headings (and teasers) belong to the block.
+        follow = related_block(lines, label.i, label.lex)
+    facts.related_label = True
     facts.related.extend(related_urls([label.lines[j] for j in follow], label.page_url))
     return follow
 

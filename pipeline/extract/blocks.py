@@ -51,8 +51,8 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     found: list[int] = []
     for j in range(index + 1, min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)):
         line = lines[j]
-        if not line.links:
-            break
+        if not line.links and not lex.is_status_word(line.text):
+            break  # (a card's own status badge, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
         if line.kind != "h" and _stops(line, head, lex):

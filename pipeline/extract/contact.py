@@ -30,6 +30,7 @@ _RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
+_EMAIL_FORM = re.compile(r"@|\[at\]|\(at\)")
 _BLOCK_STOP_FIELDS = frozenset(
     {"status", "period", "funders", "related", "focus_areas", "services"}
 )
@@ -75,7 +76,8 @@ def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
 
 
 def _contact_list(lines: list[Line], index: int, lex: Lexicon) -> bool:
-    """Whether the list starting at ``index`` holds contact lines (labels, address, location)."""
+    """Whether the list starting at ``index`` holds contact lines (labels, address, location,
+    a phone number or an e-mail address)."""
     top = lines[index].top_list
     for line in lines[index:]:
         if line.top_list != top:
@@ -85,6 +87,7 @@ def _contact_list(lines: list[Line], index: int, lex: Lexicon) -> bool:
             (hit and hit.field in ("persons", "phones", "fax", "emails", "address"))
             or lex.postal_line.match(line.text)
             or lex.location_line.match(line.text)
+            or _contact_form(line.text)  # a person card's phone and e-mail links
         ):
             return True
     return False
@@ -121,6 +124,8 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         hit = lex.match_label(line.text)
         if hit and hit.field in _BLOCK_STOP_FIELDS:
             break
+        if index > start and _call_to_action(line.text):
+            break
         if lex.division_link.match(line.text):
             break
         if (
@@ -131,6 +136,12 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         index += 1
     return index
+
+
+def _call_to_action(text: str) -> bool:
+    """A question to the reader ("Sie haben selbst eine Idee?", "Got a project idea of your
+    own?"): a box of the site's own after the contact, never more of it."""
+    return text.endswith("?") and text.count(" ") >= 3 and not _contact_form(text)
 
 
 def _is_grantee_label(line: Line, lex: Lexicon) -> bool:
@@ -157,7 +168,8 @@ def find_contact_block(
         if not taken[i] and _is_grantee_label(lines[i], lex):
             return i, _block_end(lines, i + 1, lines[i], lex)
     if heading is not None:
-        return heading, _block_end(lines, heading + 1, lines[heading], lex)
+        start = _address_before(lines, taken, heading)
+        return start, _block_end(lines, start + 1, lines[start], lex)
     address = [i for i, line in enumerate(lines) if line.address and not taken[i]]
     if address:
         first = address[0]
@@ -166,6 +178,28 @@ def find_contact_block(
             last += 1
         return first, last + 1
     return _window_block(lines, taken, lex)
+
+
+def _address_before(lines: list[Line], taken: list[bool], heading: int) -> int:
+    """Where a contact block starts whose heading has an ``<address>`` shortly before it (the
+    grantee's card, then its contact person's): at the heading over that address, else at
+    the organization's line right before it; without such an address, at the heading."""
+    first = max(0, heading - GRANTEE_LINES)
+    found = next((j for j in range(heading - 1, first - 1, -1) if lines[j].address), None)
+    if found is None or taken[found]:
+        return heading
+    while found > first and lines[found - 1].address:
+        found -= 1
+    start = found
+    for k in range(found - 1, max(-1, found - 4), -1):
+        if taken[k]:
+            break
+        if lines[k].kind == "h":
+            return k
+        if lines[k].kind != "p" or len(lines[k].text) > 80:
+            break
+        start = k  # the organization's lines over its address (its name, a department)
+    return start
 
 
 def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[int, int] | None:
@@ -240,6 +274,10 @@ def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
         )
         if street is not None:
             data.street = head.pop(street)
+    if postal is None and data.street is None and head and lex.is_person(head[0]):
+        # No address: a person's name first is the contact person, never the organization.
+        _add_unique(data.persons, [head.pop(0)])
+        head = [t for t in head if not lex.is_role(t)]
     if head:
         data.organization = head[0]
     if len(head) > 1:
@@ -317,8 +355,7 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
                 state.other_links.extend(line.links)
             continue
         state.other_links.extend(line.links)
-        if line.kind not in ("h", "img"):
-            _unlabelled(data, state, text, lex)
+        _unlabelled_line(data, state, line, lex)
     _close_run(data, state, lex)
     if state.grantee:
         _set_grantee(data, [*state.grantee, *state.address], lex)
@@ -327,6 +364,30 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
     return data
+
+
+def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
+    if _web_address(line):
+        data.website = data.website or line.text
+    elif _link_button(line):
+        return  # "Send an email": the address is its link's, read with the other links
+    elif line.kind not in ("h", "img"):
+        _unlabelled(data, state, line.text, lex)
+
+
+def _link_button(line: Line) -> bool:
+    """A line that is one mailto: or tel: link whose text is no address ("Email Siobhan")."""
+    if len(line.links) != 1 or _contact_form(line.text):
+        return False
+    return (line.links[0].href or "").lower().startswith(("mailto:", "tel:"))
+
+
+def _web_address(line: Line) -> bool:
+    """A line that is one web link written as its domain ("klimaklassen.berlin")."""
+    if len(line.links) != 1 or " " in line.text or "." not in line.text:
+        return False
+    href = (line.links[0].href or "").lower()
+    return href.startswith(("http://", "https://")) and line.text.lower().strip("/") in href
 
 
 def _contact_form(text: str) -> bool:
@@ -452,9 +513,13 @@ def _other_form(current: str, text: str, state: _Reading, lex: Lexicon) -> bool:
 
 def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> None:
     """A contact line without a label, read by its form."""
-    if state.part == "address" and not state.seen_label:
-        state.address.append(text)
-    elif "@" in text or "[at]" in text or "(at)" in text:
+    if (
+        state.part == "address"
+        and not state.seen_label
+        and _unlabelled_address(data, state, text, lex)
+    ):
+        return
+    if "@" in text or "[at]" in text or "(at)" in text:
         _add_unique(data.emails, find_emails(text))
     elif text.lower().startswith(("www.", "http://", "https://")):
         data.website = data.website or text
@@ -470,6 +535,26 @@ def _unlabelled(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> 
         state.grantee.append(text)
     elif state.part == "persons" and lex.is_person(text):
         _add_unique(data.persons, [text])
+
+
+def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexicon) -> bool:
+    """A line of an unlabelled block (a rich-text contact), read by form, not order: once the
+    postal line closed the address, a name's shape is a person and a role word drops out; an
+    e-mail, web address or phone number is never an address line. Whether the line was taken."""
+    if any(lex.postal_line.match(t) for t in state.address):
+        if lex.is_role(text):
+            return True
+        if lex.is_person(text):
+            _add_unique(data.persons, [text])
+            return True
+    if text.lower().startswith(("www.", "http://", "https://")):
+        return False
+    if _contact_form(text) and (_EMAIL_FORM.search(text) or _number_line(text, lex) is not None):
+        return False
+    if _OTHER_LABEL.match(text):
+        return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
+    state.address.append(text)
+    return True
 
 
 def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:

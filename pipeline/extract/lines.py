@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline.extract.hidden import hidden_classes, hides
 from pipeline.extract.nesting import cap_nesting
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.mail_scripts import emails_from_fallback, emails_from_script
@@ -136,6 +137,8 @@ _HEADER_FOOTER = frozenset({"header", "footer"})
 # no lines or links of their own. Real pages nest a few dozen levels; the cap keeps the walk
 # (recursive: the hot loop) far from Python's recursion limit on pages nested thousands deep.
 MAX_WALK_DEPTH = 200
+# Sidebars per page whose text is looked at for a fact's label (beyond: chrome).
+MAX_SOFT_CHROME = 8
 # One CSS pass finds the content root candidates and the page's main headings.
 ROOT_SELECTOR = 'main, article, [role="main"], h1'
 
@@ -367,11 +370,15 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_holds_h1", "lex")
+    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "lex")
 
-    def __init__(self, holds_h1: set[int], has_main: bool, lex: Lexicon) -> None:
+    def __init__(
+        self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
+    ) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
+        self._hidden = hidden  # the classes the page's own CSS hides
+        self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
@@ -380,16 +387,33 @@ class _Chrome:
             return False
         if "hidden" in attrs or attrs.get("aria-hidden") == "true" or role in CHROME_ROLES:
             return True
+        style = attrs.get("style")
+        if style and hides(style):
+            return True  # display: none, visibility: hidden
+        if self._hidden and not self._hidden.isdisjoint((attrs.get("class") or "").split()):
+            return True
         if tag in _HEADER_FOOTER and not self._has_main and node.mem_id not in self._holds_h1:
             return True  # the page's own header or footer, outside any <main>
         if tag in KEEP_TAGS:
             return False
         marker = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         # (cached in the lexicon: a site's templates repeat their class names on every page)
-        return marker != " " and self.lex.is_chrome_marker(marker)
+        if marker == " ":
+            return False
+        kind = self.lex.chrome_marker(marker)
+        if kind != 2:
+            return kind == 1
+        # A sidebar: read when it holds a fact's label (its text, without entering it). A
+        # page's first few only, so sidebars nested in sidebars never make the walk quadratic.
+        if self._soft_left <= 0:
+            return True
+        self._soft_left -= 1
+        return not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
 
 
-def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:
+def _content_root(
+    body: LexborNode, lex: Lexicon, hidden: frozenset[str]
+) -> tuple[LexborNode, _Chrome]:
     """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -400,11 +424,11 @@ def _content_root(body: LexborNode, lex: Lexicon) -> tuple[LexborNode, _Chrome]:
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return node, _Chrome(holds_h1, True, lex)
+            return node, _Chrome(holds_h1, True, lex, hidden)
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
-        return articles[0], _Chrome(holds_h1, True, lex)
-    return body, _Chrome(holds_h1, False, lex)
+        return articles[0], _Chrome(holds_h1, True, lex, hidden)
+    return body, _Chrome(holds_h1, False, lex, hidden)
 
 
 def _h1_holders(headings: list[LexborNode]) -> set[int]:
@@ -424,13 +448,15 @@ class _Head:
     title: str | None
     canonical: str | None
     og_title: str | None
+    sheets: tuple[str, ...]  # the text of each <style> in <head>
 
 
 def _head_facts(tree: LexborHTMLParser) -> _Head:
-    """The page's ``lang``, ``<title>`` text, canonical link and ``og:title``: read from the
-    few children of ``<head>``; only a page without them there costs a search of the whole
-    document."""
+    """The page's ``lang``, ``<title>`` text, canonical link, ``og:title`` and style sheets:
+    read from the few children of ``<head>``; only a page without a title or canonical link
+    there costs a search of the whole document."""
     title_node = canonical_node = og_node = None
+    sheets: list[str] = []
     head = tree.head
     for node in head.iter() if head is not None else ():
         tag = node.tag
@@ -440,6 +466,8 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
             canonical_node = node
         elif tag == "meta" and og_node is None and node.attributes.get("property") == "og:title":
             og_node = node
+        elif tag == "style":
+            sheets.append(node.text())
     if title_node is None:
         title_node = tree.css_first("title")
     if canonical_node is None:
@@ -449,7 +477,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     title = collapse(title_node.text() or "") if title_node is not None else None
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
     og_title = collapse(og_node.attributes.get("content") or "") if og_node is not None else ""
-    return _Head(lang or None, title or None, canonical, og_title or None)
+    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets))
 
 
 def canonical_link(html: str | bytes) -> str | None:
@@ -467,7 +495,8 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         return Document(
             [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
         )
-    root, chrome = _content_root(body, lex)
+    hidden = hidden_classes(head.sheets) if head.sheets else frozenset()
+    root, chrome = _content_root(body, lex, hidden)
     flattener = _Flattener(chrome)
     flattener.walk(root)
     flattener.flush()

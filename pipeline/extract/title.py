@@ -71,18 +71,18 @@ class _Title:
         return not self.tokens.isdisjoint(_tokens(line.text, self.lex.title_stopwords))
 
 
-def _subtitle(lines: list[Line], h1: int, index: int) -> bool:
+def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
     """The first line after the page header that holds the h1 (and its dateline), standing
-    alone before the description: a subtitle, even when it shares no word with the title."""
+    alone before the description or the first fact's label: a subtitle, even when it shares
+    no word with the title."""
     line = lines[index]
-    return (
-        line.kind == "p"
-        and not line.header
-        and index + 1 < len(lines)
-        and lines[index + 1].kind == "p"
-        and lines[index + 1].text.endswith(".")
-        and all(lines[k].header for k in range(h1, index))
-    )
+    if line.kind != "p" or line.header or index + 1 >= len(lines):
+        return False
+    after = lines[index + 1]
+    lede = after.kind == "p" and after.text.endswith(".")
+    if index == h1 + 1 and not after.header and (lede or lex.match_label(after.text)):
+        return True  # right below the h1, the lede or a fact's label after it
+    return lede and all(lines[k].header for k in range(h1, index))
 
 
 def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
@@ -150,15 +150,20 @@ def find_title(
         end += 1
     # A heading right before the body that does not echo the title opens the first section.
     known = _Title.of(title, lex)
-    while end > h1 + 1 and not known.owns(lines[end - 1]) and not _subtitle(lines, h1, end - 1):
+    while (
+        end > h1 + 1 and not known.owns(lines[end - 1]) and not _subtitle(lines, h1, end - 1, lex)
+    ):
         end -= 1
-    subtitle = lines[end - 1] if end > h1 + 1 and _subtitle(lines, h1, end - 1) else None
+    subtitle = lines[end - 1] if end > h1 + 1 and _subtitle(lines, h1, end - 1, lex) else None
     before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]
     block = [*before, *lines[h1 + 1 : end]]
+    # The line below the h1 (a subtitle) before any above it; above it, only a heading: a
+    # plain line over the h1 is an eyebrow (the programme, a category), never the short title.
+    candidates = [*lines[h1 + 1 : end], *(line for line in before if line.kind == "h")]
     short = next(
         (
             line.text
-            for line in block
+            for line in candidates
             if line.kind not in ("img", "cap")
             and fold(line.text) != known.key
             and not lex.dateline.match(line.text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import labels
-from pipeline.normalize.text import fold
+from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
 _NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
@@ -43,7 +43,7 @@ class Lexicon:
 
     def __init__(self, extra: Vocabulary, country: str) -> None:
         self._labels: dict[str, LabelHit | None] = {}
-        self._chrome: dict[str, bool] = {}
+        self._chrome: dict[str, int] = {}
         self._build_labels(extra)
         # The site's own status words come last: where they differ from the shared ones, the
         # site's meaning wins.
@@ -89,6 +89,8 @@ class Lexicon:
         self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
+        soft = "|".join(labels.SOFT_CHROME_TOKENS)
+        self.soft_chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{soft})(?:$|[\s_-])", i)
         logo = _alternatives(labels.LOGO_WORDS)
         self.logo_link = re.compile(rf"^{labels.LINK_TO}\s+(?P<name>.+)$", i)
         self.funder_link = re.compile(
@@ -109,7 +111,8 @@ class Lexicon:
             rf"\s+(?P<city>\D.*)$"
         )
         # A street line: words then a house number ("Frankfurter Allee 35 – 37, Aufgang C").
-        self.street_line = re.compile(r"^\D+\s\d+\s?[a-zA-Z]?\b.*$")
+        # ("Bewerbungsschluss: 15.12.2025" is a labelled date, never a street)
+        self.street_line = re.compile(r"^[^\d:]+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
         self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
         self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
@@ -120,7 +123,9 @@ class Lexicon:
         i = re.IGNORECASE
         self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
         titles = _alternatives(labels.PERSON_TITLES)
-        name = r"[A-ZÄÖÜÉ][a-zäöüßéèàçñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèàçñ]+)?"
+        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğş"
+        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞ"
+        name = rf"[{upper}][{lower}]+(?:-[{upper}][{lower}]+)?"
         particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
         self.person_name = re.compile(
             rf"^(?:(?:{titles})\s+)*{name}(?:\s+(?:{particle}\s+)*{name}){{1,3}}$"
@@ -159,6 +164,17 @@ class Lexicon:
             and not self.is_role(text)
         )
 
+    def holds_fact_label(self, texts: list[str]) -> bool:
+        """Whether one of these texts is a project fact's label on its own ("Laufzeit",
+        "Funded by:"), not a contact's."""
+        for text in texts:
+            if len(text) > 60 or not text.strip():
+                continue
+            hit = self.match_label(collapse(text))
+            if hit is not None and not hit.value and hit.field not in labels.CONTACT_FIELDS:
+                return True
+        return False
+
     def is_status_word(self, text: str) -> bool:
         """Whether a whole line is one status word (a badge: "laufend", "Completed")."""
         if len(text) > self._longest_status:
@@ -177,6 +193,11 @@ class Lexicon:
         for name in ("focus_areas", "services", "related"):
             fields[name] = (*fields[name], *getattr(extra, name))
         self.fields = fields
+        # "Mehr Projekte aus Kassel", "More projects like this": a heading that starts with a
+        # related-projects label, words after it.
+        self.related_heading = re.compile(
+            rf"^(?P<label>{_phrase(fields['related'])})\s+(?P<value>\w.*)$", re.IGNORECASE
+        )
         self._by_label = {label.lower(): f for f, words in fields.items() for label in words}
         self._inline = frozenset(label.lower() for label in inline)
         # "Zielgruppen", "Partner:innen": a plural or gender ending after a label.
@@ -270,12 +291,18 @@ class Lexicon:
                 return status
         return None
 
-    def is_chrome_marker(self, marker: str) -> bool:
-        """Whether an element's class and id tokens name it as chrome."""
+    def chrome_marker(self, marker: str) -> int:
+        """Whether an element's class and id tokens name it as chrome: 0 no, 1 chrome, 2 chrome
+        unless it holds a project fact's label (a sidebar)."""
         cache = self._chrome
         if marker in cache:
             return cache[marker]
-        found = self.chrome_attr.search(marker) is not None
+        if self.chrome_attr.search(marker) is not None:
+            found = 1
+        elif self.soft_chrome_attr.search(marker) is not None:
+            found = 2
+        else:
+            found = 0
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[marker] = found

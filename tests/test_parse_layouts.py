@@ -1,0 +1,246 @@
+"""Layouts of a grant-maker's page the first unseen sites did not have: a facts sidebar, fact
+cards, an unlabelled rich-text contact, hidden badges, several related cards, a person card,
+the grantee under a heading of its own. Each on a minimal page in wording of its own (a generic
+profile: no site words)."""
+
+from __future__ import annotations
+
+from pipeline.parse import parse_page
+from pipeline.profiles import SiteProfile
+
+PROFILE = SiteProfile(
+    id="beispiel",
+    name="Beispiel-Stiftung",
+    origin="https://www.beispiel-stiftung.de",
+    project_paths=["^/vorhaben/"],
+)
+URL = "https://www.beispiel-stiftung.de/vorhaben/x/"
+
+
+def parse(body: str, head: str = ""):
+    html = f"<html><head>{head}</head><body><h1>Gartenwerk Süd</h1>{body}</body></html>"
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, (result.kind, result.warnings, result.problems)
+    return result.record
+
+
+def _card(label: str, value: str) -> str:
+    return (
+        '<div class="box"><img src="i.svg" alt=""><div class="box-text">'
+        f'<div class="box-label">{label}</div><div class="box-value">{value}</div></div></div>'
+    )
+
+
+def test_a_facts_sidebar_is_read_a_sidebar_of_links_is_not():
+    record = parse(
+        '<div class="text"><p>Ein Garten für das Viertel, von Nachbarn gepflegt.</p></div>'
+        f'<div id="sidebar-rechts">{_card("Laufzeit", "April 2021 – März 2023")}'
+        f"{_card('Förderer', 'Stadt Kassel, Beispiel-Stiftung')}</div>"
+        '<div class="sidebar"><p>Spenden Sie jetzt</p><p>Seit 2024 im Programm</p></div>'
+    )
+    assert record.period is not None
+    assert (str(record.period.start), str(record.period.end)) == ("2021-04-01", "2023-03-31")
+    assert record.funders == ["Stadt Kassel", "Beispiel-Stiftung"]
+    assert all("Spenden" not in s.text for s in record.sections)
+
+
+def test_an_unlabelled_contact_block_is_read_by_form():
+    """Organization, address, then a person, a role, a phone, an e-mail and a website, none of
+    them labelled: the person and the numbers are not more address lines."""
+    record = parse(
+        "<p>Laufzeit: 2022 – 2024</p><h2>Kontakt</h2>"
+        "<p>Gartenfreunde Süd e.V.<br>Lindenstraße 4<br>34117 Kassel</p>"
+        "<p>Martin Vogel<br>Koordination<br>0561 123 45 67<br>"
+        '<a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></p>'
+        "<p>www.gartenfreunde-sued.de</p>"
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.street, c.postal_code, c.city) == (
+        "Gartenfreunde Süd e.V.",
+        "Lindenstraße 4",
+        "34117",
+        "Kassel",
+    )
+    assert c.persons == ["Martin Vogel"]
+    assert c.phones == ["+495611234567"]
+    assert c.emails == ["vogel@gartenfreunde-sued.de"]
+    assert c.website == "www.gartenfreunde-sued.de"
+
+
+def test_an_eyebrow_above_the_h1_is_no_short_title_the_line_below_it_is():
+    html = (
+        "<html><body><main><p>Programm Stadtnatur</p><h1>Gartenwerk Süd</h1>"
+        "<p>Brachflächen werden Beete</p><p>Dauer: 2022 – 2024</p>"
+        "<p>Ein Garten für das Viertel, von Nachbarn gepflegt.</p></main></body></html>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.short_title == "Brachflächen werden Beete"
+    eyebrow_only = html.replace("<p>Brachflächen werden Beete</p>", "")
+    record = parse_page(eyebrow_only.replace("Stadtnatur", "Gartenwerk"), URL, PROFILE).record
+    assert record is not None and record.short_title is None
+
+
+def test_the_grantee_card_with_an_address_before_the_contact_person_card():
+    """A heading over the organization and its <address>, then the contact heading over a
+    person card: portrait, name, role, a list of a phone link and an e-mail link."""
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p>"
+        "<h2>Träger des Vorhabens</h2><p>Gartenfreunde Süd e.V.</p>"
+        "<address>Lindenstraße 4<br>34117 Kassel</address>"
+        "<h2>Ansprechperson</h2><img src='p.jpg' alt='Bild von Martin Vogel'>"
+        "<p>Martin Vogel</p><p>Koordinator</p>"
+        '<ul><li><a href="tel:+495611234567">0561 123 45 67</a></li>'
+        '<li><a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></li></ul>'
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.street, c.postal_code, c.city) == (
+        "Gartenfreunde Süd e.V.",
+        "Lindenstraße 4",
+        "34117",
+        "Kassel",
+    )
+    assert (c.persons, c.phones, c.emails) == (
+        ["Martin Vogel"],
+        ["+495611234567"],
+        ["vogel@gartenfreunde-sued.de"],
+    )
+    assert c.unit is None
+
+
+def test_more_label_variants_for_grants_target_groups_services_and_contact():
+    record = parse(
+        "<p>Laufzeit: 2022 – 2024</p><dl><dt>Bewilligt</dt><dd>45.000 €</dd>"
+        "<dt>Who it's for</dt><dd>Carers</dd></dl>"
+        "<h3>Geplante Maßnahmen</h3><ul><li>Pflanztage</li><li>Saatgutbörse</li></ul>"
+    )
+    assert record.grant_amount is not None and record.grant_amount.value == 45_000
+    assert record.target_groups == ["Carers"]
+    assert record.services == ["Pflanztage", "Saatgutbörse"]
+    record = parse(
+        "<p>Duration: 2022 – 2024</p><h2>Get in touch</h2><p>Martin Vogel</p>"
+        "<p>Phone: 0561 123 45 67</p>"
+    )
+    assert record.contact is not None and record.contact.persons == ["Martin Vogel"]
+
+
+def test_a_question_box_after_the_contact_is_not_part_of_it():
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p><h2>Kontakt</h2><p>Martin Vogel</p>"
+        '<p><a href="mailto:vogel@gartenfreunde-sued.de">vogel@gartenfreunde-sued.de</a></p>'
+        "<p>Wollen Sie auch einen Antrag stellen?</p>"
+        "<p>Fragen Sie uns: foerderung@beispiel-stiftung.de</p>"
+    )
+    assert record.contact is not None
+    assert record.contact.emails == ["vogel@gartenfreunde-sued.de"]
+
+
+def test_related_cards_under_a_heading_with_words_after_the_label_badges_and_teasers():
+    """Every card is read: a heading that starts with a related label ("Weitere Projekte aus
+    der Region"), cards whose teaser is a long sentence, a card's own badge outside its link;
+    news after them never."""
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p>"
+        "<h2>Weitere Projekte aus der Region</h2>"
+        '<div><a href="/vorhaben/a/"><div>Obstwiese Nord</div><div>Eine alte Streuobstwiese '
+        "wird von Schulklassen gepflegt und beerntet, jedes Jahr im Herbst.</div></a>"
+        "<span>Abgeschlossen</span></div>"
+        '<div><a href="/vorhaben/b/"><div>Bienenhaus</div><div>Imkern lernen auf dem Dach '
+        "eines Gemeindezentrums, mit einer Imkerin aus dem Viertel.</div></a></div>"
+        '<h2>Aktuelles</h2><p><a href="/presse/1/">Neue Förderrunde</a></p>'
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/vorhaben/a",
+        "https://www.beispiel-stiftung.de/vorhaben/b",
+    ]
+
+
+def test_a_department_over_the_address_a_name_beyond_german_letters_at_forms_and_a_domain():
+    record = parse(
+        "<p>Dauer: 2022 – 2024</p><h2>Die Projektgruppe</h2><p>Gartenwerk gGmbH</p>"
+        "<p>Abteilung Stadtgrün</p><address>Am Hang 2<br>34119 Kassel</address>"
+        '<p><a href="https://gartenwerk.kassel/">gartenwerk.kassel</a></p>'
+        "<h2>Kontakt</h2><p>Zeynep Kılıç</p><p>Agnieszka Wróbel</p>"
+        "<ul><li>z.kilic [at] gartenwerk.kassel</li></ul>"
+    )
+    c = record.contact
+    assert c is not None
+    assert (c.organization, c.unit, c.street) == (
+        "Gartenwerk gGmbH",
+        "Abteilung Stadtgrün",
+        "Am Hang 2",
+    )
+    assert c.persons == ["Zeynep Kılıç", "Agnieszka Wróbel"]
+    assert c.emails == ["z.kilic@gartenwerk.kassel"]
+    assert c.website == "gartenwerk.kassel"
+
+
+def test_badges_the_pages_own_css_hides_are_not_read():
+    style = (
+        "<style>/* badges */ .tag { padding: 2px } .aus, .nie {display:none}"
+        "@media (max-width: 40em) { .breit { display: none } }</style>"
+    )
+    body = (
+        '<div class="kopf"><span class="tag aus">Laufend</span>'
+        '<span class="tag">Beendet</span></div>'
+        "<p>Dauer: 2019 – 2021</p>"
+        '<p class="breit">Ein Garten für das Viertel, von Nachbarn gepflegt.</p>'
+        '<p style="color: red; display : none">Geheime Zeile</p>'
+        '<p style="visibility:hidden">Unsichtbar</p>'
+    )
+    html = f"<html><head>{style}</head><body><h1>Gartenwerk Süd</h1>{body}</body></html>"
+    record = parse_page(html.replace("<h1>", '<div class="kopf2"></div><h1>'), URL, PROFILE).record
+    assert record is not None and (record.status, record.status_raw) == ("completed", "Beendet")
+    text = " ".join(s.text for s in record.sections)
+    assert "Nachbarn gepflegt" in text  # hidden on small screens only
+    assert "Geheime" not in text and "Unsichtbar" not in text
+
+
+def test_badges_of_different_statuses_side_by_side_name_no_status():
+    """Every badge published, the one shown chosen by a style sheet the page links to: the
+    parser cannot tell which one a reader sees, so it takes none."""
+    html = (
+        '<html><body><div class="b">Laufend</div><div class="b x">Beendet</div>'
+        "<h1>Gartenwerk Süd</h1><p>Dauer: 2019 – 2021</p></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None
+    assert (result.record.status, result.record.status_raw) == ("unknown", None)
+    assert any("side by side" in w for w in result.warnings)
+
+
+def test_a_job_ad_with_a_contact_card_and_a_labelled_deadline_is_no_project_page():
+    """A person, a role, a phone, an e-mail and "Einsendeschluss: 01.03.2026" under a contact
+    heading: the dated line is neither a street nor an organization, so nothing says project."""
+    html = (
+        "<html><body><main><h1>Sachbearbeitung Buchhaltung (w/m/d)</h1>"
+        "<p>Ab sofort suchen wir Unterstützung für unsere Verwaltung in Teilzeit.</p>"
+        "<h2>Ihr Ansprechpartner</h2><p>Jens Martens</p><p>Geschäftsführer</p>"
+        "<p>Tel. 0561 98 76 54</p><p>personal@beispiel-stiftung.de</p>"
+        "<p>Einsendeschluss: 01.03.2026</p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project", result.record
+
+
+def test_the_line_between_the_h1_and_the_lede_is_the_subtitle():
+    record = parse(
+        "<p>Beete statt Brachen</p>"
+        "<p>Nachbarn legen auf drei Brachflächen im Süden der Stadt Gemüsebeete an.</p>"
+        "<p>Dauer: 2022 – 2024</p>"
+    )
+    assert record.short_title == "Beete statt Brachen"
+
+
+def test_only_a_pages_first_sidebars_are_looked_into():
+    """Each sidebar's text is read once to look for a label; beyond the first few a sidebar is
+    chrome, so sidebars nested in sidebars never make the walk quadratic."""
+    from pipeline.extract.lines import MAX_SOFT_CHROME, read_document
+    from pipeline.extract.vocabulary import lexicon_for
+
+    side = '<div class="sidebar"><p>Laufzeit</p><p>2020 – 2022</p>'
+    depth = MAX_SOFT_CHROME + 3
+    html = f"<html><body><h1>Gartenwerk Süd</h1>{side * depth}{'</div>' * depth}</body></html>"
+    lines = read_document(html, lexicon_for(PROFILE)).lines
+    assert sum(line.text == "Laufzeit" for line in lines) == MAX_SOFT_CHROME
