@@ -235,8 +235,9 @@ class RunLoader:
             self.lease.renew()  # the merge has the lease's whole time
         try:
             for attempt, limit in enumerate(limits):
-                con.execute(f"SET memory_limit = '{limit}'")
                 try:
+                    # DuckDB 1.5 refuses a limit below what it holds already: out of memory too
+                    con.execute(f"SET memory_limit = '{limit}'")
                     return self._merge(summary, accept_coverage_drop, absence_runs)
                 except duckdb.OutOfMemoryException as exc:
                     # load_run rolled back: nothing of the attempt is left; try with more.
