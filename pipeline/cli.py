@@ -97,7 +97,8 @@ def db_option(func: F) -> F:
     return click.option(
         "--db",
         metavar="PATH",
-        help="Warehouse file (default: $PIPELINE_DB, pipeline.toml, warehouse/projects.duckdb).",
+        help="Warehouse file, or a DuckLake (ducklake:postgres:dbname=... host=...) "
+        "(default: $PIPELINE_DB, pipeline.toml, warehouse/projects.duckdb).",
     )(func)
 
 

@@ -102,6 +102,7 @@ class MultiOptions:
 
     sites: tuple[RunOptions, ...]
     db: str | Path | None = None
+    data_path: Path | None = None  # a new DuckLake's Parquet folder (db ducklake:...)
     duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     parse_processes: int | None = None  # None: one per spare core
@@ -172,7 +173,9 @@ async def run_sites_async(
     validate(options)
     loop = asyncio.get_running_loop()
     began = loop.time()
-    with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
+    with Warehouse.open(
+        options.db, limits=options.duckdb, data_path=options.data_path
+    ) as warehouse:
         folder, prefix = spool_place(warehouse.con)
         if folder is not None:  # before any site spools: only killed runs' spools are there
             for path in remove_stale_spools(folder, prefix):

@@ -53,6 +53,7 @@ class RunOptions:
     profile: SiteProfile
     base_url: str | None = None
     db: str | Path | None = None
+    data_path: Path | None = None  # a new DuckLake's Parquet folder (db ducklake:...)
     settings: CrawlSettings = field(default_factory=CrawlSettings)
     accept_coverage_drop: bool = False
     absence_runs: int = DEFAULT_ABSENCE_RUNS
@@ -206,7 +207,9 @@ async def run_crawl_async(
     """One run; ``transport`` replaces the network (``httpx.MockTransport`` in logic tests) and
     ``clock`` the time the run is stamped with."""
     validate_options(options)
-    with Warehouse.open(options.db, limits=options.duckdb) as warehouse:
+    with Warehouse.open(
+        options.db, limits=options.duckdb, data_path=options.data_path
+    ) as warehouse:
         return await crawl_site(
             options, warehouse.con, warehouse.limits, progress, transport=transport, clock=clock
         )
