@@ -235,6 +235,21 @@ OPTIONS: tuple[Option, ...] = (
         "sequential|unique",
     ),
     Option(
+        "snapshot_age",
+        7 * 86400.0,
+        _seconds,
+        "DuckLake: seconds of history kept for time travel; warehouse maintain expires older",
+        "seconds",
+    ),
+    Option(
+        "orphan_age",
+        3600.0,
+        _seconds,
+        "DuckLake: seconds before a file no snapshot names (a killed writer's) is deleted by "
+        "warehouse maintain; longer than any merge",
+        "seconds",
+    ),
+    Option(
         "lease_ttl",
         900.0,
         _lease_seconds,
