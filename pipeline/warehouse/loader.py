@@ -17,6 +17,7 @@ from pipeline.errors import WarehouseError
 from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
 from pipeline.warehouse.db import DuckDBLimits, scalar
+from pipeline.warehouse.lake_retry import retry_conflicts
 from pipeline.warehouse.leases import DEFAULT_TTL, Lease, new_holder
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
@@ -140,6 +141,13 @@ class RunLoader:
     def _insert_run(
         self, site: str, base_url: str, started_at: datetime | None, fingerprint: str | None
     ) -> int:
+        return retry_conflicts(
+            self.con, lambda: self._insert_run_once(site, base_url, started_at, fingerprint)
+        )
+
+    def _insert_run_once(
+        self, site: str, base_url: str, started_at: datetime | None, fingerprint: str | None
+    ) -> int:
         con = self.con
         con.begin()
         try:
@@ -152,6 +160,8 @@ class RunLoader:
                 [run_id, site, base_url, self.started_at, PARSER_VERSION, fingerprint],
             )
             con.commit()
+        except duckdb.TransactionException:
+            raise  # rolled back and re-run by retry_conflicts
         except duckdb.Error:
             con.rollback()
             raise
@@ -196,9 +206,12 @@ class RunLoader:
 
     def set_archive(self, folder: str, warc_file: str) -> None:
         """Record where this run's WARC file is."""
-        self.con.execute(
-            "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
-            [folder, warc_file, self.run_id],
+        retry_conflicts(
+            self.con,
+            lambda: self.con.execute(
+                "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
+                [folder, warc_file, self.run_id],
+            ),
         )
 
     def abort(self, message: str, status: str = "interrupted") -> None:
@@ -208,15 +221,20 @@ class RunLoader:
         con = self.con
         if self._stager is not None:
             self._stager.discard()
-        try:
+        run_id = self.run_id
+
+        def end() -> None:
             con.begin()
             con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
             con.execute(
                 "UPDATE runs SET status = ?, complete = false, finished_at = ?, "
                 "message = ? WHERE run_id = ? AND status = 'running'",
-                [status, datetime.now(UTC), message, self.run_id],
+                [status, datetime.now(UTC), message, run_id],
             )
             con.commit()
+
+        try:
+            retry_conflicts(con, end)
         finally:
             self._release()
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.warehouse.db import Warehouse
+import duckdb
+
+from pipeline.warehouse.db import Warehouse, scalar
 from pipeline.warehouse.lake import CATALOG, stored_data_path
 from pipeline.warehouse.leases import Lease
 
@@ -94,6 +96,21 @@ def _folder_size(folder: Path | None) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def _delete_lapsed(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete the leases past their expiry (not the one held here); how many there were.
+    (No RETURNING: DuckLake has none for DELETE.)"""
+    where = "expires_at < now() AND name <> 'maintain'"
+    con.begin()
+    try:
+        count = int(scalar(con, f"SELECT count(*) FROM leases WHERE {where}"))
+        con.execute(f"DELETE FROM leases WHERE {where}")
+        con.commit()
+    except duckdb.Error:
+        con.rollback()
+        raise
+    return count
+
+
 def maintain(
     warehouse: Warehouse,
     snapshot_age: float = DEFAULT_SNAPSHOT_AGE,
@@ -105,9 +122,7 @@ def maintain(
     before = _folder_size(folder) if warehouse.lake is not None else _size(warehouse.path)
     lease = Lease.take(con, "maintain", "warehouse maintenance")
     try:
-        lapsed = con.execute(
-            "DELETE FROM leases WHERE expires_at < now() AND name <> 'maintain' RETURNING name"
-        ).fetchall()
+        lapsed = _delete_lapsed(con)
         upkeep = None
         if warehouse.lake is not None:
             upkeep = _lake_upkeep(warehouse, snapshot_age, orphan_age)
@@ -118,7 +133,7 @@ def maintain(
         after = _size(warehouse.path)
     else:
         after = _folder_size(folder)
-    return MaintainReport(warehouse.name, len(lapsed), before, after, upkeep)
+    return MaintainReport(warehouse.name, lapsed, before, after, upkeep)
 
 
 def _lake_upkeep(warehouse: Warehouse, snapshot_age: float, orphan_age: float) -> LakeUpkeep:
