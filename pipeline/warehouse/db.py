@@ -7,6 +7,7 @@ several writers; see :mod:`pipeline.warehouse.lake`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -201,6 +202,8 @@ def _open(
         return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         text = str(exc)
+        if "Could not read enough bytes" in text:  # DuckDB 1.5 finds a cut file itself
+            raise _not_ours(path, "the DuckDB file is cut short (truncated)") from exc
         if "lock" in text.lower():
             holder = re.search(r"PID (\d+)", text)
             who = f" (process {holder.group(1)})" if holder else ""
@@ -346,6 +349,14 @@ class Warehouse:
         return applied
 
     def close(self) -> None:
+        """Close; a writer of a file first CHECKPOINTs with the merge's memory: DuckDB 1.5's
+        own checkpoint (after a commit, at shutdown) runs out of memory under the crawl's
+        small limit and silently leaves the rows in the write-ahead log, so a copy of the file
+        alone would miss them."""
+        if not self.read_only and self.lake is None:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute(f"SET memory_limit = '{self.limits.merge_memory_limits(0)[-1]}'")
+                self.con.execute("CHECKPOINT")
         self.con.close()
 
     def __enter__(self) -> Warehouse:
