@@ -42,9 +42,9 @@ NO_POSTGRES = (
 
 
 def _bindir() -> Path | None:
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).parent
+    found = shutil.which("initdb")  # maybe a symlink into the server's own bin folder
+    if found and (Path(found).resolve().parent / "pg_isready").exists():
+        return Path(found).resolve().parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
 

@@ -193,3 +193,31 @@ def test_query_on_a_lake_reads_and_refuses_writes(lake):
             warehouse.con.execute("DELETE FROM runs")
         with pytest.raises(duckdb.Error, match="locked"):
             warehouse.con.execute("SET enable_external_access = true")
+
+
+def test_maintain_on_a_lake_merges_expires_and_cleans_and_says_so(lake):
+    with FixtureSite(SITE / "v1") as site:
+        crawl_lake(site.url, lake.db, data_path=str(lake.data_path))
+        site.switch(SITE / "v2")
+        crawl_lake(site.url, lake.db)
+    with Warehouse.open(lake.db, read_only=True) as warehouse:
+        snapshots = warehouse.con.execute("SELECT count(*) FROM lake.snapshots()").fetchone()[0]
+    done = CliRunner().invoke(
+        cli, ["warehouse", "maintain", "--db", lake.db], env={"PIPELINE_SNAPSHOT_AGE": "0"}
+    )
+    assert done.exit_code == 0, done.output
+    first, second = done.output.splitlines()
+    assert re.fullmatch(rf"{re.escape(lake.db)}: 0 lapsed lease\(s\) deleted; \d+ -> \d+ bytes",
+                        first)  # fmt: skip
+    merged = re.fullmatch(
+        r"(\d+) file\(s\) merged into (\d+); (\d+) snapshot\(s\) expired; (\d+) old file\(s\) "
+        r"and 0 orphaned file\(s\) deleted",
+        second,
+    )
+    assert merged is not None, second
+    files_merged, _, expired, old = (int(g) for g in merged.groups())
+    assert files_merged > 0 and old > 0
+    with Warehouse.open(lake.db, read_only=True) as warehouse:  # the data is all still there
+        left = warehouse.con.execute("SELECT count(*) FROM lake.snapshots()").fetchone()[0]
+        assert left <= 2 and expired >= snapshots - 1  # the latest (and compaction's) stay
+        assert warehouse.con.execute("SELECT count(*) FROM current_projects").fetchone() == (32,)
