@@ -130,8 +130,9 @@ def postgres() -> Iterator[str | None]:
     if bindir is None or not (bindir / "postgres").exists():
         yield None
         return
-    server = Server(bindir, Path(tempfile.mkdtemp(prefix="pipeline-pg-")), _free_port()).start()
+    server = Server(bindir, Path(tempfile.mkdtemp(prefix="pipeline-pg-")), _free_port())
     try:
+        server.start()
         yield server.dsn
     finally:
         server.stop()
