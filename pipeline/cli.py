@@ -100,7 +100,8 @@ def db_option(func: F) -> F:
     return click.option(
         "--db",
         metavar="PATH",
-        help="Warehouse file (default: $PIPELINE_DB, pipeline.toml, warehouse/projects.duckdb).",
+        help="Warehouse file, or a DuckLake (ducklake:postgres:dbname=... host=...) "
+        "(default: $PIPELINE_DB, pipeline.toml, warehouse/projects.duckdb).",
     )(func)
 
 
@@ -878,10 +879,14 @@ def warehouse_group() -> None:
 
 @warehouse_group.command(name="maintain")
 @db_option
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (pipeline.toml).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
-def maintain_warehouse(db: str | None, as_json: bool) -> None:
+def maintain_warehouse(db: str | None, config_path: str | None, as_json: bool) -> None:
     """Delete lapsed writer leases and CHECKPOINT the file; never two at once (exit 5).
+
+    On a DuckLake: also merge small files, expire snapshots older than snapshot_age and
+    delete the files no snapshot needs (orphaned ones older than orphan_age).
 
     \b
     Example (cron, Sundays 05:00, after the night's crawls):
@@ -890,15 +895,13 @@ def maintain_warehouse(db: str | None, as_json: bool) -> None:
     from pipeline.warehouse import Warehouse
     from pipeline.warehouse.maintain import maintain
 
-    with Warehouse.open(_db(db)) as warehouse:
-        report = maintain(warehouse)
+    settings = config.load({"db": db}, config_path)
+    with Warehouse.open(str(settings["db"])) as warehouse:
+        report = maintain(warehouse, settings["snapshot_age"], settings["orphan_age"])
     if as_json:
         click.echo(to_json(report.as_dict()))
     else:
-        click.echo(
-            f"{report.db}: {report.lapsed_leases} lapsed lease(s) deleted; "
-            f"{report.bytes_before} -> {report.bytes_after} bytes"
-        )
+        click.echo(report.text())
 
 
 @cli.group(invoke_without_command=True)

@@ -209,6 +209,10 @@ def summary_lines(report: RunReport) -> list[str]:
         f"{s.pages_per_second:.0f} pages/s, {s.retries} retries",
     ]
     lines += [f"Warning: {warning}" for warning in s.warnings]
+    if load.merge_retries:
+        lines.append(
+            f"Merge re-run {load.merge_retries} time(s): it conflicted with another writer"
+        )
     if load.events:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(load.events.items()))
         lines.append(f"Changes: {counts}")

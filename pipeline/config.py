@@ -131,7 +131,20 @@ OPTIONS: tuple[Option, ...] = (
         "profiles_dir", None, _str, "folder of site profiles: every *.toml in it is a site", "path"
     ),
     Option("base_url", None, _str, "mirror or staging copy with the same paths", "url"),
-    Option("db", "warehouse/projects.duckdb", _str, "DuckDB warehouse file", "path"),
+    Option(
+        "db",
+        "warehouse/projects.duckdb",
+        _str,
+        "DuckDB warehouse file, or a DuckLake: ducklake:postgres:dbname=... host=... port=...",
+        "path|ducklake",
+    ),
+    Option(
+        "data_path",
+        None,
+        _str,
+        "folder of a DuckLake's Parquet files (needed to make a lake; it records its own)",
+        "path",
+    ),
     Option("concurrency", 2, _positive_int, "requests in flight per host", "int"),
     Option("delay", 1.0, _seconds, "minimum seconds between requests per host", "seconds"),
     Option("max_pages", 20000, _positive_int, "pages fetched per run at most", "int"),
@@ -222,6 +235,21 @@ OPTIONS: tuple[Option, ...] = (
         "sequential|unique",
     ),
     Option(
+        "snapshot_age",
+        7 * 86400.0,
+        _seconds,
+        "DuckLake: seconds of history kept for time travel; warehouse maintain expires older",
+        "seconds",
+    ),
+    Option(
+        "orphan_age",
+        3600.0,
+        _seconds,
+        "DuckLake: seconds before a file no snapshot names (a killed writer's) is deleted by "
+        "warehouse maintain; longer than any merge",
+        "seconds",
+    ),
+    Option(
         "lease_ttl",
         900.0,
         _lease_seconds,
@@ -280,6 +308,13 @@ def archive_beside(db: str | Path) -> Path:
     path = Path(db)
     name = "archive" if path.name == "projects.duckdb" else f"{path.stem}-archive"
     return path.parent / name
+
+
+def lake_archive_beside(data_path: str | Path) -> Path:
+    """A DuckLake's archive folder when ``archive_dir`` is not set: beside (never inside: the
+    lake's maintenance deletes files there it does not know) its ``data_path`` folder."""
+    path = Path(data_path).resolve()
+    return path.parent / f"{path.name}-archive"
 
 
 def _parse(option: Option, raw: Any, source: str) -> Any:

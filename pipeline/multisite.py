@@ -106,6 +106,7 @@ class MultiOptions:
 
     sites: tuple[RunOptions, ...]
     db: str | Path | None = None
+    data_path: Path | None = None  # a new DuckLake's Parquet folder (db ducklake:...)
     duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     parse_processes: int | None = None  # None: one per spare core
@@ -176,8 +177,8 @@ async def run_sites_async(
     validate(options)
     loop = asyncio.get_running_loop()
     began = loop.time()
-    with writer_lock_of(options.db, "a crawl"):
-        connect = BriefConnections(options.db, options.duckdb)
+    connect = BriefConnections(options.db, options.duckdb, data_path=options.data_path)
+    with writer_lock_of(options.db, "a crawl"), connect:
         with connect(for_writers=False) as con:
             folder, prefix = spool_place(con)
             if folder is not None:  # before any site spools: only killed runs' spools are there

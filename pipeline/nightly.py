@@ -55,6 +55,7 @@ class RunOptions:
     profile: SiteProfile
     base_url: str | None = None
     db: str | Path | None = None
+    data_path: Path | None = None  # a new DuckLake's Parquet folder (db ducklake:...)
     settings: CrawlSettings = field(default_factory=CrawlSettings)
     accept_coverage_drop: bool = False
     absence_runs: int = DEFAULT_ABSENCE_RUNS
@@ -211,8 +212,12 @@ async def run_crawl_async(
     ``clock`` the time the run is stamped with. The run holds the database's writer lock from
     start to end, and DuckDB's file only for its brief steps (see ``warehouse.brief``)."""
     validate_options(options)
-    with writer_lock_of(options.db, "a crawl"):
-        connect = BriefConnections(options.db, options.duckdb, options.writer_wait)
+    with (
+        writer_lock_of(options.db, "a crawl"),
+        BriefConnections(
+            options.db, options.duckdb, options.writer_wait, data_path=options.data_path
+        ) as connect,
+    ):
         return await crawl_site(options, connect, progress, transport=transport, clock=clock)
 
 

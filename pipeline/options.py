@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.config import Effective, archive_beside
+from pipeline.config import Effective, archive_beside, lake_archive_beside
 from pipeline.crawl.settings import CrawlSettings
 from pipeline.errors import ConfigError
 from pipeline.multisite import MultiOptions
 from pipeline.nightly import RunOptions
 from pipeline.profiles import Catalog, SiteProfile, discover, load_profile
 from pipeline.warehouse.db import DuckDBLimits
+from pipeline.warehouse.lake import is_lake
 
 
 def catalog(effective: Effective, profile_files: Sequence[str | Path] = ()) -> Catalog:
@@ -74,10 +75,11 @@ def run_options(
         profile=profile,
         base_url=effective["base_url"],
         db=effective["db"],
+        data_path=_data_path(effective),
         settings=crawl_settings(effective),
         accept_coverage_drop=accept_coverage_drop,
         absence_runs=effective["absence_runs"],
-        archive_dir=_archive_dir(effective),
+        archive_dir=_archive_dir(effective, profile.id),
         duckdb=duckdb_limits(effective),
         run_ids=effective["run_ids"],
         lease_ttl=effective["lease_ttl"],
@@ -101,18 +103,35 @@ def multi_options(
             run_options(effective, p, accept_coverage_drop=accept_coverage_drop) for p in profiles
         ),
         db=effective["db"],
+        data_path=_data_path(effective),
         duckdb=duckdb_limits(effective),
         max_in_flight=effective["max_in_flight"],
         parse_processes=effective["parse_processes"],
     )
 
 
-def _archive_dir(effective: Effective) -> Path | None:
+def _data_path(effective: Effective) -> Path | None:
+    return Path(effective["data_path"]) if effective["data_path"] else None
+
+
+def _archive_dir(effective: Effective, site: str) -> Path | None:
+    """The run's WARC folder. On a DuckLake each site has a folder of its own (below
+    ``archive_dir``, by default beside ``data_path``): a run recovers the files that killed
+    runs left open in its folder, and another writer's live file must not be one of them."""
     if not effective["archive"]:
         return None
+    if not is_lake(effective["db"]):
+        if effective["archive_dir"]:
+            return Path(effective["archive_dir"])
+        return archive_beside(effective["db"])
     if effective["archive_dir"]:
-        return Path(effective["archive_dir"])
-    return archive_beside(effective["db"])
+        return Path(effective["archive_dir"]) / site
+    if not effective["data_path"]:
+        raise ConfigError(
+            "a crawl into a DuckLake keeps its WARC files beside the lake's data_path: set "
+            "data_path (or archive_dir), or crawl with --no-archive"
+        )
+    return lake_archive_beside(effective["data_path"]) / site
 
 
 def duckdb_limits(effective: Effective) -> DuckDBLimits:

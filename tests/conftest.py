@@ -5,8 +5,13 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.lake_support import Lake
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,3 +67,24 @@ def _restore_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str | None]:
+    """A PostgreSQL server for the DuckLake tests (tests/lake_support.py), or None."""
+    from tests.lake_support import postgres
+
+    with postgres() as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def lake(postgres_dsn: str | None, tmp_path: Path) -> Iterator[Lake]:
+    """A fresh DuckLake per test: a database of its own, its data folder under tmp_path."""
+    from tests.lake_support import drop_lake, missing, new_lake
+
+    missing(postgres_dsn)
+    assert postgres_dsn is not None
+    made = new_lake(postgres_dsn, tmp_path)
+    yield made
+    drop_lake(made)

@@ -7,6 +7,11 @@ for up to ``wait`` seconds (saying so once in the log), then gives up with
 :class:`WarehouseLockedError`. At its start a run waits only for readers: another writer
 holding the file (a Python session, ``pipeline warehouse maintain``) fails it at once, as
 before; its merge waits for either.
+
+A DuckLake has no file lock: its readers and writers never block each other, and attaching it
+(extensions, the catalog in PostgreSQL) costs more than a step. There the lake is opened once,
+at the first step, and each step gets a cursor of its own (TEMP stage tables are per cursor),
+until :meth:`BriefConnections.close`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import duckdb
 
 from pipeline.errors import WarehouseLockedError
 from pipeline.warehouse.db import DuckDBLimits, Warehouse, resolve_db_path
+from pipeline.warehouse.lake import CATALOG, is_lake
 
 log = logging.getLogger(__name__)
 
@@ -40,30 +46,54 @@ class Connect(Protocol):
     ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class BriefConnections:
-    """Read-write connections to ``db``, one per step (see the module docstring)."""
+    """Read-write connections to ``db``, one per step (see the module docstring); ``close``
+    when the run is done (a no-op on a DuckDB file)."""
 
     db: str | Path | None
     limits: DuckDBLimits = field(default_factory=DuckDBLimits)
     wait: float = WRITER_WAIT
+    data_path: str | Path | None = None  # a new DuckLake's Parquet folder
+    _lake: Warehouse | None = field(default=None, repr=False)
 
     @contextlib.contextmanager
     def __call__(
         self, wait: float | None = None, *, for_writers: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
+        if is_lake(self.db):
+            if self._lake is None:
+                self._lake = Warehouse.open(self.db, limits=self.limits, data_path=self.data_path)
+            cursor = self._lake.con.cursor()
+            try:
+                cursor.execute(f"USE {CATALOG}")
+                yield cursor
+            finally:
+                cursor.close()
+            return
         warehouse = self._open(self.wait if wait is None else wait, for_writers)
         try:
             yield warehouse.con
         finally:
             warehouse.close()
 
+    def close(self) -> None:
+        if self._lake is not None:
+            self._lake.close()
+            self._lake = None
+
+    def __enter__(self) -> BriefConnections:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _open(self, wait: float, for_writers: bool) -> Warehouse:
         deadline = time.monotonic() + wait
         told = False
         while True:
             try:
-                return Warehouse.open(self.db, limits=self.limits)
+                return Warehouse.open(self.db, limits=self.limits, data_path=self.data_path)
             except WarehouseLockedError as exc:
                 if not for_writers and self._writer_holds():
                     raise
@@ -89,7 +119,7 @@ class BriefConnections:
 
     def _writer_holds(self) -> bool:
         """Whether a writer (not only readers) holds the file: then a reader cannot open it."""
-        if self.db is not None and str(self.db).startswith("ducklake:"):
+        if is_lake(self.db):
             return False
         try:
             duckdb.connect(str(resolve_db_path(self.db)), read_only=True).close()

@@ -1,9 +1,17 @@
-"""Opening the warehouse: one writer at a time, migrations applied on open."""
+"""Opening the warehouse: migrations applied on open.
+
+Two backends behind one :class:`Warehouse`: an embedded DuckDB file (the default: one writer
+process at a time) or a DuckLake whose catalog is in PostgreSQL (``--db ducklake:postgres:...``,
+several writers; see :mod:`pipeline.warehouse.lake`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +25,8 @@ from pipeline.errors import (
     WarehouseError,
     WarehouseLockedError,
 )
+from pipeline.warehouse import lake as lakes
+from pipeline.warehouse.lake import LakeTarget, is_lake
 
 DEFAULT_DB = Path("warehouse") / "projects.duckdb"
 ENV_DB = "PIPELINE_DB"
@@ -35,6 +45,14 @@ def resolve_db_path(path: str | Path | None) -> Path:
         return Path(path)
     env = os.environ.get(ENV_DB)
     return Path(env) if env else DEFAULT_DB
+
+
+def resolve_db(path: str | Path | None) -> Path | LakeTarget:
+    """Like :func:`resolve_db_path`, but a ``ducklake:`` value is a lake (kept verbatim)."""
+    raw = path if path else os.environ.get(ENV_DB)
+    if raw and is_lake(raw):
+        return LakeTarget(str(raw))
+    return resolve_db_path(path)
 
 
 def sql_root() -> Path:
@@ -60,6 +78,7 @@ def migrations() -> list[tuple[int, str, str]]:
 
 MERGE_MEMORY_MB = 80  # enough for 100,000 pages (benchmarks/warehouse_speed.py); DuckDB spills
 MERGE_MEMORY_RETRIES = 3
+MIGRATE_RETRIES = 8  # a lake's writers migrating at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +136,21 @@ def check_file(path: Path) -> None:
         raise _not_ours(path, "the DuckDB file is cut short (truncated)")
 
 
+def check_marker(con: duckdb.DuckDBPyConnection, where: str, new: bool) -> None:
+    """A warehouse of ours has the migrations table; a new one has no table yet."""
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    if MARKER_TABLE not in tables and (tables or not new):
+        raise NotAWarehouseError(
+            f"{where} is not a warehouse: a database without the {MARKER_TABLE} table. Point "
+            f"--db (or ${ENV_DB}) at a warehouse, or at a new one to create; nothing was stored."
+        )
+
+
 def check_integrity(con: duckdb.DuckDBPyConnection, path: Path, new: bool) -> None:
     """After opening: the file holds whole blocks, at least as many as it uses (a truncated
     copy does not) and, unless just created, the migrations table that marks a warehouse of ours."""
@@ -145,23 +179,31 @@ def check_integrity(con: duckdb.DuckDBPyConnection, path: Path, new: bool) -> No
         raise _not_ours(path, f"a DuckDB database without the {MARKER_TABLE} table")
 
 
+def _writer_config(
+    read_only: bool, limits: DuckDBLimits
+) -> dict[str, str | bool | int | float | list[str]]:
+    if read_only:
+        return {}
+    return {
+        "memory_limit": limits.memory,
+        "preserve_insertion_order": False,
+        "threads": limits.threads,
+    }
+
+
 def _open(
     path: Path,
     read_only: bool,
     limits: DuckDBLimits,
     extra: dict[str, str | bool | int | float | list[str]] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | bool | int | float | list[str]] = dict(extra or {})
-    if not read_only:
-        config |= {
-            "memory_limit": limits.memory,
-            "preserve_insertion_order": False,
-            "threads": limits.threads,
-        }
+    config = dict(extra or {}) | _writer_config(read_only, limits)
     try:
         return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         text = str(exc)
+        if "Could not read enough bytes" in text:  # DuckDB 1.5 finds a cut file itself
+            raise _not_ours(path, "the DuckDB file is cut short (truncated)") from exc
         if "lock" in text.lower():
             holder = re.search(r"PID (\d+)", text)
             who = f" (process {holder.group(1)})" if holder else ""
@@ -178,12 +220,19 @@ def _open(
 
 @dataclass
 class Warehouse:
-    """An open warehouse. Writers migrate on open; readers open read-only."""
+    """An open warehouse. Writers migrate on open; readers open read-only. ``lake`` is set
+    when it is a DuckLake (then ``path`` is only its attach string, for messages)."""
 
     path: Path
     con: duckdb.DuckDBPyConnection
     read_only: bool
     limits: DuckDBLimits = DuckDBLimits()
+    lake: LakeTarget | None = None
+
+    @property
+    def name(self) -> str:
+        """The warehouse as --db names it."""
+        return str(self.lake) if self.lake is not None else str(self.path)
 
     @classmethod
     def open(
@@ -192,11 +241,17 @@ class Warehouse:
         read_only: bool = False,
         limits: DuckDBLimits | None = None,
         sandboxed: bool = False,
+        *,
+        data_path: str | Path | None = None,
     ) -> Warehouse:
         """Open (a writer creates and migrates) the warehouse at ``path``; refuse a path that is
         not one of ours. ``sandboxed`` (readers only): no file, network or extension access
-        beyond the warehouse itself, and settings locked, for SQL a user types."""
-        db = resolve_db_path(path)
+        beyond the warehouse itself, and settings locked, for SQL a user types. A DuckLake
+        (``ducklake:...``) is made in ``data_path`` when it does not exist yet."""
+        target = resolve_db(path)
+        if isinstance(target, LakeTarget):
+            return cls._open_lake(target, read_only, limits or DuckDBLimits(), sandboxed, data_path)
+        db = target
         check_file(db)
         if read_only:
             if not db.is_file():
@@ -222,8 +277,50 @@ class Warehouse:
             warehouse.migrate()
         return warehouse
 
+    @classmethod
+    def _open_lake(
+        cls,
+        target: LakeTarget,
+        read_only: bool,
+        limits: DuckDBLimits,
+        sandboxed: bool,
+        data_path: str | Path | None,
+    ) -> Warehouse:
+        folder = Path(data_path) if data_path else None
+        con, new = lakes.connect(target, read_only, _writer_config(read_only, limits), folder)
+        try:
+            check_marker(con, str(target), new)
+            if sandboxed and read_only:
+                lakes.lock_down(con)
+        except BaseException:
+            con.close()
+            raise
+        warehouse = cls(Path(target.attach), con, read_only, limits, target)
+        if not read_only:
+            try:
+                warehouse.migrate()
+            except BaseException:
+                con.close()
+                raise
+        return warehouse
+
     def migrate(self) -> list[int]:
-        """Apply the migrations not yet recorded; each in its own transaction."""
+        """Apply the migrations not yet recorded; each in its own transaction. On a lake,
+        another writer migrating at the same moment makes ours conflict: it is re-read and
+        re-run (the other's migrations are then recorded and skipped)."""
+        for attempt in range(MIGRATE_RETRIES + 1):
+            try:
+                return self._migrate_once()
+            except duckdb.TransactionException as exc:
+                if attempt == MIGRATE_RETRIES:
+                    raise WarehouseError(
+                        f"migrating {self.name} kept conflicting with other writers "
+                        f"({MIGRATE_RETRIES + 1} attempts): {exc}; run it again"
+                    ) from exc
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+        raise AssertionError("unreachable")
+
+    def _migrate_once(self) -> list[int]:
         con = self.con
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -242,6 +339,9 @@ class Warehouse:
                     [version, name, datetime.now(UTC)],
                 )
                 con.commit()
+            except duckdb.TransactionException:
+                con.rollback()
+                raise
             except duckdb.Error as exc:
                 con.rollback()
                 raise WarehouseError(f"migration {version:04d}_{name} failed: {exc}") from exc
@@ -249,6 +349,14 @@ class Warehouse:
         return applied
 
     def close(self) -> None:
+        """Close; a writer of a file first CHECKPOINTs with the merge's memory: DuckDB 1.5's
+        own checkpoint (after a commit, at shutdown) runs out of memory under the crawl's
+        small limit and silently leaves the rows in the write-ahead log, so a copy of the file
+        alone would miss them."""
+        if not self.read_only and self.lake is None:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute(f"SET memory_limit = '{self.limits.merge_memory_limits(0)[-1]}'")
+                self.con.execute("CHECKPOINT")
         self.con.close()
 
     def __enter__(self) -> Warehouse:

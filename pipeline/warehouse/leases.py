@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 from pipeline.errors import WarehouseLockedError
+from pipeline.warehouse.lake_retry import retry_conflicts
 
 DEFAULT_TTL = 900.0  # seconds a lease lasts unless renewed; renewed every third of that
 
@@ -65,6 +66,18 @@ class Lease:
     ) -> Lease:
         """Take the lease ``name`` or raise WarehouseLockedError (``what`` names the work)."""
         lease = cls(con, name, holder or new_holder(), ttl)
+        try:
+            now = retry_conflicts(con, lambda: lease._take_once(what, run_id))
+        except duckdb.TransactionException as exc:
+            raise WarehouseLockedError(
+                f"{what} was started by another writer at the same moment; wait for it to "
+                f"finish, or use another --db ({exc})"
+            ) from exc
+        lease.renewed = now
+        return lease
+
+    def _take_once(self, what: str, run_id: int | None) -> datetime:
+        con, name = self.con, self.name
         now = datetime.now(UTC)
         con.begin()
         try:
@@ -74,7 +87,7 @@ class Lease:
             ).fetchone()
             if row is not None:
                 other, other_run, since, expires = row
-                if expires > now and other != lease.holder and not _process_gone(other):
+                if expires > now and other != self.holder and not _process_gone(other):
                     con.rollback()
                     run = f" (run {other_run})" if other_run is not None else ""
                     raise WarehouseLockedError(
@@ -83,23 +96,18 @@ class Lease:
                         f"{expires.isoformat(timespec='seconds')}. Wait for it to finish (a "
                         "killed writer's lease lapses then), or use another --db."
                     )
-            con.execute("DELETE FROM leases WHERE name = ?", [name])
+                con.execute("DELETE FROM leases WHERE name = ?", [name])
             con.execute(
                 "INSERT INTO leases VALUES (?, ?, ?, ?, ?)",
-                [name, lease.holder, run_id, now, now + timedelta(seconds=ttl)],
+                [name, self.holder, run_id, now, now + timedelta(seconds=self.ttl)],
             )
             con.commit()
-        except duckdb.TransactionException as exc:
-            con.rollback()
-            raise WarehouseLockedError(
-                f"{what} was started by another writer at the same moment; wait for it to "
-                f"finish, or use another --db ({exc})"
-            ) from exc
+        except duckdb.TransactionException:
+            raise  # rolled back and re-run by retry_conflicts
         except duckdb.Error:
             con.rollback()
             raise
-        lease.renewed = now
-        return lease
+        return now
 
     def due(self) -> bool:
         """Whether a third of the lease's time has passed since it was last renewed."""
@@ -108,20 +116,22 @@ class Lease:
         )
 
     def set_run(self, run_id: int) -> None:
-        self.con.execute(
+        self._write(
             "UPDATE leases SET run_id = ? WHERE name = ? AND holder = ?",
             [run_id, self.name, self.holder],
         )
 
     def renew(self) -> None:
         now = datetime.now(UTC)
-        self.con.execute(
+        self._write(
             "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
             [now + timedelta(seconds=self.ttl), self.name, self.holder],
         )
         self.renewed = now
 
     def release(self) -> None:
-        self.con.execute(
-            "DELETE FROM leases WHERE name = ? AND holder = ?", [self.name, self.holder]
-        )
+        self._write("DELETE FROM leases WHERE name = ? AND holder = ?", [self.name, self.holder])
+
+    def _write(self, sql: str, params: list[object]) -> None:
+        """One statement, re-run when another writer's commit on the table conflicts."""
+        retry_conflicts(self.con, lambda: self.con.execute(sql, params))

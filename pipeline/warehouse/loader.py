@@ -20,6 +20,7 @@ from pipeline.model import PARSER_VERSION, Capture, CrawledPage, CrawlSummary
 from pipeline.warehouse import merge
 from pipeline.warehouse.brief import Connect
 from pipeline.warehouse.db import DuckDBLimits, scalar
+from pipeline.warehouse.lake_retry import retry_conflicts
 from pipeline.warehouse.leases import DEFAULT_TTL, Lease, new_holder
 from pipeline.warehouse.staging import Stager, remove_stale_spools, spool_place
 
@@ -200,6 +201,13 @@ class RunLoader:
     def _insert_run(
         self, site: str, base_url: str, started_at: datetime | None, fingerprint: str | None
     ) -> int:
+        return retry_conflicts(
+            self.con, lambda: self._insert_run_once(site, base_url, started_at, fingerprint)
+        )
+
+    def _insert_run_once(
+        self, site: str, base_url: str, started_at: datetime | None, fingerprint: str | None
+    ) -> int:
         con = self.con
         con.begin()
         try:
@@ -212,6 +220,8 @@ class RunLoader:
                 [run_id, site, base_url, self.started_at, PARSER_VERSION, fingerprint],
             )
             con.commit()
+        except duckdb.TransactionException:
+            raise  # rolled back and re-run by retry_conflicts
         except duckdb.Error:
             con.rollback()
             raise
@@ -265,9 +275,12 @@ class RunLoader:
     def set_archive(self, folder: str, warc_file: str) -> None:
         """Record where this run's WARC file is."""
         with self.connected() as con:
-            con.execute(
-                "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
-                [folder, warc_file, self.run_id],
+            retry_conflicts(
+                con,
+                lambda: con.execute(
+                    "UPDATE runs SET archive_dir = ?, warc_file = ? WHERE run_id = ?",
+                    [folder, warc_file, self.run_id],
+                ),
             )
 
     def abort(self, message: str, status: str = "interrupted") -> None:
@@ -280,15 +293,20 @@ class RunLoader:
             self._record_abort(con, message, status)
 
     def _record_abort(self, con: duckdb.DuckDBPyConnection, message: str, status: str) -> None:
-        try:
+        run_id = self.run_id
+
+        def end() -> None:
             con.begin()
             con.execute("DROP TABLE IF EXISTS temp.stage_fetches")
             con.execute(
                 "UPDATE runs SET status = ?, complete = false, finished_at = ?, "
                 "message = ? WHERE run_id = ? AND status = 'running'",
-                [status, datetime.now(UTC), message, self.run_id],
+                [status, datetime.now(UTC), message, run_id],
             )
             con.commit()
+
+        try:
+            retry_conflicts(con, end)
         finally:
             self._release()
 
@@ -322,8 +340,9 @@ class RunLoader:
             self.lease.renew()  # the merge has the lease's whole time
         try:
             for attempt, limit in enumerate(limits):
-                con.execute(f"SET memory_limit = '{limit}'")
                 try:
+                    # DuckDB 1.5 refuses a limit below what it holds already: out of memory too
+                    con.execute(f"SET memory_limit = '{limit}'")
                     return self._merge(summary, accept_coverage_drop, absence_runs)
                 except duckdb.OutOfMemoryException as exc:
                     # load_run rolled back: nothing of the attempt is left; try with more.

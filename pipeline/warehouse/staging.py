@@ -100,11 +100,12 @@ SPOOL_SUFFIX = ".spool.ndjson"
 
 def spool_place(con: duckdb.DuckDBPyConnection) -> tuple[Path | None, str]:
     """Where a run's spool goes and how its name starts: beside the database file, where
-    DuckDB spills too, named after it (an in-memory database spools to the temp directory)."""
+    DuckDB spills too, named after it (an in-memory database, or a DuckLake, whose other
+    writers' spools must never look stale, spools to the temp directory)."""
     row = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        "SELECT path, type FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
-    if not row or not row[0]:
+    if not row or not row[0] or row[1] != "duckdb":
         return None, "pipeline-memory.run"
     database = Path(row[0]).resolve()
     return database.parent, f"{database.name}.run"
