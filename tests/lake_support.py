@@ -85,18 +85,22 @@ class Server:
             ),
             check=True, capture_output=True,
         )  # fmt: skip
+        # The server's log goes to a file: a pipe nobody reads fills up (64 KiB of log lines
+        # under four writers) and then PostgreSQL blocks on it, hanging every client.
+        log = (self.folder / "server.log").open("wb")
         self.process = subprocess.Popen(
             self._as_postgres(
                 str(self.bindir / "postgres"), "-D", str(data), "-h", "127.0.0.1",
                 "-p", str(self.port), "-k", str(self.folder), "-F",
                 "-c", "max_connections=200", "-c", "shared_buffers=16MB",
             ),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
+        log.close()  # the server holds its own copy
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                err = (self.folder / "server.log").read_text(errors="replace")
                 raise RuntimeError(f"PostgreSQL did not start: {err}")
             done = subprocess.run(
                 [str(self.bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
