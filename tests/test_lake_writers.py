@@ -23,6 +23,7 @@ from pipeline.fixture_server import FixtureSite
 from pipeline.model import CrawlSummary
 from pipeline.warehouse import RunLoader, Warehouse, merge
 from pipeline.warehouse.maintain import maintain
+from tests.warehouse_support import table_rows
 
 pytestmark = [pytest.mark.lake, pytest.mark.slow]
 
@@ -38,11 +39,6 @@ FOUNDATIONS = {  # foundation -> (site folder with v1/ and v2/, profile, host in
 }  # fmt: skip
 SITES = {"spi-a": "spi", "spi-b": "spi", "lichtenweide-a": "lichtenweide", "farnegg-a": "farnegg"}
 # columns that differ between two crawls of the same pages: ids, times, durations, files
-VOLATILE = re.compile(
-    r"(run_id|_at$|^at$|duration|pages_per_second|^summary$|warc_|archive_dir|^version_id$"
-    r"|^change_id$|fetched_at|^date$|_date$|seq|^url$|^final_url$|^valid_from$|^valid_to$"
-    r"|merge_retries)"
-)
 
 
 def _copy(foundation: str, site: str, folder: Path) -> Path:
@@ -117,38 +113,11 @@ def _all_ok(processes: dict[str, subprocess.Popen[str]]) -> dict[str, str]:
     return out
 
 
-def _tables(con: duckdb.DuckDBPyConnection, at: str = "") -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows without the columns that name runs or times, sorted; ``at`` is a
-    time-travel clause (a lake's ``AT (VERSION => n)``)."""
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
-            "AND database_name = current_database() "
-            "AND table_name NOT IN ('schema_migrations', 'leases') ORDER BY 1"
-        ).fetchall()
-    ]
-    out = {}
-    for name in names:
-        columns = [
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                "AND database_name = current_database() ORDER BY column_index",
-                [name],
-            ).fetchall()
-            if not VOLATILE.search(r[0])
-        ]
-        select = ", ".join(f'"{c}"::VARCHAR' for c in columns)
-        out[name] = sorted(con.execute(f"SELECT {select} FROM {name} {at}").fetchall(), key=repr)
-    return out
-
-
 def _files(tmp_path: Path) -> dict[str, list[tuple[object, ...]]]:
     together: dict[str, list[tuple[object, ...]]] = {}
     for site in SITES:
         with Warehouse.open(tmp_path / f"{site}.duckdb", read_only=True) as warehouse:
-            for name, rows in _tables(warehouse.con).items():
+            for name, rows in table_rows(warehouse.con).items():
                 together.setdefault(name, []).extend(rows)
     return {name: sorted(rows, key=repr) for name, rows in together.items()}
 
@@ -175,9 +144,9 @@ def test_four_writers_into_one_lake_equal_four_files_one_by_one(lake, servers, t
         serial[snapshot] = _files(tmp_path)
     with Warehouse.open(lake.db, read_only=True) as warehouse:
         con = warehouse.con
-        assert _tables(con) == serial["v2"]
+        assert table_rows(con) == serial["v2"]
         # time travel: the lake as night 1 left it
-        assert _tables(con, f"AT (VERSION => {nights['v1']})") == serial["v1"]
+        assert table_rows(con, f"AT (VERSION => {nights['v1']})") == serial["v1"]
         ids = con.execute("SELECT count(*), count(DISTINCT run_id) FROM runs").fetchone()
         assert ids == (8, 8)
         assert (
@@ -217,7 +186,7 @@ def test_a_worker_killed_in_its_merge_leaves_its_site_intact(lake, servers, tmp_
     Warehouse.open(lake.db, data_path=lake.data_path).close()
     _all_ok({s: _crawl(s, config, tmp_path) for s in SITES})  # night 1
     with Warehouse.open(lake.db, read_only=True) as warehouse:
-        before = _tables(warehouse.con)
+        before = table_rows(warehouse.con)
         files_before = set(lake.data_path.rglob("*.parquet"))
     _night(servers, "v2")
     victim = "spi-a"
@@ -237,7 +206,7 @@ def test_a_worker_killed_in_its_merge_leaves_its_site_intact(lake, servers, tmp_
     _all_ok(others)
     with Warehouse.open(lake.db, read_only=True) as warehouse:
         con = warehouse.con
-        after = _tables(con)
+        after = table_rows(con)
         mine = [name for name in after if name not in ("runs", "fetches")]
         for name in mine:  # the victim's rows as night 1 left them
             assert [r for r in after[name] if victim in repr(r)] == [

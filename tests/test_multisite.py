@@ -23,6 +23,7 @@ from pipeline.crawl.politeness import HostGate
 from pipeline.errors import ConfigError
 from pipeline.fixture_server import FixtureSite, Reply, Request
 from pipeline.multisite import SEVERITY, parse_shard, shard_of, worst
+from tests.warehouse_support import table_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 FOUNDATIONS = {
@@ -49,10 +50,6 @@ CONCURRENCY = 2
 JITTER = 0.04
 # Columns that differ between two crawls of the same pages: ids, times, durations, files, and
 # the address of a page as first found (``?cHash=...`` or not: the race of two links).
-VOLATILE = re.compile(
-    r"(run_id|_at$|^at$|duration|pages_per_second|^summary$|warc_|archive_dir|^version_id$"
-    r"|^change_id$|fetched_at|^date$|_date$|seq|^url$|^final_url$|^valid_from$|^valid_to$)"
-)
 
 
 def _profile(site: str, origin: str) -> str:
@@ -148,30 +145,9 @@ def pipeline(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows without the columns that name runs or times, sorted."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
-                "AND table_name NOT IN ('schema_migrations', 'leases') ORDER BY 1"
-            ).fetchall()
-        ]
-        out = {}
-        for name in names:
-            columns = [
-                r[0]
-                for r in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                    "ORDER BY column_index",
-                    [name],
-                ).fetchall()
-                if not VOLATILE.search(r[0])
-            ]
-            select = ", ".join(f'"{c}"::VARCHAR' for c in columns)
-            out[name] = sorted(con.execute(f"SELECT {select} FROM {name}").fetchall(), key=repr)
-        return out
+        return table_rows(con)
     finally:
         con.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,3 +60,38 @@ def events(con: duckdb.DuckDBPyConnection, run_id: int) -> set[tuple[str, str, s
         "SELECT type, project_id, field FROM project_changes WHERE run_id = ?", [run_id]
     ).fetchall()
     return {(t, p.removeprefix("stiftung-spi.de/"), f) for t, p, f in rows}
+
+
+# Columns that name runs, times, files or addresses: they differ between equal runs.
+VOLATILE = re.compile(
+    r"(run_id|_at$|^at$|duration|pages_per_second|^summary$|warc_|archive_dir|^version_id$"
+    r"|^change_id$|fetched_at|^date$|_date$|seq|^url$|^final_url$|^valid_from$|^valid_to$"
+    r"|merge_retries)"
+)
+
+
+def table_rows(con: duckdb.DuckDBPyConnection, at: str = "") -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows without the VOLATILE columns, sorted; ``at`` is a time-travel clause
+    (a lake's ``AT (VERSION => n)``)."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
+            "AND database_name = current_database() "
+            "AND table_name NOT IN ('schema_migrations', 'leases') ORDER BY 1"
+        ).fetchall()
+    ]
+    out = {}
+    for name in names:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                "AND database_name = current_database() ORDER BY column_index",
+                [name],
+            ).fetchall()
+            if not VOLATILE.search(r[0])
+        ]
+        select = ", ".join(f'"{c}"::VARCHAR' for c in columns)
+        out[name] = sorted(con.execute(f"SELECT {select} FROM {name} {at}").fetchall(), key=repr)
+    return out
