@@ -133,17 +133,34 @@ class Fetcher:
         self._timeout = httpx.Timeout(
             settings.read_timeout, connect=settings.connect_timeout, pool=None
         )
+        # The headers of every request, merged with the client's once (httpx merges them
+        # again for each request it builds: a tenth of the CPU of a 304).
+        fixed = httpx.Headers(client.headers)
+        fixed.update({"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"})
+        self._fixed_headers = fixed.raw
+        self._extensions = {"timeout": self._timeout.as_dict()}
+        self._plain_client = not client.params and not str(client.base_url)
 
-    def _headers(self, state: PageState | None) -> dict[str, str]:
-        headers = {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"}
+    def _headers(self, state: PageState | None) -> list[tuple[bytes, bytes]]:
+        """The request's validators (the fixed headers are added when it is built)."""
         # Validators only for a page parsed by this parser with this profile: otherwise the
         # body is needed to parse it again.
-        if state is not None and state.same_extractor(self.scope.profile.fingerprint):
-            if state.etag:
-                headers["If-None-Match"] = state.etag
-            if state.last_modified:
-                headers["If-Modified-Since"] = state.last_modified
+        if state is None or not state.same_extractor(self.scope.profile.fingerprint):
+            return []
+        headers = []
+        if state.etag:
+            headers.append((b"If-None-Match", state.etag.encode("latin-1", "replace")))
+        if state.last_modified:
+            headers.append((b"If-Modified-Since", state.last_modified.encode("latin-1", "replace")))
         return headers
+
+    def _build(self, url: str, validators: list[tuple[bytes, bytes]]) -> httpx.Request:
+        """The GET request, as ``client.build_request`` would make it."""
+        headers = self._fixed_headers + validators
+        if self._plain_client and not self.client.cookies:
+            return httpx.Request("GET", url, headers=headers, extensions=self._extensions)
+        # cookies (or a base URL or parameters) to merge: httpx's own way
+        return self.client.build_request("GET", url, headers=headers, timeout=self._timeout)
 
     async def fetch(self, target: Target, state: PageState | None = None) -> FetchResult:
         """Fetch a target; never raises for network or HTTP trouble (it is in the result)."""
@@ -229,7 +246,9 @@ class Fetcher:
         result.body_hash = hashlib.sha256(result.body).hexdigest()
         result.outcome = "fetched"
 
-    async def _attempts(self, url: str, headers: dict[str, str], result: FetchResult) -> _Answer:
+    async def _attempts(
+        self, url: str, headers: list[tuple[bytes, bytes]], result: FetchResult
+    ) -> _Answer:
         """One request, retried on transient failures with backoff and Retry-After."""
         attempt = 0
         while True:
@@ -284,13 +303,13 @@ class Fetcher:
         base: float = min(self.settings.max_backoff, self.settings.backoff * 2.0 ** (attempt - 1))
         return base * random.uniform(0.5, 1.5)
 
-    async def _request(self, url: str, headers: dict[str, str]) -> _Answer:
+    async def _request(self, url: str, headers: list[tuple[bytes, bytes]]) -> _Answer:
         cap = self.settings.max_body_bytes
         async with self.gate.slot():
             self.requests += 1
             at = self.clock()
             deadline = self.settings.fetch_deadline
-            request = self.client.build_request("GET", url, headers=headers, timeout=self._timeout)
+            request = self._build(url, headers)
             try:
                 # The read timeout restarts on every byte: a server trickling its answer is
                 # only stopped by a deadline on the whole request.
