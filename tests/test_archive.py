@@ -3,7 +3,9 @@ match the warehouse, readable after a killed run, and the page of any version ex
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+import zlib
 from dataclasses import replace
 from hashlib import sha256
 from pathlib import Path
@@ -21,11 +24,14 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.archive.warc import (
+    GZIP_LEVEL,
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
+    gzip_member,
     index_lines,
     payload_digest,
     recover_open_files,
+    sha1_base32,
     surt,
 )
 from pipeline.cli import cli
@@ -198,9 +204,37 @@ def test_cdxj_index_is_sorted_and_points_at_the_records(archived):
             assert record.rec_headers.get_header("WARC-Payload-Digest") == entry["digest"]
 
 
-def test_surt_keys():
-    assert surt("https://www.stiftung-spi.de/projekte/x/?a=1") == "de,stiftung-spi)/projekte/x/?a=1"
-    assert surt("http://127.0.0.1:8080/x") == "127.0.0.1:8080)/x"
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.stiftung-spi.de/projekte/x/?a=1", "de,stiftung-spi)/projekte/x/?a=1"),
+        ("http://127.0.0.1:8080/x", "127.0.0.1:8080)/x"),
+        ("https://WWW.Example.ORG:443/A", "org,example)/a"),
+        ("http://example.org:8443", "org,example:8443)/"),
+        ("http://[::1]:8080/p?q", "::1:8080)/p?q"),
+        ("https://sub.example.org/p/", "org,example,sub)/p/"),
+    ],
+)
+def test_surt_keys(url, key):
+    assert surt(url) == key
+
+
+@pytest.mark.parametrize("size", [0, 1, 600, 1023, 1024, 1025, 40_000, 200_000])
+def test_a_record_is_one_gzip_member_whatever_its_size(size):
+    record = (b"WARC/1.1 header line with some words\r\n" * (size // 38 + 1))[:size]
+    member = gzip_member(record)
+    assert gzip.decompress(member) == record
+    assert member[:2] == b"\x1f\x8b"  # a gzip member on its own, as WARC readers expect
+    if size >= 40_000:  # a window sized to the record compresses no worse than a full one
+        packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+        assert len(member) <= len(packer.compress(record) + packer.flush())
+
+
+@pytest.mark.parametrize("data", [b"", b"a", b"project page", bytes(range(256)) * 9])
+def test_sha1_base32_is_the_standard_base32_of_the_digest(data):
+    digest = hashlib.sha1(data).digest()
+    assert sha1_base32(digest) == base64.b32encode(digest).decode("ascii")
+    assert payload_digest(data) == "sha1:" + base64.b32encode(digest).decode("ascii")
 
 
 def test_show_extract_and_pack(archived, tmp_path):

@@ -19,6 +19,7 @@ the crawl's throughput) and read back with warcio in the tests. What is written 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
@@ -41,21 +42,50 @@ from pipeline.model import Capture, CrawledPage, Exchange, FetchResult
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 GZIP_LEVEL = 1  # 90 % of level 6's compression of HTML at half its time
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def sha1_base32(digest: bytes) -> str:
+    """``base64.b32encode`` of a 20-byte SHA-1 digest (160 bits: 32 letters, no padding),
+    without the standard library's general-purpose loop, which is slow on every record."""
+    if len(digest) != 20:
+        return base64.b32encode(digest).decode("ascii")
+    n = int.from_bytes(digest, "big")
+    return "".join([_B32[(n >> shift) & 31] for shift in range(155, -1, -5)])
 
 
 def payload_digest(body: bytes) -> str:
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return "sha1:" + sha1_base32(hashlib.sha1(body).digest())
+
+
+def gzip_member(record: bytes) -> bytes:
+    """``record`` as one gzip member.
+
+    The deflate window is sized to the record: a window as large as the data loses nothing (no
+    match can reach farther back than its start), and setting up zlib's full 32 KiB window and
+    hash tables costs some 20 times more than compressing a small record (a request or a
+    revisit record is a few hundred bytes)."""
+    bits = min(15, max(10, (len(record) - 1).bit_length()))
+    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + bits, max(2, bits - 7))
+    return packer.compress(record) + packer.flush()
+
+
+@functools.lru_cache(maxsize=64)
+def _surt_host(netloc: str) -> str:
+    parts = urlsplit("//" + netloc)
+    host, port = (parts.hostname or "").lower(), parts.port
+    host = host.removeprefix("www.")
+    is_ip = host.replace(".", "").isdigit() or ":" in host
+    labels = host if is_ip else ",".join(reversed(host.split(".")))
+    if port and port not in (80, 443):
+        labels += f":{port}"
+    return labels
 
 
 def surt(url: str) -> str:
     """The SURT form used by CDXJ indexes: ``org,example)/path?query``."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    host = host.removeprefix("www.")
-    is_ip = host.replace(".", "").isdigit() or ":" in host
-    labels = host if is_ip else ",".join(reversed(host.split(".")))
-    if parts.port and parts.port not in (80, 443):
-        labels += f":{parts.port}"
+    labels = _surt_host(parts.netloc)
     path = parts.path or "/"
     query = f"?{parts.query}" if parts.query else ""
     return f"{labels}){path}{query}".lower()
@@ -92,7 +122,7 @@ def _sha1(*parts: bytes) -> str:
     digest = hashlib.sha1()
     for part in parts:
         digest.update(part)
-    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+    return "sha1:" + sha1_base32(digest.digest())
 
 
 def _record(headers: list[tuple[str, str]], *block: bytes) -> bytes:
@@ -126,6 +156,7 @@ class RunArchive:
         # Flushed once per page: a killed run loses at most the page being written, and leaves
         # at worst a torn last member, which recover_open_files cuts off.
         self._file = self.partial.open("wb")
+        self._offset = 0  # where the next member starts (the file is only appended to)
         # Index lines wait in a file too (not in memory), flushed with the WARC, in write order.
         self.cdx_partial = _cdx_spool(self.partial)
         self._cdx = self.cdx_partial.open("w", encoding="utf-8", newline="\n")
@@ -147,10 +178,10 @@ class RunArchive:
         self._write(buffer.getvalue())
 
     def _write(self, record: bytes) -> tuple[int, int]:
-        packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # one gzip member per record
-        member = packer.compress(record) + packer.flush()
-        offset = self._file.tell()
+        member = gzip_member(record)  # one gzip member per record
+        offset = self._offset
         self._file.write(member)
+        self._offset += len(member)
         return offset, len(member)
 
     def _write_pair(
