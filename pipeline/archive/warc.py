@@ -59,14 +59,8 @@ def payload_digest(body: bytes) -> str:
 
 
 def gzip_member(record: bytes) -> bytes:
-    """``record`` as one gzip member.
-
-    The deflate window is sized to the record: a window as large as the data loses nothing (no
-    match can reach farther back than its start), and setting up zlib's full 32 KiB window and
-    hash tables costs some 20 times more than compressing a small record (a request or a
-    revisit record is a few hundred bytes)."""
-    bits = min(15, max(10, (len(record) - 1).bit_length()))
-    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + bits, max(2, bits - 7))
+    """``record`` as one gzip member (a WARC reader can start at any record's offset)."""
+    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
     return packer.compress(record) + packer.flush()
 
 
