@@ -387,7 +387,7 @@ def test_json_logs_give_failures_as_error_records(tmp_path, args):
 
 
 def test_tables_fit_80_columns_and_lose_no_header(warehouse_file):
-    from pipeline.cli_output import table_text
+    from pipeline.cli.output import table_text
     from pipeline.warehouse import Warehouse
     from pipeline.warehouse.queries import query, runs
 

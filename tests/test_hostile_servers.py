@@ -126,7 +126,7 @@ def test_a_huge_crawl_delay_is_capped_and_reported(site):
 
 
 def test_the_capped_crawl_delay_is_a_line_of_the_text_summary(site):
-    from pipeline.cli_output import summary_lines
+    from pipeline.cli.output import summary_lines
     from pipeline.nightly import RunReport
     from pipeline.warehouse.loader import LoadReport
 

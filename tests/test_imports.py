@@ -127,3 +127,37 @@ def test_every_package_states_its_role_at_its_top():
             continue
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         assert doc, f"package {name} has no docstring"
+
+
+def _prints(tree: ast.Module) -> list[int]:
+    """Lines that write to the terminal: print(), click.echo/secho, rich's console.print,
+    sys.stdout/sys.stderr.write."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "print":
+            found.append(node.lineno)
+        elif isinstance(func, ast.Attribute):
+            owner = ast.unparse(func.value)
+            if (
+                (func.attr in ("echo", "secho") and owner == "click")
+                or (func.attr == "print" and owner.endswith("console"))
+                or (func.attr == "write" and owner in ("sys.stdout", "sys.stderr"))
+            ):
+                found.append(node.lineno)
+    return found
+
+
+def test_only_the_command_line_package_prints():
+    offenders = {
+        name: lines
+        for name, path in _modules().items()
+        if not name.startswith("pipeline.cli")
+        and not name.endswith("__main__")  # `python -m ...`: a command line of its own
+        and (lines := _prints(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert offenders == {}
+    cli = _modules()["pipeline.cli.base"]
+    assert _prints(ast.parse(cli.read_text(encoding="utf-8")))  # the check sees echo calls

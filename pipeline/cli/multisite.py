@@ -11,7 +11,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pipeline.cli_output import console, log, to_json
+from pipeline.cli.output import console, log, to_json
 from pipeline.config import Effective
 from pipeline.multisite import MultiReport, SiteResult, parse_shard, run_sites, select_sites
 from pipeline.nightly import Progress as RunProgress
