@@ -640,3 +640,6 @@ IGNORED_PARAMS: tuple[str, ...] = (
     "jsessionid",
 )
 IGNORED_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "matomo_")
+# Path parameters that carry a session, never content (Java servlets' ``;jsessionid=``, which
+# government CMSs such as the GSB write into links for visitors without cookies).
+IGNORED_PATH_PARAMS: tuple[str, ...] = ("jsessionid", "phpsessid", "sessionid")

@@ -18,9 +18,12 @@ from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urls
 
 import idna
 
-from pipeline.labels import IGNORED_PARAMS, IGNORED_PREFIXES
+from pipeline.labels import IGNORED_PARAMS, IGNORED_PATH_PARAMS, IGNORED_PREFIXES
 
 _IGNORED = frozenset(IGNORED_PARAMS)
+_SESSION_IN_PATH = re.compile(
+    r";(?:" + "|".join(map(re.escape, IGNORED_PATH_PARAMS)) + r")=[^/;]*", re.IGNORECASE
+)
 _INDEX = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ORIGIN = re.compile(r"^https?://[^/?#]+")
@@ -100,6 +103,8 @@ def _normal_path(path: str) -> str:
     # are, and skipping it halves the cost of a page's URL work.
     if _PLAIN_PATH.fullmatch(path) and "//" not in path:
         return _INDEX.sub("/", path).rstrip("/") or "/"
+    if ";" in path:
+        path = _SESSION_IN_PATH.sub("", path)
     path = normal_escapes(path)
     path = _INDEX.sub("/", path)
     path = re.sub(r"/{2,}", "/", path)

@@ -20,6 +20,9 @@ SAME = [
     "https://www.stiftung-spi.de/projekte/aktionsraummitte/?chash=abc#kontakt",
     "http://www.stiftung-spi.de:80/projekte/aktionsraummitte?utm_source=x&utm_medium=y",
     "https://www.stiftung-spi.de/projekte//aktionsraummitte/",
+    "https://www.stiftung-spi.de/projekte/aktionsraummitte/;jsessionid=0A1B2C3D4E5F.node1",
+    "https://www.stiftung-spi.de/projekte/aktionsraummitte;JSESSIONID=0A1B2C?cHash=2",
+    "https://www.stiftung-spi.de/projekte;jsessionid=9F/aktionsraummitte/index.html",
 ]
 
 
@@ -40,6 +43,7 @@ def test_canonical_key_ignores_non_content_variation(url):
         ),
         ("https://x.de/projekte/a/", "https://x.de/projekte/b/"),
         ("https://x.de:8080/a", "https://x.de/a"),
+        ("https://x.de/a;version=2", "https://x.de/a;version=3"),  # not a session
     ],
 )
 def test_canonical_key_keeps_content_selecting_parts(a, b):
