@@ -250,6 +250,15 @@ HELD_OUT_SHAPES = {
             ("/de/engagement/seite-2/", None),  # the stories' "Mehr laden"
         ],
     ),
+    "gemeinsinn": (
+        ("gsb", "domino"),
+        [
+            # the Government Site Builder's result list, its page number escaped twice
+            ("/DE/Foerderung/Projektdatenbank/projektdatenbank_node.html", "gtp=394512_list%253D2"),
+            ("/EN/Funding/ProjectDatabase/projectdatabase_node.html", "gtp=394618_list%253D2"),
+            ("/archiv/foerderdb.nsf/ProjekteDE", "OpenView&Start=4"),  # a Domino view
+        ],
+    ),
 }
 
 
