@@ -250,6 +250,14 @@ HELD_OUT_SHAPES = {
             ("/de/engagement/seite-2/", None),  # the stories' "Mehr laden"
         ],
     ),
+    "ruosch": (
+        ("squarespace", "elementor"),
+        [
+            ("/projekte", "offset=1714983240000"),  # Squarespace's "Ältere Beiträge"
+            ("/en/projects", "offset=1696234440000"),
+            ("/archiv/projekte/page/2/", None),  # the archive's Elementor posts pagination
+        ],
+    ),
 }
 
 
