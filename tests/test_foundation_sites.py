@@ -259,6 +259,14 @@ HELD_OUT_SHAPES = {
             ("/archiv/foerderdb.nsf/ProjekteDE", "OpenView&Start=4"),  # a Domino view
         ],
     ),
+    "ruosch": (
+        ("squarespace", "elementor"),
+        [
+            ("/projekte", "offset=1714983240000"),  # Squarespace's "Ältere Beiträge"
+            ("/en/projects", "offset=1696234440000"),
+            ("/archiv/projekte/page/2/", None),  # the archive's Elementor posts pagination
+        ],
+    ),
 }
 
 
