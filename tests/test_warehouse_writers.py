@@ -18,6 +18,7 @@ from pipeline.cli import cli
 from pipeline.errors import WarehouseLockedError
 from pipeline.model import CrawlSummary
 from pipeline.warehouse import RunLoader, Warehouse
+from pipeline.warehouse.writer_lock import WriterLock
 
 URL = "http://127.0.0.1:1"
 
@@ -116,3 +117,14 @@ def test_maintain_deletes_lapsed_leases_and_never_runs_twice(tmp_path):
     again = CliRunner().invoke(cli, ["warehouse", "maintain", "--db", str(db)])
     assert again.exit_code == exit_codes.LOCKED
     assert "warehouse maintenance is already under way by elsewhere:1:x since" in again.output
+
+
+def test_maintain_is_refused_while_a_crawl_holds_the_file_and_runs_after_it(tmp_path):
+    db = tmp_path / "m.duckdb"
+    Warehouse.open(db).close()
+    with WriterLock.take(db, "a crawl"):  # a crawl between two of its brief connections
+        refused = CliRunner().invoke(cli, ["warehouse", "maintain", "--db", str(db)])
+    assert refused.exit_code == exit_codes.LOCKED
+    assert "is being written by another run" in refused.output and "a crawl" in refused.output
+    done = CliRunner().invoke(cli, ["warehouse", "maintain", "--db", str(db)])
+    assert done.exit_code == 0, done.output

@@ -124,7 +124,8 @@ def warehouse_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @handle_errors
 def maintain_warehouse(db: str | None, config_path: str | None, as_json: bool) -> None:
-    """Delete lapsed writer leases and CHECKPOINT the file; never two at once (exit 5).
+    """Delete lapsed writer leases and CHECKPOINT the file; never two at once, never during a
+    crawl of the file (exit 5).
 
     On a DuckLake: also merge small files, expire snapshots older than snapshot_age and
     delete the files no snapshot needs (orphaned ones older than orphan_age).
@@ -133,12 +134,10 @@ def maintain_warehouse(db: str | None, config_path: str | None, as_json: bool) -
     Example (cron, Sundays 05:00, after the night's crawls):
       0 5 * * 0  cd /srv/projects && pipeline warehouse maintain
     """
-    from pipeline.warehouse import Warehouse
-    from pipeline.warehouse.maintain import maintain
+    from pipeline.warehouse.maintain import maintain_db
 
     settings = config.load({"db": db}, config_path)
-    with Warehouse.open(str(settings["db"])) as warehouse:
-        report = maintain(warehouse, settings["snapshot_age"], settings["orphan_age"])
+    report = maintain_db(str(settings["db"]), settings["snapshot_age"], settings["orphan_age"])
     if as_json:
         click.echo(to_json(report.as_dict()))
     else:

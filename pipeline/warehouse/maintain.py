@@ -10,8 +10,10 @@ are orphaned files, which no snapshot names: those a killed writer left (written
 commit) and older than ``orphan_age``, so that a live writer's files are never taken
 (``ducklake_delete_orphaned_files``).
 
-It holds the ``maintain`` lease while it works, so two never run at once (on the embedded file
-DuckDB's own lock ensures that too); a second one is told who holds it.
+It holds the ``maintain`` lease while it works, so two never run at once, and on the embedded
+file the writer lock (``<database>.writer.lock``) too: a crawl holds that lock for its whole run
+while it connects only now and then, so maintenance waits for no crawl's next step, it is
+refused while one runs (and told which), as a second crawl is.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import duckdb
 from pipeline.warehouse.db import Warehouse, scalar
 from pipeline.warehouse.lake import CATALOG, stored_data_path
 from pipeline.warehouse.leases import Lease
+from pipeline.warehouse.writer_lock import writer_lock_of
 
 DEFAULT_SNAPSHOT_AGE = 7 * 86400.0  # seconds of a lake's history kept for time travel
 DEFAULT_ORPHAN_AGE = 3600.0  # seconds before a file no snapshot names counts as orphaned
@@ -109,6 +112,16 @@ def _delete_lapsed(con: duckdb.DuckDBPyConnection) -> int:
         con.rollback()
         raise
     return count
+
+
+def maintain_db(
+    db: str,
+    snapshot_age: float = DEFAULT_SNAPSHOT_AGE,
+    orphan_age: float = DEFAULT_ORPHAN_AGE,
+) -> MaintainReport:
+    """Housekeeping of the warehouse ``db`` (a file or a ``ducklake:`` target), as its writer."""
+    with writer_lock_of(db, "warehouse maintenance"), Warehouse.open(db) as warehouse:
+        return maintain(warehouse, snapshot_age, orphan_age)
 
 
 def maintain(
