@@ -263,6 +263,13 @@ OPTIONS: tuple[Option, ...] = (
         "seconds a reader (query, runs, changes, show, ...) waits for a crawl's merge to end",
         "seconds",
     ),
+    Option(
+        "writer_wait",
+        300.0,
+        _seconds,
+        "seconds each of a crawl's brief steps on a warehouse file waits for readers holding it",
+        "seconds",
+    ),
 )
 BY_NAME = {option.name: option for option in OPTIONS}
 

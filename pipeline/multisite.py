@@ -49,7 +49,7 @@ from pipeline.nightly import (
 )
 from pipeline.profiles import SiteProfile
 from pipeline.warehouse import RunLoader, WarehouseStateStore
-from pipeline.warehouse.brief import BriefConnections
+from pipeline.warehouse.brief import WRITER_WAIT, BriefConnections
 from pipeline.warehouse.db import DuckDBLimits
 from pipeline.warehouse.staging import remove_stale_spools, spool_place
 from pipeline.warehouse.writer_lock import writer_lock_of
@@ -110,6 +110,7 @@ class MultiOptions:
     duckdb: DuckDBLimits = field(default_factory=DuckDBLimits)
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     parse_processes: int | None = None  # None: one per spare core
+    writer_wait: float = WRITER_WAIT  # seconds a brief step waits for readers holding the file
 
 
 @dataclass
@@ -177,7 +178,9 @@ async def run_sites_async(
     validate(options)
     loop = asyncio.get_running_loop()
     began = loop.time()
-    connect = BriefConnections(options.db, options.duckdb, data_path=options.data_path)
+    connect = BriefConnections(
+        options.db, options.duckdb, options.writer_wait, data_path=options.data_path
+    )
     with writer_lock_of(options.db, "a crawl"), connect:
         with connect(for_writers=False) as con:
             folder, prefix = spool_place(con)

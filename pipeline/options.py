@@ -83,6 +83,7 @@ def run_options(
         duckdb=duckdb_limits(effective),
         run_ids=effective["run_ids"],
         lease_ttl=effective["lease_ttl"],
+        writer_wait=effective["writer_wait"],
     )
 
 
@@ -107,6 +108,7 @@ def multi_options(
         duckdb=duckdb_limits(effective),
         max_in_flight=effective["max_in_flight"],
         parse_processes=effective["parse_processes"],
+        writer_wait=effective["writer_wait"],
     )
 
 

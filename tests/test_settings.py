@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pipeline import config
 from pipeline.cli import cli
 from pipeline.errors import ConfigError
-from pipeline.options import run_options
+from pipeline.options import multi_options, run_options
 from tests.spi import SPI
 
 
@@ -29,11 +29,15 @@ def test_environment_reaches_the_run_options(tmp_path):
         "PIPELINE_TRUST_LASTMOD": "audited",
         "PIPELINE_PARSE_PROCESSES": "0",
         "PIPELINE_DELAY": "2.5",
+        "PIPELINE_WRITER_WAIT": "7",
     }
-    options = run_options(config.load(None, env=env, cwd=tmp_path), SPI)
+    effective = config.load(None, env=env, cwd=tmp_path)
+    options = run_options(effective, SPI)
     assert (options.duckdb.merge_memory, options.duckdb.threads) == ("1GB", 2)
     assert options.settings.trust_lastmod == "audited"
     assert (options.settings.parse_processes, options.settings.delay) == (0, 2.5)
+    assert options.writer_wait == 7.0
+    assert multi_options(effective, [SPI]).writer_wait == 7.0
 
 
 @pytest.mark.parametrize(

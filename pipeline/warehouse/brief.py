@@ -104,7 +104,8 @@ class BriefConnections:
                     raise WarehouseLockedError(
                         f"the warehouse {where} stayed open in {who} for {wait:g} s while this "
                         "run waited to write to it; close what holds it (a duckdb shell, a long "
-                        "query?) and run again"
+                        "query?) and run again, or let steps wait longer (setting writer_wait, "
+                        "$PIPELINE_WRITER_WAIT)"
                     ) from exc
                 if not told:
                     log.warning(
