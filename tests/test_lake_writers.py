@@ -23,6 +23,7 @@ from pipeline.fixture_server import FixtureSite
 from pipeline.model import CrawlSummary
 from pipeline.warehouse import RunLoader, Warehouse, merge
 from pipeline.warehouse.maintain import maintain
+from tests.lake_support import drop_lake, new_lake
 from tests.warehouse_support import table_rows
 
 pytestmark = [pytest.mark.lake, pytest.mark.slow]
@@ -37,7 +38,13 @@ FOUNDATIONS = {  # foundation -> (site folder with v1/ and v2/, profile, host in
     "farnegg": (ROOT / "fixtures/foundations/farnegg/site",
                 ROOT / "fixtures/foundations/farnegg/profile.toml", "farnegg-stiftung.ch"),
 }  # fmt: skip
-SITES = {"spi-a": "spi", "spi-b": "spi", "lichtenweide-a": "lichtenweide", "farnegg-a": "farnegg"}
+# "stiftung-spi" replaces the built-in profile of that id: `crawl --all` stays on 127.0.0.1
+SITES = {
+    "stiftung-spi": "spi",
+    "spi-b": "spi",
+    "lichtenweide-a": "lichtenweide",
+    "farnegg-a": "farnegg",
+}
 # columns that differ between two crawls of the same pages: ids, times, durations, files
 
 
@@ -108,7 +115,7 @@ def _all_ok(processes: dict[str, subprocess.Popen[str]]) -> dict[str, str]:
     out = {}
     for site, process in processes.items():
         stdout, stderr = process.communicate(timeout=300)
-        assert process.returncode == 0, (site, stderr[-3000:])
+        assert process.returncode == 0, (site, stderr[-3000:], stdout[-3000:])
         out[site] = stdout
     return out
 
@@ -122,18 +129,37 @@ def _files(tmp_path: Path) -> dict[str, list[tuple[object, ...]]]:
     return {name: sorted(rows, key=repr) for name, rows in together.items()}
 
 
+def _crawl_all(config: Path, cwd: Path) -> subprocess.Popen[str]:
+    """`pipeline crawl --all`: every site of the profiles folder in one process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "crawl", "--all", "--config", str(config),
+         "--quiet", "--json"],
+        cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
 def test_four_writers_into_one_lake_equal_four_files_one_by_one(lake, servers, tmp_path):
     lake_config = _config(tmp_path / "lake", servers, lake.db, lake.data_path)
     Warehouse.open(lake.db, data_path=lake.data_path).close()  # made once, before the writers
+    # and a second lake, written by one `crawl --all` process per night
+    assert lake.dsn is not None
+    one_process = new_lake(lake.dsn, tmp_path)
+    all_config = _config(tmp_path / "all", servers, one_process.db, one_process.data_path)
     nights = {}
-    for snapshot in ("v1", "v2"):
-        _night(servers, snapshot)
-        at_once = {s: _crawl(s, lake_config, tmp_path) for s in SITES}
-        _all_ok(at_once)
-        with Warehouse.open(lake.db, read_only=True) as warehouse:
-            nights[snapshot] = warehouse.con.execute(
-                "SELECT max(snapshot_id) FROM lake.snapshots()"
-            ).fetchone()[0]
+    try:
+        for snapshot in ("v1", "v2"):
+            _night(servers, snapshot)
+            at_once = {s: _crawl(s, lake_config, tmp_path) for s in SITES}
+            _all_ok(at_once)
+            with Warehouse.open(lake.db, read_only=True) as warehouse:
+                nights[snapshot] = warehouse.con.execute(
+                    "SELECT max(snapshot_id) FROM lake.snapshots()"
+                ).fetchone()[0]
+            _all_ok({"--all": _crawl_all(all_config, tmp_path)})  # exit 0: every site ok
+        with Warehouse.open(one_process.db, read_only=True) as warehouse:
+            by_one_process = table_rows(warehouse.con)
+    finally:
+        drop_lake(one_process)
     # the same runs, one after another, each site into its own embedded file
     serial = {}
     for snapshot in ("v1", "v2"):
@@ -142,6 +168,7 @@ def test_four_writers_into_one_lake_equal_four_files_one_by_one(lake, servers, t
             config = _config(tmp_path / site, servers, str(tmp_path / f"{site}.duckdb"), None)
             _all_ok({site: _crawl(site, config, tmp_path)})
         serial[snapshot] = _files(tmp_path)
+    assert by_one_process == serial["v2"]  # crawl --all into a lake: the same tables
     with Warehouse.open(lake.db, read_only=True) as warehouse:
         con = warehouse.con
         assert table_rows(con) == serial["v2"]
@@ -189,7 +216,7 @@ def test_a_worker_killed_in_its_merge_leaves_its_site_intact(lake, servers, tmp_
         before = table_rows(warehouse.con)
         files_before = set(lake.data_path.rglob("*.parquet"))
     _night(servers, "v2")
-    victim = "spi-a"
+    victim = "spi-b"  # a name no other site's rows contain
     killed = subprocess.Popen(
         [sys.executable, "-c", KILL_IN_MERGE, "crawl", "--site", victim, "--config", str(config),
          "--quiet"],
