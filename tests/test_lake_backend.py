@@ -5,8 +5,10 @@ maintenance work on a lake. Real PostgreSQL (tests/lake_support.py), real fixtur
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -131,6 +133,35 @@ def test_every_migration_is_recorded_on_a_new_lake_and_nothing_is_inlined(lake):
     assert inlining == ("0",)
     with Warehouse.open(lake.db) as again:  # a second open applies nothing, needs no data_path
         assert again.migrate() == []
+
+
+def _open_when_told(db: str, data_path: str, start: Any, answers: Any) -> None:
+    """A writer process: opens (makes and migrates) the lake at the barrier."""
+    start.wait()
+    try:
+        Warehouse.open(db, data_path=Path(data_path)).close()
+        answers.put("ok")
+    except Exception as exc:
+        answers.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_writers_started_together_on_a_lake_nobody_made_all_open_it(lake):
+    """Four nightly crawls started by one cron line on a fresh deployment: PostgreSQL lets one
+    make the catalog and each migration; the others attach what it made and skip what it did."""
+    spawn = multiprocessing.get_context("spawn")
+    start, answers = spawn.Barrier(4), spawn.Queue()
+    writers = [
+        spawn.Process(target=_open_when_told, args=(lake.db, str(lake.data_path), start, answers))
+        for _ in range(4)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+    assert [answers.get(timeout=5) for _ in writers] == ["ok"] * 4
+    with Warehouse.open(lake.db, read_only=True) as warehouse:
+        done = warehouse.con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [v for (v,) in done] == [version for version, _, _ in migrations()]  # each once
 
 
 def test_a_new_lake_needs_data_path_and_readers_need_a_lake(lake, tmp_path):

@@ -78,7 +78,8 @@ def table_rows(con: duckdb.DuckDBPyConnection, at: str = "") -> dict[str, list[t
         for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
             "AND database_name = current_database() "
-            "AND table_name NOT IN ('schema_migrations', 'leases') ORDER BY 1"
+            "AND table_name NOT IN ('schema_migrations', 'schema_migration_turns', 'leases') "
+            "ORDER BY 1"
         ).fetchall()
     ]
     out = {}

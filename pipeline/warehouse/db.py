@@ -218,6 +218,19 @@ def _open(
         ) from exc
 
 
+TURNS_TABLE = "schema_migration_turns"  # a lake's one row every migration updates
+
+
+def _lake_turns(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TURNS_TABLE} (turn BIGINT NOT NULL)")
+    if con.execute(f"SELECT count(*) FROM {TURNS_TABLE}").fetchone() == (0,):
+        con.execute(f"INSERT INTO {TURNS_TABLE} VALUES (0)")
+
+
+class _MigratedMeanwhile(Exception):
+    """Another writer on the same lake applied a migration this one was applying."""
+
+
 @dataclass
 class Warehouse:
     """An open warehouse. Writers migrate on open; readers open read-only. ``lake`` is set
@@ -289,7 +302,8 @@ class Warehouse:
         folder = Path(data_path) if data_path else None
         con, new = lakes.connect(target, read_only, _writer_config(read_only, limits), folder)
         try:
-            check_marker(con, str(target), new)
+            # an empty lake is a new one to a writer: made by another writer started with us
+            check_marker(con, str(target), new or not read_only)
             if sandboxed and read_only:
                 lakes.lock_down(con)
         except BaseException:
@@ -311,7 +325,7 @@ class Warehouse:
         for attempt in range(MIGRATE_RETRIES + 1):
             try:
                 return self._migrate_once()
-            except duckdb.TransactionException as exc:
+            except (duckdb.TransactionException, _MigratedMeanwhile) as exc:
                 if attempt == MIGRATE_RETRIES:
                     raise WarehouseError(
                         f"migrating {self.name} kept conflicting with other writers "
@@ -326,6 +340,8 @@ class Warehouse:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
         )
+        if self.lake is not None:
+            _lake_turns(con)
         done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []
         for version, name, sql in migrations():
@@ -333,6 +349,12 @@ class Warehouse:
                 continue
             con.begin()
             try:
+                if self.lake is not None:
+                    # Two writers applying one migration at once must not both commit (DuckLake
+                    # has no unique keys, and a migration may not be idempotent): each updates
+                    # the same row, so DuckLake fails the second commit as a conflict, and the
+                    # loser re-reads what is done.
+                    con.execute(f"UPDATE {TURNS_TABLE} SET turn = turn + 1")
                 con.execute(sql)
                 con.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
@@ -342,6 +364,12 @@ class Warehouse:
             except duckdb.TransactionException:
                 con.rollback()
                 raise
+            except duckdb.CatalogException as exc:
+                con.rollback()
+                if self.lake is not None and "already exists" in str(exc):
+                    # a writer that started with us applied it first and committed
+                    raise _MigratedMeanwhile(str(exc)) from exc
+                raise WarehouseError(f"migration {version:04d}_{name} failed: {exc}") from exc
             except duckdb.Error as exc:
                 con.rollback()
                 raise WarehouseError(f"migration {version:04d}_{name} failed: {exc}") from exc

@@ -16,7 +16,9 @@ offline and writes nothing outside the lake.
 from __future__ import annotations
 
 import importlib.util
+import random
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ EXTENSIONS = ("postgres_scanner", "ducklake")  # postgres_scanner first: ducklak
 INSTALL_HINT = "pip install -e '.[lake]'"
 _NO_DATA_PATH = "data_path is not set"
 _CREATE_DISABLED = "creating a new DuckLake is explicitly disabled"
+MAKE_ATTEMPTS = 5  # attaches of a lake that another writer was making at the same moment
 
 
 def is_lake(target: str | Path | None) -> bool:
@@ -173,6 +176,10 @@ def _create(con: duckdb.DuckDBPyConnection, target: LakeTarget, data_path: Path 
         # size 0", the connection then invalidated); every write goes to Parquet files.
         con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
     except duckdb.Error as exc:
+        if "Failed to initialize DuckLake" in str(exc):
+            raise _MadeMeanwhile(
+                f"cannot make the DuckLake {target}: another writer was making it ({exc})"
+            ) from exc
         raise WarehouseError(f"cannot make the DuckLake {target}: {exc}") from exc
 
 
@@ -184,25 +191,40 @@ def stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(str(row[0])) if row and row[0] else None
 
 
+class _MadeMeanwhile(WarehouseError):
+    """Another writer made the same new lake at the same moment (its catalog tables won)."""
+
+
 def connect(
     target: LakeTarget,
     read_only: bool,
     config: dict[str, str | bool | int | float | list[str]],
     data_path: Path | None,
 ) -> tuple[duckdb.DuckDBPyConnection, bool]:
-    """A connection with the lake attached (see the module docstring) and whether it is new."""
+    """A connection with the lake attached (see the module docstring) and whether it is new.
+
+    Writers started together on a lake nobody has made yet all try to make it; PostgreSQL lets
+    one create the catalog's tables and fails the others, which then attach the lake it made."""
     settings = dict(config) | {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
-    con = duckdb.connect(":memory:", config=settings)
-    try:
-        load_extensions(con)
-        new = attach(con, target, read_only, data_path)
-    except BaseException:
-        con.close()
-        raise
-    return con, new
+    for attempt in range(MAKE_ATTEMPTS):
+        con = duckdb.connect(":memory:", config=settings)
+        try:
+            load_extensions(con)
+            new = attach(con, target, read_only, data_path)
+        except _MadeMeanwhile:
+            con.close()
+            if attempt + 1 == MAKE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.1, 0.5))
+            continue
+        except BaseException:
+            con.close()
+            raise
+        return con, new
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
