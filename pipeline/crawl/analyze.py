@@ -53,17 +53,15 @@ def analyze(scope: Scope, job: AnalysisJob) -> Analysis:
         found += [Found(t, lastmod) for loc, lastmod in sitemap.urls if (t := scope.target(loc))]
         return Analysis(None, tuple(found))
     parse: ParseResult | None = None
+    urls: list[str]
     if job.kind == "project":
         parse = parse_page(job.body, job.site_url, scope.profile, job.content_type)
-        hrefs: tuple[str, ...] | list[str] = parse.links
+        urls = [url for href in parse.links if (url := absolute(href, job.page_url))]
     else:
         text, _codec = decode_html(job.body, job.content_type)
-        hrefs = page_links(text)
+        urls = page_links(text, job.page_url)
     found_targets: dict[str, Found] = {}
-    for href in hrefs:
-        url = absolute(href, job.page_url)
-        if url is None:
-            continue
+    for url in urls:
         target = scope.target(url)
         if target is not None and target.key not in found_targets:
             found_targets[target.key] = Found(target)

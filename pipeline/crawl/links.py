@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.extract.nesting import cap_nesting
+from pipeline.urls import absolute
 
 # A block and its prefix (group 1; None without one) and content (group 2).
 _URL_BLOCK = re.compile(r"<(?:([\w.-]+):)?url\b[^>]*>(.*?)</(?:[\w.-]+:)?url\s*>", re.S | re.I)
@@ -48,10 +49,25 @@ _BOMS = (
 )
 
 
-def page_links(text: str) -> list[str]:
-    """The ``href`` of every link in an HTML page, as written."""
+def page_hrefs(text: str) -> tuple[list[str], str | None]:
+    """The ``href`` of every link in an HTML page as written, and its ``<base href>``."""
     tree = LexborHTMLParser(cap_nesting(text)[0])
-    return [href for node in tree.css("a[href], area[href]") if (href := node.attributes["href"])]
+    base = tree.css_first("base[href]")
+    hrefs = [href for node in tree.css("a[href], area[href]") if (href := node.attributes["href"])]
+    return hrefs, (base.attributes.get("href") or None) if base is not None else None
+
+
+def resolve_links(hrefs: list[str], base: str | None, page_url: str) -> list[str]:
+    """The http(s) links among ``hrefs``, absolute: relative ones are relative to the page's
+    ``<base href>`` when it has one (Contao and others write one and relative links), else to
+    the page's own address ``page_url``."""
+    against = (absolute(base, page_url) if base else None) or page_url
+    return [url for href in hrefs if (url := absolute(href, against))]
+
+
+def page_links(text: str, page_url: str) -> list[str]:
+    """Every http(s) link of an HTML page served at ``page_url``, absolute."""
+    return resolve_links(*page_hrefs(text), page_url)
 
 
 @dataclass(slots=True)

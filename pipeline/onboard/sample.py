@@ -24,7 +24,7 @@ from protego import Protego
 from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.crawl.fetcher import Fetcher
-from pipeline.crawl.links import SitemapError, page_links, parse_sitemap
+from pipeline.crawl.links import SitemapError, page_hrefs, parse_sitemap, resolve_links
 from pipeline.crawl.politeness import HostGate
 from pipeline.crawl.robots import parse_robots, sitemap_urls
 from pipeline.crawl.scope import Scope
@@ -449,11 +449,11 @@ class _Sampler:
         text, _codec = decode_html(result.body, result.content_type)
         parsed = parse_page(result.body, target.site_url, self.scope.profile, result.content_type)
         page_url = self.scope.site_address(result.final_url or target.fetch_url)
-        hrefs = page_links(text)
+        hrefs, base = page_hrefs(text)
         links = {
             key
-            for href in hrefs
-            if (url := absolute(href, page_url)) and (key := self._find(url)) and key != target.key
+            for url in resolve_links(hrefs, base, page_url)
+            if (key := self._find(url)) and key != target.key
         }
         record = parsed.record
         facts: tuple[str, ...] = ()
