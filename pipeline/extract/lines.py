@@ -139,8 +139,10 @@ _HEADER_FOOTER = frozenset({"header", "footer"})
 MAX_WALK_DEPTH = 200
 # Sidebars per page whose text is looked at for a fact's label (beyond: chrome).
 MAX_SOFT_CHROME = 8
-# One CSS pass finds the content root candidates and the page's main headings.
-ROOT_SELECTOR = 'main, article, [role="main"], h1'
+# One CSS pass finds the content root candidates, the page's main headings and its asides.
+ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
+# Asides outside the content root looked into for the grantee's card (beyond: chrome).
+MAX_OUTER_ASIDES = 4
 
 
 @dataclass(slots=True)
@@ -284,6 +286,13 @@ class _Flattener:
                 self.walk(child)
         self._depth -= 1
 
+    def walk_aside(self, node: LexborNode) -> None:
+        """Read an ``<aside>`` outside the content root, after it, as a sidebar's lines."""
+        outer, self._ctx = self._ctx, self._child_ctx("aside")
+        self.walk(node)
+        self.flush()
+        self._ctx = outer
+
     def _hidden_mail(self, node: LexborNode, tag: str) -> None:
         """An address a script writes where it stands (never run: read by
         :mod:`pipeline.normalize.mail_scripts`), or its ``<noscript>`` fallback when no script
@@ -411,9 +420,14 @@ class _Chrome:
         return not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
 
 
-def _content_root(
-    body: LexborNode, lex: Lexicon, hidden: frozenset[str]
-) -> tuple[LexborNode, _Chrome]:
+@dataclass(frozen=True, slots=True)
+class _Root:
+    node: LexborNode
+    chrome: _Chrome
+    asides: tuple[LexborNode, ...]  # the page's asides outside the root, in document order
+
+
+def _content_root(body: LexborNode, lex: Lexicon, hidden: frozenset[str]) -> _Root:
     """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -421,14 +435,48 @@ def _content_root(
     """
     found = [(node, node.tag) for node in body.css(ROOT_SELECTOR)]
     holds_h1 = _h1_holders([node for node, tag in found if tag == "h1"])
+    asides = tuple(node for node, tag in found if tag == "aside")
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return node, _Chrome(holds_h1, True, lex, hidden)
+            return _Root(node, _Chrome(holds_h1, True, lex, hidden), _outside(node, asides))
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
-        return articles[0], _Chrome(holds_h1, True, lex, hidden)
-    return body, _Chrome(holds_h1, False, lex, hidden)
+        root = articles[0]
+        return _Root(root, _Chrome(holds_h1, True, lex, hidden), _outside(root, asides))
+    return _Root(body, _Chrome(holds_h1, False, lex, hidden), ())
+
+
+def _outside(root: LexborNode, asides: tuple[LexborNode, ...]) -> tuple[LexborNode, ...]:
+    """The first few asides that are neither inside ``root`` nor inside another aside."""
+    outer: list[LexborNode] = []
+    seen = {root.mem_id}
+    for aside in asides[: 4 * MAX_OUTER_ASIDES]:
+        node = aside.parent
+        while node is not None and node.mem_id not in seen and node.tag != "aside":
+            node = node.parent
+        seen.add(aside.mem_id)
+        if node is None:
+            outer.append(aside)
+            if len(outer) == MAX_OUTER_ASIDES:
+                break
+    return tuple(outer)
+
+
+def _grantee_card(aside: LexborNode, chrome: _Chrome) -> bool:
+    """Whether an aside beside the content (a right column) holds the grantee's card: a line
+    that is a grantee's label on its own ("Projektträger", "Grantee"). Its other boxes (news,
+    a donate box) are read with it, as the content's sidebar."""
+    attrs = aside.attributes
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return False
+    lex = chrome.lex
+    for text in aside.text(separator="\n").split("\n"):
+        if 0 < len(text) <= 60 and lex.maybe_grantee(text.strip()):
+            hit = lex.match_label(collapse(text))
+            if hit is not None and hit.field == "grantee" and not hit.value:
+                return True
+    return False
 
 
 def _h1_holders(headings: list[LexborNode]) -> set[int]:
@@ -496,10 +544,14 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
             [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
         )
     hidden = hidden_classes(head.sheets) if head.sheets else frozenset()
-    root, chrome = _content_root(body, lex, hidden)
-    flattener = _Flattener(chrome)
-    flattener.walk(root)
+    root = _content_root(body, lex, hidden)
+    flattener = _Flattener(root.chrome)
+    flattener.walk(root.node)
     flattener.flush()
+    for aside in root.asides:
+        # The grantee's card in a column beside <main>: read after the content, as its aside.
+        if _grantee_card(aside, root.chrome):
+            flattener.walk_aside(aside)
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(
         flattener.lines, head.title, head.lang, head.canonical, hrefs, flattened, head.og_title

@@ -123,8 +123,8 @@ class Lexicon:
         i = re.IGNORECASE
         self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
         titles = _alternatives(labels.PERSON_TITLES)
-        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğş"
-        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞ"
+        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğşāēīōūķļņģąęėįų"
+        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞĀĒĪŌŪĶĻŅĢĄĘĖĮŲ"
         name = rf"[{upper}][{lower}]+(?:-[{upper}][{lower}]+)?"
         particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
         self.person_name = re.compile(
