@@ -34,6 +34,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Time frame",
         "Timescale",
         "Zeitrahmen",
+        *("Start", "Beginn", "Projektbeginn", "Projektstart", "Starts", "Start date"),
     ),
     "funders": (
         "Finanziert durch",
@@ -84,6 +85,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Zuwendung",
         "Zuwendungssumme",
         "Bewilligte Summe",
+        "Bewilligte Mittel",
         "Beitrag",
         "Beitrag der Stiftung",
         "Stiftungsbeitrag",
@@ -232,9 +234,27 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Related funded projects",
         "Mehr Projekte",
         "Andere Projekte",
+        "Weitere Förderungen",
+        "Weitere Vorhaben",
+        "Ähnliche Vorhaben",
+        "Auch interessant",
+        "More grants",
+        "Other grants",
+        "Related grants",
+        "Similar grants",
+        "Related stories",
+        "More stories",
+        "You might also like",
+        "You may also like",
+        "See also",
     ),
 }
 
+# Period labels that name only the start ("Start: ab 01.02.2027", "Beginn 03/2026"): their
+# value is the start of an open period, and the label counts only when it parses.
+PERIOD_START_LABELS: frozenset[str] = frozenset(
+    {"start", "beginn", "projektbeginn", "projektstart", "starts", "start date"}
+)
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
 # Such a line only counts when its value parses for the field (a period, a status word) or, for
 # funders, when the line is short and is not a sentence.
@@ -360,9 +380,23 @@ DIVISION_WORDS: tuple[str, ...] = ("Geschäftsbereich",)
 DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
-    r"(?:Das|Dieses)\s+(?:Förder)?projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
-    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|has|was)\s+(?:now\s+)?"
-    r"(?:completed|closed|finished|ended)\b",
+    r"(?:Das|Dieses)\s+(?:Förder)?(?:projekt|vorhaben)\s+(?:ist|wurde)\s+(?:bereits\s+)?"
+    r"(?:abgeschlossen|beendet|ausgelaufen)\b",
+    r"(?:This|The)\s+(?:funded\s+)?(?:project|grant)\s+(?:is|has\s+been|has|was)\s+"
+    r"(?:now\s+)?(?:completed|closed|finished|ended)\b",
+)
+# Words a notice opens with before the closed notice itself ("Hinweis: Dieses Projekt ist
+# abgeschlossen.", "Please note: this project has been completed"), a colon after them.
+NOTICE_LEADS: tuple[str, ...] = (
+    "Hinweis",
+    "Bitte beachten Sie",
+    "Bitte beachten",
+    "Achtung",
+    "Wichtig",
+    "Please note",
+    "Note",
+    "Notice",
+    "Important",
 )
 # "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
 EXPIRY_WORDS: tuple[str, ...] = (

@@ -6,6 +6,8 @@ its own wording (a generic profile: no site words)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 
@@ -70,3 +72,71 @@ def test_baltic_letters_in_a_persons_name():
     lex = lexicon_for(PROFILE)
     assert lex.is_person("Jānis Bērziņš")
     assert lex.is_person("Rūta Šimkūnė")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<p><strong>Bitte beachten Sie:</strong> Dieses Vorhaben ist beendet.</p>",
+        "<p>Wichtig: Das Projekt wurde abgeschlossen, die Seite wird nicht mehr gepflegt.</p>",
+        "<p><b>Note:</b> The grant has ended; this page is kept as an archive.</p>",
+    ],
+)
+def test_closed_notices_after_a_lead_word(notice):
+    record = parse(page(notice + FACTS))
+    assert record.closed_notice is True
+    assert record.status == "completed"
+
+
+def test_a_notice_about_something_else_is_no_closed_notice():
+    record = parse(page("<p>Hinweis: Die Anmeldung ist abgeschlossen.</p>" + FACTS))
+    assert record.closed_notice is False
+
+
+@pytest.mark.parametrize(
+    ("row", "start", "precision"),
+    [
+        ("<dt>Projektbeginn</dt><dd>ab 15.03.2026</dd>", "2026-03-15", "day"),
+        ("<dt>Start</dt><dd>03/2026</dd>", "2026-03-01", "month"),
+        ("<dt>Start date</dt><dd>Q2 2026</dd>", "2026-04-01", "month"),
+    ],
+)
+def test_a_start_label_opens_a_period_with_no_end(row, start, precision):
+    period = parse(page(f"<dl>{row}<dt>Status</dt><dd>geplant</dd></dl>")).period
+    assert period is not None
+    assert (str(period.start), period.end, period.start_precision) == (start, None, precision)
+
+
+def test_a_start_label_without_a_date_is_no_period():
+    record = parse(
+        page(
+            "<dl><dt>Start</dt><dd>Anmeldung im Büro</dd><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl>"
+        )
+    )
+    assert record.period is not None and str(record.period.start) == "2024-01-01"
+
+
+def test_an_amount_up_to_keeps_its_words_as_written():
+    record = parse(page("<dl><dt>Bewilligte Mittel</dt><dd>bis zu 80.000 €</dd></dl>" + FACTS))
+    assert record.grant_amount is not None
+    assert (record.grant_amount.value, record.grant_amount.raw) == (80000, "bis zu 80.000 €")
+
+
+def test_related_cards_with_their_date_before_the_link_and_teaser_text_between_links():
+    cards = (
+        "<section><h3>Similar grants</h3>"
+        "<div><p>12/03/2025</p><h4><a href='vorhaben/lesezelt/'>Lesezelt</a></h4>"
+        "<p>Ein Zelt voller Bücher tourt durch die Dörfer der Region.</p>"
+        "<p><a href='vorhaben/lesezelt/'>Zum Vorhaben Lesezelt</a></p></div>"
+        "<div><p>3 June 2024</p><h4><a href='vorhaben/dorfkino/'>Dorfkino</a></h4>"
+        "<p>Filme im Gemeindesaal, ausgewählt von den Jugendlichen selbst.</p>"
+        "<p><a href='vorhaben/dorfkino/'>Zum Vorhaben Dorfkino</a></p></div></section>"
+        "<section><h3>Aktuelles</h3><p><a href='news/1'>Neue Ausschreibung</a></p></section>"
+    )
+    html = page(FACTS + cards).replace(
+        "<html>", "<html><head><base href='https://www.beispiel-stiftung.de/'></head>"
+    )
+    assert parse(html).related == [
+        "https://www.beispiel-stiftung.de/vorhaben/lesezelt",
+        "https://www.beispiel-stiftung.de/vorhaben/dorfkino",
+    ]

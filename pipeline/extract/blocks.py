@@ -49,16 +49,38 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     first line outside a link (a news block is never part of it)."""
     head = lines[index]
     found: list[int] = []
-    for j in range(index + 1, min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)):
+    last = min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)
+    for j in range(index + 1, last):
         line = lines[j]
-        if not line.links and not lex.is_status_word(line.text):
-            break  # (a card's own status badge, outside its link, is part of it)
+        if not line.links and not card_meta(line.text, lex) and not _card_text(lines, j, found):
+            break  # (a card's own status badge or date, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
         if line.kind != "h" and _stops(line, head, lex):
             break
         found.append(j)
     return found
+
+
+# A card's date line ("14.05.2023", "06/05/2024", "6 May 2024", "2024-05-06").
+_DATE_LINE = re.compile(
+    r"^(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})$"
+)
+
+
+def card_meta(text: str, lex: Lexicon) -> bool:
+    """A line of a teaser card beside its link: a status badge or a date."""
+    return lex.is_status_word(text) or (len(text) <= 20 and _DATE_LINE.match(text) is not None)
+
+
+def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
+    """A card's teaser text outside its links: between the card's heading link and its "read
+    more" link to the same page."""
+    if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
+        return False
+    target = lines[found[-1]].links[-1].href
+    return target is not None and any(link.href == target for link in lines[j + 1].links)
 
 
 _NAME_SPLIT = re.compile(r"\s*[;,]\s+")

@@ -373,6 +373,7 @@ class Document:
     hrefs: tuple[str, ...] = ()  # link targets in the content (chrome skipped), as written
     flattened: int = 0  # block tags dropped for nesting deeper than MAX_BLOCK_NESTING
     og_title: str | None = None  # <meta property="og:title">: the title sharing tools show
+    base: str | None = None  # <base href>: what the page's relative links are relative to
 
 
 class _Chrome:
@@ -497,6 +498,7 @@ class _Head:
     canonical: str | None
     og_title: str | None
     sheets: tuple[str, ...]  # the text of each <style> in <head>
+    base: str | None = None  # <base href>
 
 
 def _head_facts(tree: LexborHTMLParser) -> _Head:
@@ -504,6 +506,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     read from the few children of ``<head>``; only a page without a title or canonical link
     there costs a search of the whole document."""
     title_node = canonical_node = og_node = None
+    base: str | None = None
     sheets: list[str] = []
     head = tree.head
     for node in head.iter() if head is not None else ():
@@ -516,6 +519,8 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
             og_node = node
         elif tag == "style":
             sheets.append(node.text())
+        elif tag == "base" and base is None:
+            base = node.attributes.get("href") or None
     if title_node is None:
         title_node = tree.css_first("title")
     if canonical_node is None:
@@ -525,7 +530,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     title = collapse(title_node.text() or "") if title_node is not None else None
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
     og_title = collapse(og_node.attributes.get("content") or "") if og_node is not None else ""
-    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets))
+    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets), base)
 
 
 def canonical_link(html: str | bytes) -> str | None:
@@ -554,5 +559,12 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
             flattener.walk_aside(aside)
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(
-        flattener.lines, head.title, head.lang, head.canonical, hrefs, flattened, head.og_title
+        flattener.lines,
+        head.title,
+        head.lang,
+        head.canonical,
+        hrefs,
+        flattened,
+        head.og_title,
+        head.base,
     )
