@@ -119,6 +119,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Cooperation partners",
         "In cooperation with",
         "In partnership with",
+        "Kooperation",
+        "Kooperationen",
+        "Cooperation",
     ),
     "target_groups": (
         "Zielgruppe",
@@ -129,6 +132,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Audience",
         "Who it is for",
         "Who it's for",
+        "Wer profitiert",
+        "Wer teilnimmt",
+        "Teilnehmende",
+        "Who benefits",
+        "Who takes part",
+        "Who took part",
+        "Participants",
+        "Beneficiaries",
     ),
     "persons": (
         "Ansprechperson",
@@ -165,6 +176,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Implementing organisation",
         "Implementing organization",
         "Sponsoring body",
+        "Umsetzung",
+        "Durchführung",
+        "Durchgeführt von",
+        "Umgesetzt von",
+        "Delivered by",
+        "Run by",
+        "Implemented by",
+        "Carried out by",
     ),
     "unit": ("Abteilung", "Organisationseinheit", "Department"),
     "phones": (
@@ -218,6 +237,13 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Activities",
         "Measures",
         "What we offer",
+        "Was passiert",
+        "Was geplant ist",
+        "Was wir fördern",
+        "Was gefördert wird",
+        "What happens",
+        "What we fund",
+        "What is planned",
     ),
     "related": (
         "Verwandte Projekte",
@@ -501,6 +527,24 @@ ORGANIZATION_WORDS: tuple[str, ...] = (
     "Foundation",
     "Fondation",
     "Trust",
+)
+# Words that open a part of one organization after a comma ("University of Hamburg, Faculty of
+# Law", "Universität Kiel, Institut für Ökologie"): one name, never two in a list.
+SUBUNIT_WORDS: tuple[str, ...] = (
+    "Faculty",
+    "Department",
+    "School of",
+    "Institute",
+    "Chair of",
+    "Fakultät",
+    "Institut",
+    "Lehrstuhl",
+    "Fachbereich",
+    "Fachgebiet",
+    "Abteilung",
+    "Klinik für",
+    "Seminar für",
+    "Professur",
 )
 # Lines that open a department of the organization: the contact's unit.
 DEPARTMENT_WORDS: tuple[str, ...] = (

@@ -20,6 +20,7 @@ from pipeline.extract.blocks import (
     funder_name,
     related_block,
     related_urls,
+    split_conjoined,
     split_names,
     split_value,
     unique_funders,
@@ -381,6 +382,7 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
+        names = [part for name in names for part in split_conjoined(name, label.lex)]
         found.extend((j, funder_name(name, label.lex) or "") for name in names)
     facts.funders.extend(found)
     return label.follow

@@ -140,3 +140,117 @@ def test_related_cards_with_their_date_before_the_link_and_teaser_text_between_l
         "https://www.beispiel-stiftung.de/vorhaben/lesezelt",
         "https://www.beispiel-stiftung.de/vorhaben/dorfkino",
     ]
+
+
+def lexicon():
+    from pipeline.extract.vocabulary import lexicon_for
+
+    return lexicon_for(PROFILE)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Wer profitiert", "target_groups"),
+        ("Who benefits", "target_groups"),
+        ("Who took part", "target_groups"),
+        ("Was passiert", "services"),
+        ("Was geplant ist", "services"),
+        ("What happens", "services"),
+        ("Planned activities", "services"),
+        ("Kooperation", "partners"),
+        ("Umsetzung", "grantee"),
+        ("Delivered by", "grantee"),
+        ("Durchgeführt von:", "grantee"),
+    ],
+)
+def test_accordion_and_grantee_label_variants(line, field):
+    hit = lexicon().match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, "")
+
+
+def _delivered_by(label: str, person: str) -> str:
+    return (
+        f"<section><div class='head'>{label}</div><div><p><strong>Kinderkunst Ruppin gGmbH"
+        "</strong><br>Karl-Marx-Straße 4<br>16816 Neuruppin<br>"
+        "<a href='https://kinderkunst-ruppin.de'>kinderkunst-ruppin.de</a></p>"
+        f"<p>Contact person: {person}<br>Phone: 03391 40 50 60</p></div></section>"
+        "<section><div class='head'>Who benefits</div><div><ul><li>Children aged 6 to 10</li>"
+        "</ul></div></section>"
+    )
+
+
+@pytest.mark.parametrize("label", ["Delivered by", "Umsetzung", "Projektpartner"])
+def test_the_heading_over_the_grantees_card_is_never_the_organization(label):
+    record = parse(page(FACTS + _delivered_by(label, "Mia Krüger (Vorsitz)")))
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.street, contact.city) == (
+        "Kinderkunst Ruppin gGmbH",
+        None,
+        "Karl-Marx-Straße 4",
+        "Neuruppin",
+    )
+    assert contact.website == "kinderkunst-ruppin.de"
+    assert contact.persons == ["Mia Krüger"]
+    assert record.partners == []
+    assert record.target_groups == ["Children aged 6 to 10"]
+
+
+def test_a_partners_list_with_no_address_stays_partners():
+    record = parse(
+        page(
+            FACTS + "<p>Projektpartner</p><ul><li>Stadtbibliothek Wittstock</li>"
+            "<li>Grundschule Kyritz</li></ul>"
+        )
+    )
+    assert record.partners == ["Stadtbibliothek Wittstock", "Grundschule Kyritz"]
+    assert record.contact is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "funders"),
+    [
+        (
+            "Lindner-Stiftung und Landkreis Ostprignitz-Ruppin",
+            ["Lindner-Stiftung", "Landkreis Ostprignitz-Ruppin"],
+        ),
+        ("Harbour Trust and the City of Leeds", ["Harbour Trust", "City of Leeds"]),
+        ("Stiftung Mitmachen & Kreis Plön", ["Stiftung Mitmachen", "Kreis Plön"]),
+        ("Bund und Länder", ["Bund und Länder"]),
+        ("Ministerium für Bildung und Kultur", ["Ministerium für Bildung und Kultur"]),
+        ("Verein für Jugend und Sport e.V.", ["Verein für Jugend und Sport e.V."]),
+        ("Freunde und Förderer e.V.", ["Freunde und Förderer e.V."]),
+    ],
+)
+def test_funders_joined_by_a_conjunction_are_split_by_shape(cell, funders):
+    record = parse(
+        page(f"<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd><dt>Gefördert von</dt><dd>{cell}</dd></dl>")
+    )
+    assert record.funders == funders
+
+
+def test_a_part_of_one_organization_after_a_comma_stays_one_partner():
+    record = parse(
+        page(
+            FACTS + "<dl><dt>Partner</dt><dd>Universität Rostock, Institut für "
+            "Biowissenschaften; Meeresmuseum Stralsund</dd></dl>"
+        )
+    )
+    assert record.partners == [
+        "Universität Rostock, Institut für Biowissenschaften",
+        "Meeresmuseum Stralsund",
+    ]
+
+
+def test_a_fact_row_under_an_unknown_label_ends_the_row_before_and_page_tools_are_no_items():
+    table = (
+        "<table><tr><th>Laufzeit</th><td>2023 – 2025</td></tr>"
+        "<tr><th>Kooperationspartner</th><td>Kreismusikschule</td></tr>"
+        "<tr><th>Besonderheiten</th><td>Barrierefreie Räume</td></tr>"
+        "<tr><th>Zielgruppe</th><td>Jugendliche</td></tr></table>"
+        "<p><a href='javascript:history.back()'>Zurück</a> | <a href='?print=1'>Drucken</a></p>"
+    )
+    record = parse(page(table))
+    assert record.partners == ["Kreismusikschule"]
+    assert record.target_groups == ["Jugendliche"]
