@@ -254,3 +254,20 @@ def test_a_fact_row_under_an_unknown_label_ends_the_row_before_and_page_tools_ar
     record = parse(page(table))
     assert record.partners == ["Kreismusikschule"]
     assert record.target_groups == ["Jugendliche"]
+
+
+def test_a_subheadline_over_the_first_fact_is_the_short_title():
+    record = parse(
+        page("<h2>Mobile Kulturangebote für Dörfer</h2><p>Schlagworte: Kultur</p>" + FACTS)
+    )
+    assert record.short_title == "Mobile Kulturangebote für Dörfer"
+
+
+def test_a_section_heading_right_under_the_h1_is_no_short_title():
+    record = parse(
+        page(
+            "<h2>Worum geht es?</h2><p>Ein Bus bringt Theater und Konzerte in "
+            "Dörfer ohne eigene Bühne.</p>" + FACTS
+        )
+    )
+    assert record.short_title is None
