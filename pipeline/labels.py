@@ -658,6 +658,10 @@ TEASER_LINKS: tuple[str, ...] = (
 # expression), and the words that mark a logo's alt text ("Logo der Stadt Cottbus").
 LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
 LOGO_WORDS: tuple[str, ...] = ("Logo", "Signet")
+# A breadcrumb trail: named so by its aria-label, class or id (a regular expression), or opened
+# by one of these words.
+BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
+BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).
 CHROME_TOKENS: tuple[str, ...] = (
     r"cookie\w*",

@@ -28,6 +28,7 @@ from pipeline.extract.blocks import (
 )
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
+from pipeline.extract.crumbs import breadcrumb_category
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
 from pipeline.extract.title import find_title
@@ -169,6 +170,8 @@ def _extract(
     link_base = (absolute(doc.base, url) if doc.base else None) or page_url
     teasers = _read_labels(lines, taken, facts, link_base, title.end, lex)
     _read_bare_lists(lines, taken, facts, title.end)
+    if not facts.focus_areas:
+        facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
     body = sections(lines, taken, title.end, lex.news_heading)
 
     signals = [

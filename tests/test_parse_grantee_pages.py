@@ -271,3 +271,54 @@ def test_a_section_heading_right_under_the_h1_is_no_short_title():
         )
     )
     assert record.short_title is None
+
+
+def _trail(links: str, attrs: str = "aria-label='Brotkrümel'") -> str:
+    return f"<nav {attrs}><ol>{links}<li>Kulturbus Uckermark</li></ol></nav>"
+
+
+CRUMBS = (
+    "<li><a href='/'>Start</a></li><li><a href='/vorhaben/'>Vorhaben</a></li>"
+    "<li><a href='/vorhaben/kultur/'>Kultur</a></li>"
+)
+IN_TOPIC = "https://www.beispiel-stiftung.de/vorhaben/kultur/kulturbus/"
+
+
+@pytest.mark.parametrize(
+    "attrs", ["aria-label='Brotkrümel'", "class='trail breadcrumbs'", "id='pfadnavigation'"]
+)
+def test_the_breadcrumbs_one_category_is_the_topic_when_no_label_names_one(attrs):
+    record = parse(page(_trail(CRUMBS, attrs) + FACTS), IN_TOPIC)
+    assert record.focus_areas == ["Kultur"]
+
+
+def test_a_trail_opened_by_you_are_here_names_the_topic():
+    trail = f"<nav><p>Sie sind hier:</p><ol>{CRUMBS}</ol></nav>"
+    assert parse(page(trail + FACTS), IN_TOPIC).focus_areas == ["Kultur"]
+
+
+def test_a_topic_label_wins_over_the_breadcrumb():
+    record = parse(page(_trail(CRUMBS) + "<p>Themen: Teilhabe</p>" + FACTS), IN_TOPIC)
+    assert record.focus_areas == ["Teilhabe"]
+
+
+@pytest.mark.parametrize(
+    ("links", "url"),
+    [
+        # an archive year's listing, not a folder over the page
+        (
+            "<li><a href='/'>Start</a></li><li><a href='/vorhaben.html'>Vorhaben</a></li>"
+            "<li><a href='/vorhaben/2023.html'>2023</a></li>",
+            "https://www.beispiel-stiftung.de/vorhaben/2023/kulturbus.html",
+        ),
+        # the category's folder does not hold the page
+        (CRUMBS, "https://www.beispiel-stiftung.de/vorhaben/kulturbus/"),
+        # a deeper trail: which of its levels is the topic is unknown
+        (
+            CRUMBS + "<li><a href='/vorhaben/kultur/musik/'>Musik</a></li>",
+            "https://www.beispiel-stiftung.de/vorhaben/kultur/musik/kulturbus/",
+        ),
+    ],
+)
+def test_a_trail_that_names_no_category_gives_no_topic(links, url):
+    assert parse(page(_trail(links) + FACTS), url).focus_areas == []

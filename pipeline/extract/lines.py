@@ -247,6 +247,8 @@ class _Flattener:
             if tag in SKIP:
                 if tag in _MAIL_TAGS:
                     self._hidden_mail(child, tag)
+                elif tag == "nav" and self._chrome.crumbs is None:
+                    self._chrome.see_nav(child)
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -374,13 +376,14 @@ class Document:
     flattened: int = 0  # block tags dropped for nesting deeper than MAX_BLOCK_NESTING
     og_title: str | None = None  # <meta property="og:title">: the title sharing tools show
     base: str | None = None  # <base href>: what the page's relative links are relative to
+    crumbs: tuple[tuple[str, str], ...] = ()  # the breadcrumb trail's links: (text, href)
 
 
 class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "lex")
+    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "crumbs", "lex")
 
     def __init__(
         self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
@@ -390,6 +393,19 @@ class _Chrome:
         self._hidden = hidden  # the classes the page's own CSS hides
         self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
+        self.crumbs: LexborNode | None = None  # the page's breadcrumb trail, when the walk met it
+
+    def see_nav(self, node: LexborNode) -> None:
+        """A ``<nav>`` the walk skips: remembered when it is the breadcrumb trail (named so by
+        its ``aria-label``, class or id, or opening with "Sie sind hier" / "You are here")."""
+        attrs = node.attributes
+        named = (
+            f"{attrs.get('aria-label') or ''} {attrs.get('class') or ''} {attrs.get('id') or ''}"
+        )
+        if self.lex.breadcrumb_name.search(named) or self.lex.breadcrumb_lead.match(
+            node.text(deep=True, separator=" ", strip=True)[:40]
+        ):
+            self.crumbs = node
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -411,6 +427,8 @@ class _Chrome:
         if marker == " ":
             return False
         kind = self.lex.chrome_marker(marker)
+        if kind == 1 and self.crumbs is None and self.lex.breadcrumb_name.search(marker):
+            self.crumbs = node  # skipped as chrome, its trail still read
         if kind != 2:
             return kind == 1
         # A sidebar: read when it holds a fact's label (its text, without entering it). A
@@ -567,4 +585,16 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         flattened,
         head.og_title,
         head.base,
+        _trail(root.chrome.crumbs),
+    )
+
+
+def _trail(node: LexborNode | None) -> tuple[tuple[str, str], ...]:
+    """The links of a breadcrumb trail, in order: (text, href as written)."""
+    if node is None:
+        return ()
+    return tuple(
+        (collapse(link.text(deep=True)), href)
+        for link in node.css("a")
+        if (href := link.attributes.get("href")) is not None
     )

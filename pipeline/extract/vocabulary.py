@@ -87,6 +87,8 @@ class Lexicon:
             f"|(?P<division>{division_link})",
             i,
         )
+        self.breadcrumb_name = re.compile(labels.BREADCRUMB_NAMES, i)
+        self.breadcrumb_lead = re.compile(rf"^(?:{_phrase(labels.BREADCRUMB_LEADS)})\s*:?", i)
         self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
