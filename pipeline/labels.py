@@ -658,6 +658,20 @@ TEASER_LINKS: tuple[str, ...] = (
 # expression), and the words that mark a logo's alt text ("Logo der Stadt Cottbus").
 LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
 LOGO_WORDS: tuple[str, ...] = ("Logo", "Signet")
+# Facts stated in running text count only in a sentence that names the project itself (a call
+# for proposals speaks of projects in general) ...
+PROSE_PROJECT: tuple[str, ...] = (
+    *("das Projekt", "dieses Projekt", "unser Projekt", "das Vorhaben", "dieses Vorhaben"),
+    *("das Modellprojekt", "das Programm", "dieses Programm"),
+    *("the project", "this project", "the programme", "this programme", "the program"),
+    *("this program", "the initiative", "this initiative"),
+)
+# ... and never in a sentence about applying for a grant (word starts).
+PROSE_DECOYS: tuple[str, ...] = (
+    *("bewerben", "Bewerbung", "Antrag", "Anträge", "beantragen", "Ausschreibung"),
+    *("Förderaufruf", "Einsendeschluss", "Antragsfrist"),
+    *("apply", "applicat", "call for proposals", "deadline"),
+)
 # A breadcrumb trail: named so by its aria-label, class or id (a regular expression), or opened
 # by one of these words.
 BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"

@@ -31,6 +31,7 @@ from pipeline.extract.contact import find_contact_block, read_contact
 from pipeline.extract.crumbs import breadcrumb_category
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
+from pipeline.extract.prose import read_prose
 from pipeline.extract.title import find_title
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
@@ -198,6 +199,7 @@ def _extract(
             links=doc.hrefs,
         )
 
+    _prose_facts(lines, taken, facts, title.end, lex)
     status, status_raw = _status(facts, title.texts, lex)
     period = facts.period or _title_period(title.texts, lex)
     if period is None:
@@ -241,6 +243,27 @@ def _extract(
         "sections": body,
     }
     return _validate(page_url, data, facts.warnings, doc.hrefs)
+
+
+def _prose_facts(
+    lines: list[Line], taken: list[bool], facts: _Facts, start: int, lex: Lexicon
+) -> None:
+    """The period, funders and amount no label gave, from a sentence about the project (read
+    once the page is known for a project page: prose never makes one)."""
+    want = (
+        facts.period is None and facts.period_raw is None,
+        not facts.funders,
+        facts.grant_amount is None,
+    )
+    if not any(want):
+        return
+    found = read_prose(lines, taken, start, lex, want)
+    if found.period is not None and want[0]:
+        facts.period, facts.period_raw = found.period, found.period.raw
+    if found.funders:
+        facts.funders.extend((len(lines), name) for name in found.funders)
+    if found.amount is not None:
+        facts.grant_amount = found.amount
 
 
 def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:

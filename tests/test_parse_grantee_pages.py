@@ -322,3 +322,102 @@ def test_a_topic_label_wins_over_the_breadcrumb():
 )
 def test_a_trail_that_names_no_category_gives_no_topic(links, url):
     assert parse(page(_trail(links) + FACTS), url).focus_areas == []
+
+
+PROSE_ONLY = "<dl><dt>Status</dt><dd>laufend</dd></dl>"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end", "funders", "raw"),
+    [
+        (
+            "Das Vorhaben läuft von Februar 2024 bis Mitte 2026 nicht.",  # no end date: none
+            None,
+            None,
+            [],
+            None,
+        ),
+        (
+            "Das Projekt dauert vom 01.03.2024 bis zum 28.02.2026 und wird von der "
+            "Lindner-Stiftung und dem Landkreis Uckermark finanziert.",
+            "2024-03-01",
+            "2026-02-28",
+            ["Lindner-Stiftung", "Landkreis Uckermark"],
+            None,
+        ),
+        (
+            "Die Heinrich-Vogt-Stiftung fördert dieses Vorhaben von 2025 bis 2027 mit insgesamt "
+            "65.000 €.",
+            "2025-01-01",
+            "2027-12-31",
+            ["Heinrich-Vogt-Stiftung"],
+            "insgesamt 65.000 €",
+        ),
+        (
+            "This project ran from March 2021 until 2023 and was supported by the Coastal "
+            "Communities Trust with up to £30,000.",
+            "2021-03-01",
+            "2023-12-31",
+            ["Coastal Communities Trust"],
+            "up to £30,000",
+        ),
+    ],
+)
+def test_facts_stated_only_in_a_sentence_about_the_project(sentence, start, end, funders, raw):
+    record = parse(page(PROSE_ONLY + f"<h2>Hintergrund</h2><p>{sentence}</p>"))
+    period = record.period
+    assert (str(period.start) if period else None, str(period.end) if period else None) == (
+        start,
+        end,
+    )
+    assert record.funders == funders
+    assert (record.grant_amount.raw if record.grant_amount else None) == raw
+
+
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        # a call for proposals: projects in general, applying
+        "Die Stiftung fördert Projekte von 2025 bis 2027 mit bis zu 20.000 Euro.",
+        "Bewerbungen für das Programm sind von Januar 2027 bis März 2027 möglich, gefördert "
+        "werden Vorhaben mit bis zu 80.000 Euro.",
+        "Charities can apply until 31 January 2027; the programme is funded by the Lottery "
+        "Fund with up to £80,000.",
+        # news about the foundation, not the project
+        "Seit 2010 wird die Stiftung von der Sparkasse Uckermark unterstützt.",
+    ],
+)
+def test_sentences_about_calls_or_news_are_no_facts(decoy):
+    record = parse(page(PROSE_ONLY + f"<h2>Aktuelles</h2><p>{decoy}</p>"))
+    assert (record.period, record.funders, record.grant_amount) == (None, [], None)
+
+
+def test_a_labelled_fact_wins_over_prose_and_prose_never_makes_a_project_page():
+    record = parse(
+        page(
+            "<dl><dt>Laufzeit</dt><dd>2022 – 2023</dd><dt>Förderer</dt><dd>Kreis Plön</dd></dl>"
+            "<p>Das Projekt läuft von 2024 bis 2026 und wird von der Nord-Stiftung gefördert.</p>"
+        )
+    )
+    assert (str(record.period.start), record.funders) == ("2022-01-01", ["Kreis Plön"])
+    news = page(
+        "<p>Das Projekt läuft von 2024 bis 2026 und wird von der Nord-Stiftung gefördert.</p>",
+        title="Neues aus der Stiftung",
+    )
+    assert parse_page(news, URL, PROFILE).kind == "not_project"
+
+
+def test_reading_prose_stays_linear_on_long_pages():
+    import time
+
+    para = "<p>Das Projekt wurde im Stadtteil vorgestellt, viele kamen und sprachen mit.</p>"
+
+    def cost(n: int) -> float:
+        html = page(PROSE_ONLY + para * n)
+        began = time.process_time()
+        parse_page(html, URL, PROFILE)
+        return time.process_time() - began
+
+    cost(200)  # warm the caches
+    small, large = min(cost(1000) for _ in range(3)), min(cost(8000) for _ in range(3))
+    assert large < 8 * 4 * small  # 8 x the text: linear is ~8 x the time, quadratic ~64 x
