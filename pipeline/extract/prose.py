@@ -23,7 +23,7 @@ from pipeline.normalize.amounts import Amount, parse_amount
 from pipeline.normalize.dates import PeriodValue, parse_date
 
 MAX_PARAGRAPH = 1200  # characters of one paragraph looked at
-MAX_SENTENCES = 12  # sentences naming the project looked at per page (facts come early)
+MAX_SENTENCES = 8  # sentences naming the project looked at per page (facts come early)
 MAX_NAME_WORDS = 10
 _I = re.IGNORECASE
 
