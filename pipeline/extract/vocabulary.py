@@ -16,6 +16,7 @@ from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
 _NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
+_LEAD_COLON = 26  # how far into a line the colon after a notice's lead word may stand
 _CACHE_LIMIT = 4096  # distinct lines remembered per lexicon (templates repeat their lines)
 
 
@@ -74,18 +75,23 @@ class Lexicon:
         )
         self.division_link = re.compile(division_link, i)
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
-        self.closed_notice = re.compile(rf"^(?:{closed})", i)
+        lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
+        self.closed_notice = re.compile(rf"^{lead}(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
         self.chrome_lines = re.compile(rf"^(?:{chrome})\s*$", i)
         # Chrome lines, the closed notice and the division link in one pattern (one match per
         # line): lines that stand for themselves, never a label's value.
+        # (the closed notice after a lead word, "Hinweis: ...", is :meth:`led_notice`: trying
+        # the lead words on every line cost ~4 % of a parse)
         self.marker_lines = re.compile(
-            f"(?P<chrome>{self.chrome_lines.pattern})|(?P<closed>{self.closed_notice.pattern})"
+            f"(?P<chrome>{self.chrome_lines.pattern})|(?P<closed>^(?:{closed}))"
             f"|(?P<division>{division_link})",
             i,
         )
+        self.breadcrumb_name = re.compile(labels.BREADCRUMB_NAMES, i)
+        self.breadcrumb_lead = re.compile(rf"^(?:{_phrase(labels.BREADCRUMB_LEADS)})\s*:?", i)
         self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
@@ -123,8 +129,8 @@ class Lexicon:
         i = re.IGNORECASE
         self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
         titles = _alternatives(labels.PERSON_TITLES)
-        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğş"
-        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞ"
+        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğşāēīōūķļņģąęėįų"
+        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞĀĒĪŌŪĶĻŅĢĄĘĖĮŲ"
         name = rf"[{upper}][{lower}]+(?:-[{upper}][{lower}]+)?"
         particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
         self.person_name = re.compile(
@@ -141,6 +147,12 @@ class Lexicon:
         self.department_line = re.compile(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
         self.country_line = re.compile(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
         self.paren_role = re.compile(r"\s*\(([^()]+)\)\s*$")
+
+    def led_notice(self, text: str) -> bool:
+        """A closed notice after a lead word and a colon ("Hinweis: Dieses Projekt ist
+        abgeschlossen", "Please note: this project has been completed")."""
+        colon = text.find(":", 0, _LEAD_COLON)
+        return colon > 1 and self.closed_notice.match(text) is not None
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
