@@ -196,7 +196,7 @@ def _extract(
             page_url,
             "not_project",
             warnings=(f"not a project page ({reason})",),
-            links=doc.hrefs,
+            links=_links(doc, link_base),
         )
 
     _prose_facts(lines, taken, facts, title.end, lex)
@@ -242,7 +242,7 @@ def _extract(
         ],
         "sections": body,
     }
-    return _validate(page_url, data, facts.warnings, doc.hrefs)
+    return _validate(page_url, data, facts.warnings, _links(doc, link_base))
 
 
 def _prose_facts(
@@ -279,6 +279,14 @@ def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -
     if lex.non_project_title.match(title):
         return "the foundation's own page (imprint, team, contact ...)"
     return None
+
+
+def _links(doc: Document, link_base: str) -> tuple[str, ...]:
+    """The content's links for the crawler: as written, or absolute against the page's
+    ``<base href>`` when it has one (the crawler resolves what is relative against the page)."""
+    if not doc.base:
+        return doc.hrefs
+    return tuple(url for href in doc.hrefs if (url := absolute(href, link_base)))
 
 
 def _validate(

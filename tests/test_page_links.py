@@ -45,3 +45,20 @@ def test_the_hrefs_as_written_stay_available_for_phone_links():
     hrefs, base = page_hrefs('<base href="/x/"><a href="tel:+4940123">call</a><a href="y">y</a>')
     assert (hrefs, base) == (["tel:+4940123", "y"], "/x/")
     assert resolve_links(hrefs, base, PAGE) == ["https://www.example.org/x/y"]
+
+
+def test_a_project_page_s_links_are_followed_against_its_base():
+    from pipeline.crawl.analyze import AnalysisJob, analyze
+    from pipeline.crawl.scope import Scope
+    from pipeline.profiles.model import generic_profile
+
+    scope = Scope(generic_profile("https://www.example.org/"))
+    html = (
+        b'<html><head><base href="https://www.example.org/"></head><body><main>'
+        b'<h1>River school</h1><p><a href="grants/2022/old-school.html">Old school</a></p>'
+        b"</main></body></html>"
+    )
+    job = AnalysisJob("project", PAGE, PAGE, html, "text/html", 1 << 20)
+    found = {f.target.site_url for f in analyze(scope, job).found}
+    assert "https://www.example.org/grants/2022/old-school.html" in found
+    assert not any("/grants/2024/grants/" in url for url in found)
