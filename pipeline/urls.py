@@ -103,9 +103,9 @@ def _normal_path(path: str) -> str:
     # are, and skipping it halves the cost of a page's URL work.
     if _PLAIN_PATH.fullmatch(path) and "//" not in path:
         return _INDEX.sub("/", path).rstrip("/") or "/"
-    if ";" in path:
-        path = _SESSION_IN_PATH.sub("", path)
     path = normal_escapes(path)
+    if ";" in path:  # after the escapes: ";jsess%69onid=" is a session too
+        path = _SESSION_IN_PATH.sub("", path)
     path = _INDEX.sub("/", path)
     path = re.sub(r"/{2,}", "/", path)
     return path.rstrip("/") or "/"

@@ -6,7 +6,13 @@ httpx builds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
+import socket
 import ssl
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -261,3 +267,129 @@ def test_a_fetcher_sends_back_a_cookie_the_site_set():
         asyncio.run(go())
         sent = [r.headers.get("cookie") for r in site.requests if r.path == "/plain/"]
     assert sent == ["s=1", "s=1"]
+
+
+def _tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    return server_context, client_context
+
+
+def test_proxies_from_the_environment_are_still_used(monkeypatch):
+    """HTTP_PROXY reaches httpx's proxy mounts; the direct transport alone is ours."""
+
+    async def go() -> tuple[list[bytes], list[bytes]]:
+        seen: dict[str, list[bytes]] = {"proxy": [], "origin": []}
+
+        def answer(name: str) -> Callable[..., Awaitable[None]]:
+            async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                head = await reader.readuntil(b"\r\n\r\n")
+                seen[name].append(head.split(b"\r\n", 1)[0])
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                await writer.drain()
+                writer.close()
+
+            return handle
+
+        proxy = await asyncio.start_server(answer("proxy"), "127.0.0.1", 0)
+        origin = await asyncio.start_server(answer("origin"), "127.0.0.2", 0)
+        proxy_port = proxy.sockets[0].getsockname()[1]
+        origin_port = origin.sockets[0].getsockname()[1]
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy_port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with CrawlClient(trust_env=True) as client:
+            assert (await client.get(f"http://127.0.0.2:{origin_port}/page")).content == b"ok"
+        proxy.close()
+        origin.close()
+        return seen["proxy"], seen["origin"]
+
+    through_proxy, direct = asyncio.run(go())
+    assert direct == [] and len(through_proxy) == 1
+    assert re.fullmatch(rb"GET http://127\.0\.0\.2:\d+/page HTTP/1\.1", through_proxy[0])
+
+
+def test_a_dead_first_address_does_not_use_up_the_connect_timeout(monkeypatch):
+    """A host with two addresses, the first one silent (a full accept queue drops the SYNs),
+    is reached at the second one at once: the addresses are raced, as anyio races them."""
+    full = socket.socket()
+    full.bind(("127.0.0.1", 0))
+    full.listen(0)
+    silent_port = full.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", silent_port))
+        fillers.append(filler)
+
+    async def go() -> float:
+        await asyncio.sleep(0.2)
+        async with serving() as server:
+            port = int(server.url.rsplit(":", 1)[1])
+            real = socket.getaddrinfo
+
+            def two_addresses(host: object, *args: object, **kwargs: object) -> object:
+                if host in ("dual.test", b"dual.test"):
+                    return [
+                        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", silent_port)),
+                        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+                    ]
+                return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(socket, "getaddrinfo", two_addresses)
+            timeout = httpx.Timeout(5, connect=3)
+            async with CrawlClient(trust_env=False, timeout=timeout) as client:
+                started = time.monotonic()
+                assert (await client.get(f"http://dual.test:{port}/x")).content == b"page /x"
+                return time.monotonic() - started
+
+    try:
+        assert asyncio.run(go()) < 1.5
+    finally:
+        for filler in fillers:
+            filler.close()
+        full.close()
+
+
+def test_closing_an_https_connection_does_not_wait_for_the_server_s_close_notify():
+    server_context, client_context = _tls_contexts()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    gone = threading.Event()
+
+    def silent_server() -> None:  # answers once, then never answers the client's close_notify
+        raw, _ = listener.accept()
+        tls = server_context.wrap_socket(raw, server_side=True)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += tls.recv(4096)
+        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        below = socket.socket(fileno=os.dup(tls.fileno()))
+        while True:
+            try:
+                if not below.recv(4096):
+                    break
+            except OSError:
+                break
+        gone.set()
+
+    thread = threading.Thread(target=silent_server, daemon=True)
+    thread.start()
+
+    async def go() -> None:
+        client = CrawlClient(verify=client_context, trust_env=False)
+        port = listener.getsockname()[1]
+        assert (await client.get(f"https://127.0.0.1:{port}/")).content == b"ok"
+        await client.aclose()
+
+    asyncio.run(go())
+    try:
+        assert gone.wait(3)  # the socket is closed at once, not after a 30 s TLS shutdown
+    finally:
+        listener.close()

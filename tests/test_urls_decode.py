@@ -23,6 +23,7 @@ SAME = [
     "https://www.stiftung-spi.de/projekte/aktionsraummitte/;jsessionid=0A1B2C3D4E5F.node1",
     "https://www.stiftung-spi.de/projekte/aktionsraummitte;JSESSIONID=0A1B2C?cHash=2",
     "https://www.stiftung-spi.de/projekte;jsessionid=9F/aktionsraummitte/index.html",
+    "https://www.stiftung-spi.de/projekte/aktionsraummitte;jsess%69onid=ABC",  # escaped name
 ]
 
 

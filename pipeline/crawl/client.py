@@ -54,13 +54,16 @@ class CrawlClient(httpx.AsyncClient):
     """:class:`httpx.AsyncClient` whose cookie jar skips answers without ``Set-Cookie``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        if kwargs.get("transport") is None:
-            kwargs["transport"] = CrawlTransport(
-                verify=kwargs.pop("verify", True),
-                limits=kwargs.pop("limits", None),
+        custom = kwargs.get("transport") is not None
+        # httpx builds its own transports first, the proxies of the environment among them
+        # (it mounts those only when no transport is passed); then the direct one is replaced.
+        super().__init__(**kwargs)
+        if not custom:
+            self._transport = CrawlTransport(
+                verify=kwargs.get("verify", True),
+                limits=kwargs.get("limits"),
                 trust_env=kwargs.get("trust_env", True),
             )
-        super().__init__(**kwargs)
         self._jar = _SetCookieOnly(kwargs.get("cookies"))
 
     @property

@@ -141,7 +141,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 raise httpcore.WriteError(str(protocol.error)) from protocol.error
 
     async def aclose(self) -> None:
-        self._transport.close()
+        if self._transport.get_extra_info("ssl_object") is not None:
+            # close() would send close_notify and keep the socket until the server answers
+            # (30 s at most); httpcore is done with the connection, as anyio's is.
+            self._transport.abort()
+        else:
+            self._transport.close()
 
     async def start_tls(
         self,
@@ -202,6 +207,10 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     host,
                     port,
                     local_addr=(local_address, 0) if local_address else None,
+                    # a host's addresses raced, as anyio does: a dead first one (an IPv6
+                    # record nobody routes) must not use up the whole connect timeout
+                    happy_eyeballs_delay=0.25,
+                    interleave=1,
                 )
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(

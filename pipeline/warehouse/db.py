@@ -218,10 +218,13 @@ def _open(
         ) from exc
 
 
-TURNS_TABLE = "schema_migration_turns"  # a lake's one row every migration updates
+TURNS_TABLE = "schema_migration_turns"  # on a lake: the row(s) every migration updates
 
 
 def _lake_turns(con: duckdb.DuckDBPyConnection) -> None:
+    """The table every migration on a lake updates. Writers making it together may each add
+    its row; that changes nothing: a migration updates every committed row, so two writers
+    applying one migration still touch the same row and DuckLake lets only one commit."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {TURNS_TABLE} (turn BIGINT NOT NULL)")
     if con.execute(f"SELECT count(*) FROM {TURNS_TABLE}").fetchone() == (0,):
         con.execute(f"INSERT INTO {TURNS_TABLE} VALUES (0)")

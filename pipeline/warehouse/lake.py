@@ -177,9 +177,7 @@ def _create(con: duckdb.DuckDBPyConnection, target: LakeTarget, data_path: Path 
         con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
     except duckdb.Error as exc:
         if "Failed to initialize DuckLake" in str(exc):
-            raise _MadeMeanwhile(
-                f"cannot make the DuckLake {target}: another writer was making it ({exc})"
-            ) from exc
+            raise _MadeMeanwhile(f"cannot make the DuckLake {target}: {exc}") from exc
         raise WarehouseError(f"cannot make the DuckLake {target}: {exc}") from exc
 
 
@@ -214,10 +212,14 @@ def connect(
         try:
             load_extensions(con)
             new = attach(con, target, read_only, data_path)
-        except _MadeMeanwhile:
+        except _MadeMeanwhile as exc:
             con.close()
             if attempt + 1 == MAKE_ATTEMPTS:
-                raise
+                raise WarehouseError(
+                    f"{exc.args[0]} (tried {MAKE_ATTEMPTS} times, in case another writer was "
+                    "making the same lake at that moment); check the catalog database's "
+                    "permissions and that it is empty or a DuckLake"
+                ) from exc
             time.sleep(random.uniform(0.1, 0.5))
             continue
         except BaseException:
