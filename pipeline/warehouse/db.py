@@ -230,6 +230,11 @@ def _lake_turns(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"INSERT INTO {TURNS_TABLE} VALUES (0)")
 
 
+def _recorded(con: duckdb.DuckDBPyConnection, version: int) -> bool:
+    found = con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?", [version])
+    return found.fetchone() != (0,)
+
+
 class _MigratedMeanwhile(Exception):
     """Another writer on the same lake applied a migration this one was applying."""
 
@@ -356,8 +361,12 @@ class Warehouse:
                     # Two writers applying one migration at once must not both commit (DuckLake
                     # has no unique keys, and a migration may not be idempotent): each updates
                     # the same row, so DuckLake fails the second commit as a conflict, and the
-                    # loser re-reads what is done.
+                    # loser re-reads what is done. One that committed before this transaction
+                    # began is seen here.
                     con.execute(f"UPDATE {TURNS_TABLE} SET turn = turn + 1")
+                    if _recorded(con, version):
+                        con.rollback()
+                        continue
                 con.execute(sql)
                 con.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
