@@ -11,7 +11,29 @@ after running out of memory. ``--steps`` instead runs the merge's pieces one at 
 (``duckdb_memory()``) and the database size after each, to see where memory goes.
 ``--runs 2`` merges a second, unchanged run (every page 304) after the first.
 
+``--spool FILE`` replays a spool a crawl wrote (a copy of ``<db>.run1-*.spool.ndjson`` taken
+before its merge, from a first run into a new database): the crawl benchmark's records carry
+~6 KB of section text each (160 MB for 20,000 pages), the synthetic ones ~2.8 KB.
+``--json`` prints one line per run (tests/test_merge_memory.py reads it).
+
 RSS is a fair measure on a shared machine; times are not (report CPU time, alternate runs).
+
+What it showed on DuckDB 1.5.5 (2026-12-02, 20,000 pages of the crawl benchmark replayed):
+
+- DuckDB fills the merge's limit with cached blocks, so the limit is also a size, and RSS
+  runs ~70-150 MB past it (memory DuckDB does not count);
+- its JSON reader takes a 32 MB buffer (refused below ~40 MB) and touches ~1.6x the file up
+  to ~54 MB; with the TEMP stage table filling at the same time, 80 MB ran out from ~5,000
+  pages on, and the retry at 160 MB was the 300 MB growth (peak 380-389 MB, from 76);
+- the peak is the COMMIT: DuckDB 1.5 checkpoints a large commit inside it
+  (auto_checkpoint_skip_wal_threshold), ~100-120 MB above the merge; nearly all of it is
+  the long strings of ``sections`` (force_compression='uncompressed' removes it; disabling
+  fsst, dictionary, dict_fsst or zstd does not); deferring the checkpoint only moves it;
+- allocator settings (allocator_flush_threshold, background threads, jemalloc decay) change
+  nothing; a smaller ROW_GROUP_SIZE helps a little and costs CPU;
+- unsafe, so not used: a CHECKPOINT that runs out of memory invalidates the database (a
+  FATAL error), and a COMMIT at a small limit fails on a larger warehouse.
+At 112 MB (db.MERGE_MEMORY_MB) the merge needs no retry: peak 330-333 MB.
 """
 
 from __future__ import annotations
