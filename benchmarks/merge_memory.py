@@ -117,7 +117,8 @@ def whole(db: Path, count: int, outcome: str, as_json: bool = False) -> None:
             if "ran out of memory" in record.getMessage():
                 retries.append(record.getMessage())
 
-    logging.getLogger("pipeline.warehouse.loader").addHandler(Retries())
+    handler = Retries()
+    logging.getLogger("pipeline.warehouse.loader").addHandler(handler)
     with Warehouse.open(db) as warehouse:
         loader = RunLoader(warehouse.con, warehouse.limits)
         stage(loader, count, outcome)
@@ -127,6 +128,7 @@ def whole(db: Path, count: int, outcome: str, as_json: bool = False) -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         after, peak = rss_mb()
     _, peak_closed = rss_mb()
+    logging.getLogger("pipeline.warehouse.loader").removeHandler(handler)
     assert report.status == "ok", report.message
     if as_json:
         result = {
