@@ -267,6 +267,16 @@ HELD_OUT_SHAPES = {
             ("/archiv/projekte/page/2/", None),  # the archive's Elementor posts pagination
         ],
     ),
+    "valtenberg": (
+        ("aem", "hugo"),
+        [
+            # the Projektfinder's server-rendered fallback, paged by a Sling selector
+            ("/content/valtenberg-stiftung/de/engagement/projektfinder.page-2.html", None),
+            ("/content/valtenberg-stiftung/en/commitment/projects.html", "page=2"),
+            ("/archiv/page/2/", None),  # Hugo's paginator
+            ("/en/archive/page/2/", None),
+        ],
+    ),
 }
 
 
