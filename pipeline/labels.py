@@ -34,6 +34,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Time frame",
         "Timescale",
         "Zeitrahmen",
+        *("Start", "Beginn", "Projektbeginn", "Projektstart", "Starts", "Start date"),
     ),
     "funders": (
         "Finanziert durch",
@@ -84,6 +85,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Zuwendung",
         "Zuwendungssumme",
         "Bewilligte Summe",
+        "Bewilligte Mittel",
         "Beitrag",
         "Beitrag der Stiftung",
         "Stiftungsbeitrag",
@@ -117,6 +119,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Cooperation partners",
         "In cooperation with",
         "In partnership with",
+        "Kooperation",
+        "Kooperationen",
+        "Cooperation",
     ),
     "target_groups": (
         "Zielgruppe",
@@ -127,6 +132,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Audience",
         "Who it is for",
         "Who it's for",
+        "Wer profitiert",
+        "Wer teilnimmt",
+        "Teilnehmende",
+        "Who benefits",
+        "Who takes part",
+        "Who took part",
+        "Participants",
+        "Beneficiaries",
     ),
     "persons": (
         "Ansprechperson",
@@ -163,6 +176,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Implementing organisation",
         "Implementing organization",
         "Sponsoring body",
+        "Umsetzung",
+        "Durchführung",
+        "Durchgeführt von",
+        "Umgesetzt von",
+        "Delivered by",
+        "Run by",
+        "Implemented by",
+        "Carried out by",
     ),
     "unit": ("Abteilung", "Organisationseinheit", "Department"),
     "phones": (
@@ -216,6 +237,13 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Activities",
         "Measures",
         "What we offer",
+        "Was passiert",
+        "Was geplant ist",
+        "Was wir fördern",
+        "Was gefördert wird",
+        "What happens",
+        "What we fund",
+        "What is planned",
     ),
     "related": (
         "Verwandte Projekte",
@@ -232,9 +260,27 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Related funded projects",
         "Mehr Projekte",
         "Andere Projekte",
+        "Weitere Förderungen",
+        "Weitere Vorhaben",
+        "Ähnliche Vorhaben",
+        "Auch interessant",
+        "More grants",
+        "Other grants",
+        "Related grants",
+        "Similar grants",
+        "Related stories",
+        "More stories",
+        "You might also like",
+        "You may also like",
+        "See also",
     ),
 }
 
+# Period labels that name only the start ("Start: ab 01.02.2027", "Beginn 03/2026"): their
+# value is the start of an open period, and the label counts only when it parses.
+PERIOD_START_LABELS: frozenset[str] = frozenset(
+    {"start", "beginn", "projektbeginn", "projektstart", "starts", "start date"}
+)
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
 # Such a line only counts when its value parses for the field (a period, a status word) or, for
 # funders, when the line is short and is not a sentence.
@@ -360,9 +406,23 @@ DIVISION_WORDS: tuple[str, ...] = ("Geschäftsbereich",)
 DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
-    r"(?:Das|Dieses)\s+(?:Förder)?projekt\s+(?:ist|wurde)\s+(?:bereits\s+)?(?:abgeschlossen|beendet)\b",
-    r"This\s+(?:funded\s+)?project\s+(?:is|has\s+been|has|was)\s+(?:now\s+)?"
-    r"(?:completed|closed|finished|ended)\b",
+    r"(?:Das|Dieses)\s+(?:Förder)?(?:projekt|vorhaben)\s+(?:ist|wurde)\s+(?:bereits\s+)?"
+    r"(?:abgeschlossen|beendet|ausgelaufen)\b",
+    r"(?:This|The)\s+(?:funded\s+)?(?:project|grant)\s+(?:is|has\s+been|has|was)\s+"
+    r"(?:now\s+)?(?:completed|closed|finished|ended)\b",
+)
+# Words a notice opens with before the closed notice itself ("Hinweis: Dieses Projekt ist
+# abgeschlossen.", "Please note: this project has been completed"), a colon after them.
+NOTICE_LEADS: tuple[str, ...] = (
+    "Hinweis",
+    "Bitte beachten Sie",
+    "Bitte beachten",
+    "Achtung",
+    "Wichtig",
+    "Please note",
+    "Note",
+    "Notice",
+    "Important",
 )
 # "(ausgelaufen am 30.06.2014)" in a title: the words that say a project ended on a date.
 EXPIRY_WORDS: tuple[str, ...] = (
@@ -467,6 +527,24 @@ ORGANIZATION_WORDS: tuple[str, ...] = (
     "Foundation",
     "Fondation",
     "Trust",
+)
+# Words that open a part of one organization after a comma ("University of Hamburg, Faculty of
+# Law", "Universität Kiel, Institut für Ökologie"): one name, never two in a list.
+SUBUNIT_WORDS: tuple[str, ...] = (
+    "Faculty",
+    "Department",
+    "School of",
+    "Institute",
+    "Chair of",
+    "Fakultät",
+    "Institut",
+    "Lehrstuhl",
+    "Fachbereich",
+    "Fachgebiet",
+    "Abteilung",
+    "Klinik für",
+    "Seminar für",
+    "Professur",
 )
 # Lines that open a department of the organization: the contact's unit.
 DEPARTMENT_WORDS: tuple[str, ...] = (
@@ -580,6 +658,24 @@ TEASER_LINKS: tuple[str, ...] = (
 # expression), and the words that mark a logo's alt text ("Logo der Stadt Cottbus").
 LINK_TO = r"Link\s+(?:zum|zur|zu|to(?:\s+the)?)"
 LOGO_WORDS: tuple[str, ...] = ("Logo", "Signet")
+# Facts stated in running text count only in a sentence that names the project itself (a call
+# for proposals speaks of projects in general) ...
+PROSE_PROJECT: tuple[str, ...] = (
+    *("das Projekt", "dieses Projekt", "unser Projekt", "das Vorhaben", "dieses Vorhaben"),
+    *("das Modellprojekt", "das Programm", "dieses Programm"),
+    *("the project", "this project", "the programme", "this programme", "the program"),
+    *("this program", "the initiative", "this initiative"),
+)
+# ... and never in a sentence about applying for a grant (word starts).
+PROSE_DECOYS: tuple[str, ...] = (
+    *("bewerben", "Bewerbung", "Antrag", "Anträge", "beantragen", "Ausschreibung"),
+    *("Förderaufruf", "Einsendeschluss", "Antragsfrist"),
+    *("apply", "applicat", "call for proposals", "deadline"),
+)
+# A breadcrumb trail: named so by its aria-label, class or id (a regular expression), or opened
+# by one of these words.
+BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
+BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).
 CHROME_TOKENS: tuple[str, ...] = (
     r"cookie\w*",

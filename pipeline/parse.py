@@ -16,9 +16,11 @@ from pydantic import ValidationError
 
 from pipeline.decode import decode_html
 from pipeline.extract.blocks import (
+    card_meta,
     funder_name,
     related_block,
     related_urls,
+    split_conjoined,
     split_names,
     split_value,
     unique_funders,
@@ -26,11 +28,13 @@ from pipeline.extract.blocks import (
 )
 from pipeline.extract.body import list_groups, sections
 from pipeline.extract.contact import find_contact_block, read_contact
+from pipeline.extract.crumbs import breadcrumb_category
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
+from pipeline.extract.prose import read_prose
 from pipeline.extract.title import find_title
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
-from pipeline.labels import CONTACT_FIELDS
+from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
 from pipeline.normalize.amounts import Amount, parse_amount
 from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
@@ -163,8 +167,12 @@ def _extract(
         found = read_contact(lines[start:end], lex)
         contact = None if found.is_empty() else found
 
-    teasers = _read_labels(lines, taken, facts, page_url, title.end, lex)
+    # Relative links are relative to the page's <base href> when it has one.
+    link_base = (absolute(doc.base, url) if doc.base else None) or page_url
+    teasers = _read_labels(lines, taken, facts, link_base, title.end, lex)
     _read_bare_lists(lines, taken, facts, title.end)
+    if not facts.focus_areas:
+        facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
     body = sections(lines, taken, title.end, lex.news_heading)
 
     signals = [
@@ -191,6 +199,7 @@ def _extract(
             links=doc.hrefs,
         )
 
+    _prose_facts(lines, taken, facts, title.end, lex)
     status, status_raw = _status(facts, title.texts, lex)
     period = facts.period or _title_period(title.texts, lex)
     if period is None:
@@ -234,6 +243,27 @@ def _extract(
         "sections": body,
     }
     return _validate(page_url, data, facts.warnings, doc.hrefs)
+
+
+def _prose_facts(
+    lines: list[Line], taken: list[bool], facts: _Facts, start: int, lex: Lexicon
+) -> None:
+    """The period, funders and amount no label gave, from a sentence about the project (read
+    once the page is known for a project page: prose never makes one)."""
+    want = (
+        facts.period is None and facts.period_raw is None,
+        not facts.funders,
+        facts.grant_amount is None,
+    )
+    if not any(want):
+        return
+    found = read_prose(lines, taken, start, lex, want)
+    if found.period is not None and want[0]:
+        facts.period, facts.period_raw = found.period, found.period.raw
+    if found.funders:
+        facts.funders.extend((len(lines), name) for name in found.funders)
+    if found.amount is not None:
+        facts.grant_amount = found.amount
 
 
 def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:
@@ -346,6 +376,11 @@ def _status_label(label: _Label, facts: _Facts) -> list[int] | None:
 def _period_label(label: _Label, facts: _Facts) -> list[int] | None:
     values = label.values
     parsed = parse_period(values[0]) if values else None
+    if label.hit.label in PERIOD_START_LABELS and values:
+        # "Start: 03/2026" names the start of an open period; "Start: Anmeldung" no period.
+        parsed = _start_only(parse_period(values[0]))
+        if parsed is None:
+            return None
     if label.hit.inline and parsed is None:
         return None  # "Laufzeit von 2008 bis 2014 war ..." is running text
     if values and facts.period is None and facts.period_raw is None:
@@ -353,6 +388,13 @@ def _period_label(label: _Label, facts: _Facts) -> list[int] | None:
         if parsed is None:
             facts.warnings.append(f"period not understood: {values[0]!r}")
     return label.follow[:1]
+
+
+def _start_only(period: PeriodValue | None) -> PeriodValue | None:
+    """A start label's period: its first day on, with no end (a lone date is the start)."""
+    if period is None or period.start is None:
+        return None
+    return PeriodValue(period.start, None, period.start_precision, None, period.raw)
 
 
 def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
@@ -366,6 +408,7 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
+        names = [part for name in names for part in split_conjoined(name, label.lex)]
         found.extend((j, funder_name(name, label.lex) or "") for name in names)
     facts.funders.extend(found)
     return label.follow
@@ -380,13 +423,23 @@ def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
         # "Mehr Projekte aus Kassel": a heading that starts with the label, cards under it.
         follow = related_block(lines, label.i, label.lex)
     elif head.kind == "h" and (
-        (after < len(lines) and lines[after].kind == "h") or any(lines[j].links for j in follow[:1])
+        (after < len(lines) and lines[after].kind == "h")
+        or any(lines[j].links for j in follow[:1])
+        or _card_after_meta(lines, follow, label.lex)
     ):
         # Cards under the heading: their own sub-headings (and teasers) belong to the block.
         follow = related_block(lines, label.i, label.lex)
     facts.related_label = True
     facts.related.extend(related_urls([label.lines[j] for j in follow], label.page_url))
     return follow
+
+
+def _card_after_meta(lines: list[Line], follow: list[int], lex: Lexicon) -> bool:
+    """Under a related heading, a card that opens with its date or badge, its link after."""
+    if not follow or not card_meta(lines[follow[0]].text, lex):
+        return False
+    after = follow[0] + 1
+    return after < len(lines) and bool(lines[after].links)
 
 
 def _grant_label(label: _Label, facts: _Facts) -> list[int] | None:

@@ -36,6 +36,22 @@ PERIODS = [
     ("2019", "2019-01-01", "2019-12-31", "year", "year"),
     ("Februar 2024", "2024-02-01", "2024-02-29", "month", "month"),
     ("2020-03-01 – 2021-02-28", "2020-03-01", "2021-02-28", "day", "day"),
+    # quarters: the first day of the first quarter's first month to the last quarter's last day
+    ("Q1 2023 – Q4 2024", "2023-01-01", "2024-12-31", "month", "month"),
+    ("Q3/2025 bis Q2/2026", "2025-07-01", "2026-06-30", "month", "month"),
+    ("2. Quartal 2024 bis 1. Quartal 2025", "2024-04-01", "2025-03-31", "month", "month"),
+    ("3rd quarter 2023 to 1st quarter 2024", "2023-07-01", "2024-03-31", "month", "month"),
+    ("ab Q4 2026", "2026-10-01", None, "month", None),
+    # "ff." and "onwards": a start, no end
+    ("2019 ff.", "2019-01-01", None, "year", None),
+    ("03/2020 ff.", "2020-03-01", None, "month", None),
+    ("2018 onwards", "2018-01-01", None, "year", None),
+    # "Ende 2025", "end of 2025": the end as precise as written
+    ("Juni 2022 bis Ende 2024", "2022-06-01", "2024-12-31", "month", "year"),
+    ("bis Ende 2027", None, "2027-12-31", None, "year"),
+    ("until the end of 2026", None, "2026-12-31", None, "year"),
+    ("Ende 2028", None, "2028-12-31", None, "year"),
+    ("from May 2025 to end of 2026", "2025-05-01", "2026-12-31", "month", "year"),
 ]
 
 

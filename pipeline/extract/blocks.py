@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline import labels
 from pipeline.extract.lines import Line
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.text import collapse, fold
@@ -13,15 +14,28 @@ from pipeline.urls import absolute
 MAX_VALUE_LINES = 12
 
 
+_LABEL_CELLS = frozenset({"th", "dt"})
+
+
 def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
     text = line.text
     return (
         line.kind == "h"
         or line.aside != label.aside
+        # a fact row's label cell, known or not, opens the next row
+        or (line.kind in _LABEL_CELLS and label.kind in _LABEL_CELLS)
         or lex.match_label(text) is not None
         or lex.marker_lines.match(text) is not None
         or bool(lex.contact_headings.match(text) and len(text) < 60)
+        or _page_tools(line, lex)
     )
+
+
+def _page_tools(line: Line, lex: Lexicon) -> bool:
+    """A line of page tools ("Zurück · Seite drucken", "Back | Print page"): every link on it
+    a chrome line."""
+    links = line.links
+    return len(links) > 1 and all(lex.chrome_lines.match(link.text) for link in links)
 
 
 def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) -> list[int]:
@@ -49,10 +63,11 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     first line outside a link (a news block is never part of it)."""
     head = lines[index]
     found: list[int] = []
-    for j in range(index + 1, min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)):
+    last = min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)
+    for j in range(index + 1, last):
         line = lines[j]
-        if not line.links and not lex.is_status_word(line.text):
-            break  # (a card's own status badge, outside its link, is part of it)
+        if not line.links and not card_meta(line.text, lex) and not _card_text(lines, j, found):
+            break  # (a card's own status badge or date, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
         if line.kind != "h" and _stops(line, head, lex):
@@ -61,12 +76,62 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     return found
 
 
+# A card's date line ("14.05.2023", "06/05/2024", "6 May 2024", "2024-05-06").
+_DATE_LINE = re.compile(
+    r"^(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})$"
+)
+
+
+def card_meta(text: str, lex: Lexicon) -> bool:
+    """A line of a teaser card beside its link: a status badge or a date."""
+    return lex.is_status_word(text) or (len(text) <= 20 and _DATE_LINE.match(text) is not None)
+
+
+def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
+    """A card's teaser text outside its links: between the card's heading link and its "read
+    more" link to the same page."""
+    if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
+        return False
+    target = lines[found[-1]].links[-1].href
+    return target is not None and any(link.href == target for link in lines[j + 1].links)
+
+
 _NAME_SPLIT = re.compile(r"\s*[;,]\s+")
+_SUBUNIT = re.compile(rf"^(?:{'|'.join(re.escape(w) for w in labels.SUBUNIT_WORDS)})\b")
 
 
 def split_names(text: str) -> list[str]:
-    """Names listed on one line: "Gesamtschule Am Kirchberg, Bürgerfunk Ehrenfeld"."""
-    return [part for part in _NAME_SPLIT.split(text) if part]
+    """Names listed on one line: "Gesamtschule Am Kirchberg, Bürgerfunk Ehrenfeld"; a part
+    after a comma that names a part of the organization before it ("University of Hamburg,
+    Faculty of Law") stays with it."""
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        if names and _SUBUNIT.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        elif part:
+            names.append(part)
+    return names
+
+
+# "X-Stiftung und Y", "X Foundation and Y": names joined by a conjunction. Split only after a
+# name with an organization's form ("Bund und Länder" stays one).
+_CONJUNCTION = re.compile(r"\s+(?:und|and|sowie|&)\s+(?:(?:der|die|das|dem|den|des|the)\s+)?")
+# "Behörde für Schule und Berufsbildung", "Verein für Kinder und Jugend e.V.": a name whose
+# words before the conjunction end in a preposition's phrase enumerates within itself.
+_OPEN = re.compile(r"\s(?:für|fuer|for|of|zur|zum|gegen|against)\s", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|the)\s+(?=[A-ZÄÖÜ])")
+
+
+def split_conjoined(text: str, lex: Lexicon) -> list[str]:
+    """Funders named in one phrase: "der Tamsen-Stiftung und der Y-Behörde" is two names, each
+    without its article, when the name before the conjunction has an organization's form."""
+    text = _ARTICLE.sub("", text)
+    for match in _CONJUNCTION.finditer(text):
+        left, right = text[: match.start()], text[match.end() :]
+        if right[:1].isupper() and lex.organization_word.search(left) and not _OPEN.search(left):
+            return [left, *split_conjoined(right, lex)]
+    return [text]
 
 
 # "..., Jugend und Familie": the list ends in a conjunction -- one name's own enumeration
@@ -80,7 +145,7 @@ def split_value(text: str, lex: Lexicon) -> list[str]:
     person's name with a degree after it ("Eva Roth, MSc")."""
     parts = split_names(text)
     if len(parts) < 2 or _ENUMERATION_END.search(parts[-1]):
-        return [text]
+        return [", ".join(parts)] if parts else [text]
     names: list[str] = []
     for part in parts:
         if names and lex.person_degree.match(part):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from pipeline.extract.lines import Line, Link
-from pipeline.extract.vocabulary import Lexicon
+from pipeline.extract.vocabulary import LabelHit, Lexicon
 from pipeline.labels import CONTACT_FIELDS
 from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
@@ -19,6 +19,7 @@ from pipeline.normalize.phones import split_phones, to_e164
 MAX_BLOCK_LINES = 45
 MAX_VALUE_LINES = 12  # how far back the label of a fact row's value may stand
 GRANTEE_LINES = 12  # how far before the contact heading the grantee's label may stand
+PARTNER_CARD_LINES = 8  # how far under a partner's label its card's contact label may stand
 _HEADING_LINE = re.compile(
     r"^(?:kontakt|contact)(?:\s*[,&]\s*.+|\s+(?:und|and|&)\s+.+)?\s*:?$", re.IGNORECASE
 )
@@ -31,8 +32,12 @@ _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
 _EMAIL_FORM = re.compile(r"@|\[at\]|\(at\)")
+_NOT_IN_ROLE = re.compile(r"[\d@/]")  # a number, an address: never a role in brackets
 _BLOCK_STOP_FIELDS = frozenset(
-    {"status", "period", "funders", "related", "focus_areas", "services"}
+    {
+        *("status", "period", "funders", "related", "focus_areas", "services"),
+        *("target_groups", "grant_amount"),
+    }
 )
 
 
@@ -144,12 +149,32 @@ def _call_to_action(text: str) -> bool:
     return text.endswith("?") and text.count(" ") >= 3 and not _contact_form(text)
 
 
-def _is_grantee_label(line: Line, lex: Lexicon) -> bool:
-    """A line naming the organization that runs the project ("Projektträger", "Trägerschaft")."""
+def _is_grantee_label(lines: list[Line], i: int, lex: Lexicon) -> bool:
+    """A line naming the organization that runs the project ("Projektträger", "Trägerschaft"),
+    or a partner's label over an organization's card (its address, then a contact person)."""
+    line = lines[i]
     if len(line.text) > 120 or not lex.maybe_grantee(line.text):
         return False
     hit = lex.match_label(line.text)
-    return hit is not None and hit.field == "grantee"
+    if hit is None:
+        return False
+    return hit.field == "grantee" or (
+        hit.field == "partners" and not hit.value and _partner_card(lines, i, lex)
+    )
+
+
+def _partner_card(lines: list[Line], i: int, lex: Lexicon) -> bool:
+    """Whether the lines under a partner's label ("Projektpartner") are one organization's card:
+    a postcode line, then a contact person's label, before any other fact's label."""
+    postal = False
+    for line in lines[i + 1 : i + 1 + PARTNER_CARD_LINES]:
+        if line.kind in ("h", "li"):
+            return False
+        hit = lex.match_label(line.text)
+        if hit is not None:
+            return postal and hit.field == "persons"
+        postal = postal or lex.postal_line.match(line.text) is not None
+    return False
 
 
 def find_contact_block(
@@ -165,7 +190,7 @@ def find_contact_block(
     # its address lines), or when there is no contact heading.
     first = 0 if heading is None else max(0, heading - GRANTEE_LINES)
     for i in range(first, len(lines) if heading is None else heading):
-        if not taken[i] and _is_grantee_label(lines[i], lex):
+        if not taken[i] and _is_grantee_label(lines, i, lex):
             return i, _block_end(lines, i + 1, lines[i], lex)
     if heading is not None:
         start = _address_before(lines, taken, heading)
@@ -326,12 +351,14 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     """Read the fields of a contact block's lines."""
     data = ContactData()
     state = _Reading()
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
         if _is_marker(line, state, lex):
             _close_run(data, state, lex)
             continue
         hit = lex.match_label(text)
+        if index == 0 and hit is not None and hit.field == "partners" and not hit.value:
+            hit = LabelHit("grantee", hit.label, "", False)  # a partner's card opens the block
         if hit is not None and hit.field in CONTACT_FIELDS:
             _close_run(data, state, lex)
             _read_contact_label(data, state, hit.field, hit.value, line, lex)
@@ -617,8 +644,12 @@ def _take_persons(
 
 
 def _without_role(name: str, lex: Lexicon) -> str:
-    """ "Miriam Olbrich (Projektleitung)" is Miriam Olbrich."""
+    """ "Miriam Olbrich (Projektleitung)" is Miriam Olbrich; so is any words in brackets after
+    a person's name ("Hanna Weiß (Vorsitz)"), a number or address aside."""
     match = lex.paren_role.search(name) if name.endswith(")") else None
-    if match and lex.is_role(match[1]):
-        return name[: match.start()].strip()
+    if match is None:
+        return name
+    rest = name[: match.start()].strip()
+    if lex.is_role(match[1]) or (lex.is_person(rest) and not _NOT_IN_ROLE.search(match[1])):
+        return rest
     return name

@@ -139,8 +139,10 @@ _HEADER_FOOTER = frozenset({"header", "footer"})
 MAX_WALK_DEPTH = 200
 # Sidebars per page whose text is looked at for a fact's label (beyond: chrome).
 MAX_SOFT_CHROME = 8
-# One CSS pass finds the content root candidates and the page's main headings.
-ROOT_SELECTOR = 'main, article, [role="main"], h1'
+# One CSS pass finds the content root candidates, the page's main headings and its asides.
+ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
+# Asides outside the content root looked into for the grantee's card (beyond: chrome).
+MAX_OUTER_ASIDES = 4
 
 
 @dataclass(slots=True)
@@ -245,6 +247,8 @@ class _Flattener:
             if tag in SKIP:
                 if tag in _MAIL_TAGS:
                     self._hidden_mail(child, tag)
+                elif tag == "nav" and self._chrome.crumbs is None:
+                    self._chrome.see_nav(child)
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -283,6 +287,13 @@ class _Flattener:
                     self.flush()
                 self.walk(child)
         self._depth -= 1
+
+    def walk_aside(self, node: LexborNode) -> None:
+        """Read an ``<aside>`` outside the content root, after it, as a sidebar's lines."""
+        outer, self._ctx = self._ctx, self._child_ctx("aside")
+        self.walk(node)
+        self.flush()
+        self._ctx = outer
 
     def _hidden_mail(self, node: LexborNode, tag: str) -> None:
         """An address a script writes where it stands (never run: read by
@@ -364,13 +375,15 @@ class Document:
     hrefs: tuple[str, ...] = ()  # link targets in the content (chrome skipped), as written
     flattened: int = 0  # block tags dropped for nesting deeper than MAX_BLOCK_NESTING
     og_title: str | None = None  # <meta property="og:title">: the title sharing tools show
+    base: str | None = None  # <base href>: what the page's relative links are relative to
+    crumbs: tuple[tuple[str, str], ...] = ()  # the breadcrumb trail's links: (text, href)
 
 
 class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "lex")
+    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "crumbs", "lex")
 
     def __init__(
         self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
@@ -380,6 +393,19 @@ class _Chrome:
         self._hidden = hidden  # the classes the page's own CSS hides
         self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
+        self.crumbs: LexborNode | None = None  # the page's breadcrumb trail, when the walk met it
+
+    def see_nav(self, node: LexborNode) -> None:
+        """A ``<nav>`` the walk skips: remembered when it is the breadcrumb trail (named so by
+        its ``aria-label``, class or id, or opening with "Sie sind hier" / "You are here")."""
+        attrs = node.attributes
+        named = (
+            f"{attrs.get('aria-label') or ''} {attrs.get('class') or ''} {attrs.get('id') or ''}"
+        )
+        if self.lex.breadcrumb_name.search(named) or self.lex.breadcrumb_lead.match(
+            node.text(deep=True, separator=" ", strip=True)[:40]
+        ):
+            self.crumbs = node
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -401,6 +427,8 @@ class _Chrome:
         if marker == " ":
             return False
         kind = self.lex.chrome_marker(marker)
+        if kind == 1 and self.crumbs is None and self.lex.breadcrumb_name.search(marker):
+            self.crumbs = node  # skipped as chrome, its trail still read
         if kind != 2:
             return kind == 1
         # A sidebar: read when it holds a fact's label (its text, without entering it). A
@@ -411,9 +439,14 @@ class _Chrome:
         return not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
 
 
-def _content_root(
-    body: LexborNode, lex: Lexicon, hidden: frozenset[str]
-) -> tuple[LexborNode, _Chrome]:
+@dataclass(frozen=True, slots=True)
+class _Root:
+    node: LexborNode
+    chrome: _Chrome
+    asides: tuple[LexborNode, ...]  # the page's asides outside the root, in document order
+
+
+def _content_root(body: LexborNode, lex: Lexicon, hidden: frozenset[str]) -> _Root:
     """The content root and the chrome test for the walk, from one pass of lexbor's CSS engine.
 
     The root is ``<main>`` (or ``role=main``) holding the ``<h1>``, else a single ``<article>``
@@ -421,14 +454,48 @@ def _content_root(
     """
     found = [(node, node.tag) for node in body.css(ROOT_SELECTOR)]
     holds_h1 = _h1_holders([node for node, tag in found if tag == "h1"])
+    asides = tuple(node for node, tag in found if tag == "aside")
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return node, _Chrome(holds_h1, True, lex, hidden)
+            return _Root(node, _Chrome(holds_h1, True, lex, hidden), _outside(node, asides))
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
-        return articles[0], _Chrome(holds_h1, True, lex, hidden)
-    return body, _Chrome(holds_h1, False, lex, hidden)
+        root = articles[0]
+        return _Root(root, _Chrome(holds_h1, True, lex, hidden), _outside(root, asides))
+    return _Root(body, _Chrome(holds_h1, False, lex, hidden), ())
+
+
+def _outside(root: LexborNode, asides: tuple[LexborNode, ...]) -> tuple[LexborNode, ...]:
+    """The first few asides that are neither inside ``root`` nor inside another aside."""
+    outer: list[LexborNode] = []
+    seen = {root.mem_id}
+    for aside in asides[: 4 * MAX_OUTER_ASIDES]:
+        node = aside.parent
+        while node is not None and node.mem_id not in seen and node.tag != "aside":
+            node = node.parent
+        seen.add(aside.mem_id)
+        if node is None:
+            outer.append(aside)
+            if len(outer) == MAX_OUTER_ASIDES:
+                break
+    return tuple(outer)
+
+
+def _grantee_card(aside: LexborNode, chrome: _Chrome) -> bool:
+    """Whether an aside beside the content (a right column) holds the grantee's card: a line
+    that is a grantee's label on its own ("Projektträger", "Grantee"). Its other boxes (news,
+    a donate box) are read with it, as the content's sidebar."""
+    attrs = aside.attributes
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return False
+    lex = chrome.lex
+    for text in aside.text(separator="\n").split("\n"):
+        if 0 < len(text) <= 60 and lex.maybe_grantee(text.strip()):
+            hit = lex.match_label(collapse(text))
+            if hit is not None and hit.field == "grantee" and not hit.value:
+                return True
+    return False
 
 
 def _h1_holders(headings: list[LexborNode]) -> set[int]:
@@ -449,6 +516,7 @@ class _Head:
     canonical: str | None
     og_title: str | None
     sheets: tuple[str, ...]  # the text of each <style> in <head>
+    base: str | None = None  # <base href>
 
 
 def _head_facts(tree: LexborHTMLParser) -> _Head:
@@ -456,6 +524,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     read from the few children of ``<head>``; only a page without a title or canonical link
     there costs a search of the whole document."""
     title_node = canonical_node = og_node = None
+    base: str | None = None
     sheets: list[str] = []
     head = tree.head
     for node in head.iter() if head is not None else ():
@@ -468,6 +537,8 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
             og_node = node
         elif tag == "style":
             sheets.append(node.text())
+        elif tag == "base" and base is None:
+            base = node.attributes.get("href") or None
     if title_node is None:
         title_node = tree.css_first("title")
     if canonical_node is None:
@@ -477,7 +548,7 @@ def _head_facts(tree: LexborHTMLParser) -> _Head:
     title = collapse(title_node.text() or "") if title_node is not None else None
     canonical = canonical_node.attributes.get("href") if canonical_node is not None else None
     og_title = collapse(og_node.attributes.get("content") or "") if og_node is not None else ""
-    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets))
+    return _Head(lang or None, title or None, canonical, og_title or None, tuple(sheets), base)
 
 
 def canonical_link(html: str | bytes) -> str | None:
@@ -496,11 +567,34 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
             [], head.title, head.lang, head.canonical, flattened=flattened, og_title=head.og_title
         )
     hidden = hidden_classes(head.sheets) if head.sheets else frozenset()
-    root, chrome = _content_root(body, lex, hidden)
-    flattener = _Flattener(chrome)
-    flattener.walk(root)
+    root = _content_root(body, lex, hidden)
+    flattener = _Flattener(root.chrome)
+    flattener.walk(root.node)
     flattener.flush()
+    for aside in root.asides:
+        # The grantee's card in a column beside <main>: read after the content, as its aside.
+        if _grantee_card(aside, root.chrome):
+            flattener.walk_aside(aside)
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(
-        flattener.lines, head.title, head.lang, head.canonical, hrefs, flattened, head.og_title
+        flattener.lines,
+        head.title,
+        head.lang,
+        head.canonical,
+        hrefs,
+        flattened,
+        head.og_title,
+        head.base,
+        _trail(root.chrome.crumbs),
+    )
+
+
+def _trail(node: LexborNode | None) -> tuple[tuple[str, str], ...]:
+    """The links of a breadcrumb trail, in order: (text, href as written)."""
+    if node is None:
+        return ()
+    return tuple(
+        (collapse(link.text(deep=True)), href)
+        for link in node.css("a")
+        if (href := link.attributes.get("href")) is not None
     )

@@ -76,9 +76,15 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
     alone before the description or the first fact's label: a subtitle, even when it shares
     no word with the title."""
     line = lines[index]
-    if line.kind != "p" or line.header or index + 1 >= len(lines):
+    if line.header or index + 1 >= len(lines):
         return False
     after = lines[index + 1]
+    if line.kind == "h" and line.level == lines[h1].level + 1 and index == h1 + 1:
+        # A subheadline: the next heading level right below the h1, a fact's label after it
+        # (a section's heading has its text after it).
+        return lex.match_label(after.text) is not None
+    if line.kind != "p":
+        return False
     lede = after.kind == "p" and after.text.endswith(".")
     if index == h1 + 1 and not after.header and (lede or lex.match_label(after.text)):
         return True  # right below the h1, the lede or a fact's label after it

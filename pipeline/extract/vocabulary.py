@@ -74,7 +74,8 @@ class Lexicon:
         )
         self.division_link = re.compile(division_link, i)
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
-        self.closed_notice = re.compile(rf"^(?:{closed})", i)
+        lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
+        self.closed_notice = re.compile(rf"^{lead}(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
@@ -86,6 +87,8 @@ class Lexicon:
             f"|(?P<division>{division_link})",
             i,
         )
+        self.breadcrumb_name = re.compile(labels.BREADCRUMB_NAMES, i)
+        self.breadcrumb_lead = re.compile(rf"^(?:{_phrase(labels.BREADCRUMB_LEADS)})\s*:?", i)
         self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
@@ -123,8 +126,8 @@ class Lexicon:
         i = re.IGNORECASE
         self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
         titles = _alternatives(labels.PERSON_TITLES)
-        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğş"
-        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞ"
+        lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğşāēīōūķļņģąęėįų"
+        upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞĀĒĪŌŪĶĻŅĢĄĘĖĮŲ"
         name = rf"[{upper}][{lower}]+(?:-[{upper}][{lower}]+)?"
         particle = r"(?:von|van|de|der|den|zu|di|da|du|le|la|del)"
         self.person_name = re.compile(

@@ -12,10 +12,12 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 4  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 5  # 2: grant facts, contact read by form, badges, tags, related cards
 # 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 # 4: hidden content (inline styles, the page's own <style>), sidebars with facts, person and
 #    grantee cards, eyebrow lines, every related card
+# 5: the grantee's card beside <main>, subheadlines, quarters and open periods, facts in prose,
+#    funders joined by a conjunction, the breadcrumb's topic, related cards with dates
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,26 @@ _DATE_FORMS: tuple[re.Pattern[str], ...] = (
 )
 
 
+# A quarter: "Q2 2024", "Q3/2027", "2. Quartal 2024", "3rd quarter 2025" (month precision:
+# the first day of its first month to the last day of its last month).
+_QUARTER = _pattern(
+    r"(?:Q\s?(?P<q>[1-4])|(?P<qd>[1-4])\.\s*Quartal|(?P<qe>[1-4])(?:st|nd|rd|th)\s+quarter"
+    r"(?:\s+of)?)\s*[/ ]?\s*" + _YEAR.format(g="y")
+)
+# "Ende 2025", "end of 2025", "Ende März 2026": the bound as written (an end's last day).
+_END_OF = _pattern(r"(?:Ende|(?:the\s+)?end\s+of)\s+(?P<rest>.+)")
+
+
+def _quarter(text: str) -> Bound | None:
+    match = _QUARTER.fullmatch(text)
+    if match is None:
+        return None
+    quarter = int(match["q"] or match["qd"] or match["qe"])
+    year, first = int(match["y"]), 3 * quarter - 2
+    last = calendar.monthrange(year, first + 2)[1]
+    return Bound(date(year, first, 1), date(year, first + 2, last), "month")
+
+
 def parse_date(text: str) -> Bound | None:
     """Parse one date bound; None when the whole text is not a date.
 
@@ -94,6 +114,11 @@ def parse_date(text: str) -> Bound | None:
     ('2018-03-01', '2018-03-31')
     """
     text = text.strip().rstrip(".,;").strip()
+    end_of = _END_OF.fullmatch(text)
+    if end_of is not None:
+        text = end_of["rest"]
+    if text[:1] in "Qq1234" and (quarter := _quarter(text)) is not None:
+        return quarter
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
         if match is None:
@@ -136,6 +161,15 @@ _OPEN_START = re.compile(
     re.IGNORECASE,
 )
 _OPEN_END = re.compile(_END_WORDS + r"\s+(?P<b>.+)", re.IGNORECASE)
+# "2021 ff.", "2021 fortfolgende": a start and no end.
+_FOLLOWING = re.compile(r"(?P<a>.+?)\s*(?:ff\.?|fortfolgende|onwards|and\s+beyond)", re.IGNORECASE)
+
+
+def _open_start(body: str, raw: str) -> PeriodValue | None:
+    """ "seit 2015", "ab 01.02.2027", "2021 ff.": a start and no end."""
+    match = _OPEN_START.fullmatch(body) or _FOLLOWING.fullmatch(raw.strip().strip(";,").strip())
+    start = parse_date(match["a"]) if match else None
+    return None if start is None else PeriodValue(start.first, None, start.precision, None, raw)
 
 
 def parse_period(text: str) -> PeriodValue | None:
@@ -150,11 +184,9 @@ def parse_period(text: str) -> PeriodValue | None:
         return None
     if OPEN_ENDED.fullmatch(body):
         return PeriodValue(None, None, None, None, raw)
-    match = _OPEN_START.fullmatch(body)
-    if match:
-        start = parse_date(match["a"])
-        if start is not None:
-            return PeriodValue(start.first, None, start.precision, None, raw)
+    open_start = _open_start(body, raw)
+    if open_start is not None:
+        return open_start
     match = _OPEN_END.fullmatch(body)
     if match:
         end = parse_date(match["b"])
@@ -168,6 +200,8 @@ def parse_period(text: str) -> PeriodValue | None:
             # A reversed range is returned as written: the record's validation rejects it.
             return PeriodValue(start.first, end.last, start.precision, end.precision, raw)
     single = parse_date(body)
+    if single is not None and _END_OF.fullmatch(body):
+        return PeriodValue(None, single.last, None, single.precision, raw)  # "Ende 2025"
     if single is not None:
         # A lone date as a period: the project ran within that day, month or year.
         return PeriodValue(single.first, single.last, single.precision, single.precision, raw)

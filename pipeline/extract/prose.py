@@ -1,0 +1,168 @@
+"""Facts a page states only in running text: the period, the funders and the amount of one
+sentence about the project ("Das Projekt läuft von März 2023 bis Ende 2025 und wird von der
+X-Stiftung gefördert", "The project runs from January 2025 to December 2026 and is funded by
+the X Foundation with €42,000").
+
+Read conservatively: only the main content's paragraphs (no sidebar, no header), only a
+sentence that names the project itself ("das Projekt", "das Vorhaben", "the project": a call
+for proposals speaks of projects in general), never a sentence about applying, and only for a
+fact no label gave. Each paragraph is looked at once, its sentences by bounded patterns, so a
+long page costs a pass over its text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline import labels
+from pipeline.extract.blocks import split_conjoined
+from pipeline.extract.lines import Line
+from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.amounts import Amount, parse_amount
+from pipeline.normalize.dates import PeriodValue, parse_date
+
+MAX_PARAGRAPH = 1200  # characters of one paragraph looked at
+MAX_NAME_WORDS = 10
+_I = re.IGNORECASE
+
+
+def _words(words: tuple[str, ...]) -> str:
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+_PROJECT = re.compile(rf"\b(?:{_words(labels.PROSE_PROJECT)})\b", _I)
+_DECOY = re.compile(rf"\b(?:{_words(labels.PROSE_DECOYS)})", _I)
+# "von März 2023 bis Ende 2025", "from January 2025 to December 2026"
+_FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
+_TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
+# "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
+# "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
+_FUNDERS = (
+    re.compile(
+        r"\b(?:wird|werden|wurde|wurden)\s+(?:\S+\s+){0,2}?von\s+(?P<names>.+?)\s+"
+        r"(?:gefördert|finanziert|unterstützt|getragen)\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:is|was|are|were|has\s+been|have\s+been)\s+(?:\S+\s+)?(?:funded|financed|supported)"
+        r"\s+by\s+(?P<names>.+?)(?=\s+(?:with|from|since|until|for|in|through|over)\b|[.,;:]|$)",
+        _I,
+    ),
+    re.compile(
+        r"^(?P<names>[A-ZÄÖÜ].+?)\s+(?:fördert|förderte|finanziert|unterstützt|funds|funded|"
+        r"supports|finances)\s+(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|programme)\b"
+    ),
+)
+_AMOUNT = re.compile(
+    r"\b(?:mit|with|in\s+Höhe\s+von|totalling|totaling|of)\s+(?P<amount>"
+    r"(?:(?:bis\s+zu|insgesamt|rund|knapp|up\s+to|a\s+total\s+of|around|about)\s+)?"
+    r"(?:€|EUR|CHF|£|\$|US\$)?\s?\d[\d.,'’]*(?:\s?(?:Mio\.|Millionen|Million|million|Tsd\.))?"
+    r"(?:\s?(?:Euro|EUR|€|CHF|Franken|£|GBP|USD))?)",
+    _I,
+)
+
+
+@dataclass(slots=True)
+class ProseFacts:
+    period: PeriodValue | None = None
+    funders: list[str] = field(default_factory=list)
+    amount: Amount | None = None
+
+
+def read_prose(
+    lines: list[Line],
+    taken: list[bool],
+    start: int,
+    lex: Lexicon,
+    want: tuple[bool, bool, bool],
+) -> ProseFacts:
+    """The period, funders and amount (those ``want`` asks for, in that order) of the first
+    sentences about the project in the main content's paragraphs from line ``start``."""
+    found = ProseFacts()
+    want_period, want_funders, want_amount = want
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if taken[i] or line.kind != "p" or line.aside or line.header:
+            continue
+        text = line.text[:MAX_PARAGRAPH]
+        if not _PROJECT.search(text):
+            continue  # (most paragraphs: one search)
+        for sentence in _SENTENCE_END.split(text):
+            if not _PROJECT.search(sentence) or _DECOY.search(sentence):
+                continue
+            if want_period and found.period is None:
+                found.period = _period(sentence)
+            funded = False
+            if want_funders and not found.funders:
+                found.funders = _funders(sentence, lex)
+                funded = bool(found.funders)
+            if want_amount and found.amount is None and (funded or _funding_verb(sentence)):
+                found.amount = _amount(sentence)
+        if (
+            (not want_period or found.period)
+            and (not want_funders or found.funders)
+            and (not want_amount or found.amount)
+        ):
+            break
+    return found
+
+
+def _period(sentence: str) -> PeriodValue | None:
+    """ "von X bis Y" in a sentence, each bound a date as :func:`parse_date` reads it (the
+    longest run of up to four words after "bis" that is one)."""
+    for start in _FROM.finditer(sentence):
+        rest = sentence[start.end() : start.end() + 80]
+        to = _TO.search(rest)
+        if to is None:
+            continue
+        first = parse_date(rest[: to.start()])
+        if first is None:
+            continue
+        words = rest[to.end() :].split()[:4]
+        for n in range(len(words), 0, -1):
+            last = parse_date(" ".join(words[:n]).rstrip(".,;:"))
+            if last is not None:
+                raw = f"{rest[: to.start()]}{rest[to.start() : to.end()]}{' '.join(words[:n])}"
+                raw = raw.rstrip(".,;:")
+                return PeriodValue(first.first, last.last, first.precision, last.precision, raw)
+    return None
+
+
+_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|the)\s+", _I)
+
+
+def _funders(sentence: str, lex: Lexicon) -> list[str]:
+    for pattern in _FUNDERS:
+        match = pattern.search(sentence)
+        if match is None:
+            continue
+        names = [_ARTICLE.sub("", n).strip() for n in split_conjoined(match["names"], lex)]
+        if names and all(_name_shape(n) for n in names):
+            return names
+    return []
+
+
+def _name_shape(name: str) -> bool:
+    """An organization's name as prose names it: capitalized, a few words, no digits."""
+    return (
+        bool(name)
+        and name[0].isupper()
+        and len(name.split()) <= MAX_NAME_WORDS
+        and not any(c.isdigit() for c in name)
+    )
+
+
+def _funding_verb(sentence: str) -> bool:
+    return any(pattern.search(sentence) for pattern in _FUNDERS)
+
+
+def _amount(sentence: str) -> Amount | None:
+    for match in _AMOUNT.finditer(sentence):
+        raw = match["amount"].strip().rstrip(".,;:")
+        amount = parse_amount(raw)
+        if amount is not None:
+            return amount
+    return None

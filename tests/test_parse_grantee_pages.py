@@ -1,0 +1,423 @@
+"""Grant-makers' project pages read by structure and shared words (issue #14, third round):
+the grantee's card beside the content, subheadlines, closed notices, periods and amounts in
+more wordings, facts stated only in prose, funder lists joined by a conjunction, fact rows
+under unknown labels, a breadcrumb's category and related cards. Each on a minimal page of
+its own wording (a generic profile: no site words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.parse import parse_page
+from pipeline.profiles import SiteProfile
+
+PROFILE = SiteProfile(
+    id="beispiel",
+    name="Beispiel-Stiftung",
+    origin="https://www.beispiel-stiftung.de",
+    project_paths=["^/vorhaben/"],
+)
+URL = "https://www.beispiel-stiftung.de/vorhaben/kulturbus/"
+
+
+def page(main: str, after: str = "", title: str = "Kulturbus Uckermark") -> str:
+    return (
+        f"<html><body><div class='wrap'><main><h1>{title}</h1>{main}</main>{after}</div>"
+        "<footer><p>Beispiel-Stiftung<br>Marktplatz 1<br>10115 Berlin</p></footer></body></html>"
+    )
+
+
+def parse(html: str, url: str = URL):
+    result = parse_page(html, url, PROFILE)
+    assert result.record is not None, (result.kind, result.warnings, result.problems)
+    return result.record
+
+
+FACTS = "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl>"
+
+
+def test_the_grantees_card_in_a_column_beside_main_is_the_contact():
+    aside = (
+        "<aside class='col-right'><div class='box'><h4>Projektträgerin</h4>"
+        "<p>Landkulturwerk Prenzlau e.V.<br>Friedhofstraße 12<br>17291 Prenzlau</p>"
+        "<p>Ansprechpartnerin:<br>Johanna Wrede<br>Projektkoordination</p>"
+        "<p>Tel. 03984 71 20 33<br>E-Mail: wrede@landkulturwerk.de</p></div>"
+        "<div class='box'><h4>Aktuelles</h4><p><a href='/news/1'>Neue Ausschreibung</a></p></div>"
+        "</aside>"
+    )
+    contact = parse(page(FACTS, aside)).contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.postal_code, contact.city) == (
+        "Landkulturwerk Prenzlau e.V.",
+        "Friedhofstraße 12",
+        "17291",
+        "Prenzlau",
+    )
+    assert contact.persons == ["Johanna Wrede"]
+    assert contact.phones == ["+493984712033"]
+    assert contact.emails == ["wrede@landkulturwerk.de"]
+
+
+def test_an_aside_beside_main_without_a_grantee_label_is_never_read():
+    aside = (
+        "<aside><h4>Kontakt</h4><p>Beispiel-Stiftung<br>Marktplatz 1<br>10115 Berlin</p>"
+        "<p>Telefon: 030 123 45 67</p></aside>"
+    )
+    assert parse(page(FACTS, aside)).contact is None
+
+
+def test_baltic_letters_in_a_persons_name():
+    from pipeline.extract.vocabulary import lexicon_for
+
+    lex = lexicon_for(PROFILE)
+    assert lex.is_person("Jānis Bērziņš")
+    assert lex.is_person("Rūta Šimkūnė")
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "<p><strong>Bitte beachten Sie:</strong> Dieses Vorhaben ist beendet.</p>",
+        "<p>Wichtig: Das Projekt wurde abgeschlossen, die Seite wird nicht mehr gepflegt.</p>",
+        "<p><b>Note:</b> The grant has ended; this page is kept as an archive.</p>",
+    ],
+)
+def test_closed_notices_after_a_lead_word(notice):
+    record = parse(page(notice + FACTS))
+    assert record.closed_notice is True
+    assert record.status == "completed"
+
+
+def test_a_notice_about_something_else_is_no_closed_notice():
+    record = parse(page("<p>Hinweis: Die Anmeldung ist abgeschlossen.</p>" + FACTS))
+    assert record.closed_notice is False
+
+
+@pytest.mark.parametrize(
+    ("row", "start", "precision"),
+    [
+        ("<dt>Projektbeginn</dt><dd>ab 15.03.2026</dd>", "2026-03-15", "day"),
+        ("<dt>Start</dt><dd>03/2026</dd>", "2026-03-01", "month"),
+        ("<dt>Start date</dt><dd>Q2 2026</dd>", "2026-04-01", "month"),
+    ],
+)
+def test_a_start_label_opens_a_period_with_no_end(row, start, precision):
+    period = parse(page(f"<dl>{row}<dt>Status</dt><dd>geplant</dd></dl>")).period
+    assert period is not None
+    assert (str(period.start), period.end, period.start_precision) == (start, None, precision)
+
+
+def test_a_start_label_without_a_date_is_no_period():
+    record = parse(
+        page(
+            "<dl><dt>Start</dt><dd>Anmeldung im Büro</dd><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl>"
+        )
+    )
+    assert record.period is not None and str(record.period.start) == "2024-01-01"
+
+
+def test_an_amount_up_to_keeps_its_words_as_written():
+    record = parse(page("<dl><dt>Bewilligte Mittel</dt><dd>bis zu 80.000 €</dd></dl>" + FACTS))
+    assert record.grant_amount is not None
+    assert (record.grant_amount.value, record.grant_amount.raw) == (80000, "bis zu 80.000 €")
+
+
+def test_related_cards_with_their_date_before_the_link_and_teaser_text_between_links():
+    cards = (
+        "<section><h3>Similar grants</h3>"
+        "<div><p>12/03/2025</p><h4><a href='vorhaben/lesezelt/'>Lesezelt</a></h4>"
+        "<p>Ein Zelt voller Bücher tourt durch die Dörfer der Region.</p>"
+        "<p><a href='vorhaben/lesezelt/'>Zum Vorhaben Lesezelt</a></p></div>"
+        "<div><p>3 June 2024</p><h4><a href='vorhaben/dorfkino/'>Dorfkino</a></h4>"
+        "<p>Filme im Gemeindesaal, ausgewählt von den Jugendlichen selbst.</p>"
+        "<p><a href='vorhaben/dorfkino/'>Zum Vorhaben Dorfkino</a></p></div></section>"
+        "<section><h3>Aktuelles</h3><p><a href='news/1'>Neue Ausschreibung</a></p></section>"
+    )
+    html = page(FACTS + cards).replace(
+        "<html>", "<html><head><base href='https://www.beispiel-stiftung.de/'></head>"
+    )
+    assert parse(html).related == [
+        "https://www.beispiel-stiftung.de/vorhaben/lesezelt",
+        "https://www.beispiel-stiftung.de/vorhaben/dorfkino",
+    ]
+
+
+def lexicon():
+    from pipeline.extract.vocabulary import lexicon_for
+
+    return lexicon_for(PROFILE)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Wer profitiert", "target_groups"),
+        ("Who benefits", "target_groups"),
+        ("Who took part", "target_groups"),
+        ("Was passiert", "services"),
+        ("Was geplant ist", "services"),
+        ("What happens", "services"),
+        ("Planned activities", "services"),
+        ("Kooperation", "partners"),
+        ("Umsetzung", "grantee"),
+        ("Delivered by", "grantee"),
+        ("Durchgeführt von:", "grantee"),
+    ],
+)
+def test_accordion_and_grantee_label_variants(line, field):
+    hit = lexicon().match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, "")
+
+
+def _delivered_by(label: str, person: str) -> str:
+    return (
+        f"<section><div class='head'>{label}</div><div><p><strong>Kinderkunst Ruppin gGmbH"
+        "</strong><br>Karl-Marx-Straße 4<br>16816 Neuruppin<br>"
+        "<a href='https://kinderkunst-ruppin.de'>kinderkunst-ruppin.de</a></p>"
+        f"<p>Contact person: {person}<br>Phone: 03391 40 50 60</p></div></section>"
+        "<section><div class='head'>Who benefits</div><div><ul><li>Children aged 6 to 10</li>"
+        "</ul></div></section>"
+    )
+
+
+@pytest.mark.parametrize("label", ["Delivered by", "Umsetzung", "Projektpartner"])
+def test_the_heading_over_the_grantees_card_is_never_the_organization(label):
+    record = parse(page(FACTS + _delivered_by(label, "Mia Krüger (Vorsitz)")))
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.street, contact.city) == (
+        "Kinderkunst Ruppin gGmbH",
+        None,
+        "Karl-Marx-Straße 4",
+        "Neuruppin",
+    )
+    assert contact.website == "kinderkunst-ruppin.de"
+    assert contact.persons == ["Mia Krüger"]
+    assert record.partners == []
+    assert record.target_groups == ["Children aged 6 to 10"]
+
+
+def test_a_partners_list_with_no_address_stays_partners():
+    record = parse(
+        page(
+            FACTS + "<p>Projektpartner</p><ul><li>Stadtbibliothek Wittstock</li>"
+            "<li>Grundschule Kyritz</li></ul>"
+        )
+    )
+    assert record.partners == ["Stadtbibliothek Wittstock", "Grundschule Kyritz"]
+    assert record.contact is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "funders"),
+    [
+        (
+            "Lindner-Stiftung und Landkreis Ostprignitz-Ruppin",
+            ["Lindner-Stiftung", "Landkreis Ostprignitz-Ruppin"],
+        ),
+        ("Harbour Trust and the City of Leeds", ["Harbour Trust", "City of Leeds"]),
+        ("Stiftung Mitmachen & Kreis Plön", ["Stiftung Mitmachen", "Kreis Plön"]),
+        ("Bund und Länder", ["Bund und Länder"]),
+        ("Ministerium für Bildung und Kultur", ["Ministerium für Bildung und Kultur"]),
+        ("Verein für Jugend und Sport e.V.", ["Verein für Jugend und Sport e.V."]),
+        ("Freunde und Förderer e.V.", ["Freunde und Förderer e.V."]),
+    ],
+)
+def test_funders_joined_by_a_conjunction_are_split_by_shape(cell, funders):
+    record = parse(
+        page(f"<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd><dt>Gefördert von</dt><dd>{cell}</dd></dl>")
+    )
+    assert record.funders == funders
+
+
+def test_a_part_of_one_organization_after_a_comma_stays_one_partner():
+    record = parse(
+        page(
+            FACTS + "<dl><dt>Partner</dt><dd>Universität Rostock, Institut für "
+            "Biowissenschaften; Meeresmuseum Stralsund</dd></dl>"
+        )
+    )
+    assert record.partners == [
+        "Universität Rostock, Institut für Biowissenschaften",
+        "Meeresmuseum Stralsund",
+    ]
+
+
+def test_a_fact_row_under_an_unknown_label_ends_the_row_before_and_page_tools_are_no_items():
+    table = (
+        "<table><tr><th>Laufzeit</th><td>2023 – 2025</td></tr>"
+        "<tr><th>Kooperationspartner</th><td>Kreismusikschule</td></tr>"
+        "<tr><th>Besonderheiten</th><td>Barrierefreie Räume</td></tr>"
+        "<tr><th>Zielgruppe</th><td>Jugendliche</td></tr></table>"
+        "<p><a href='javascript:history.back()'>Zurück</a> | <a href='?print=1'>Drucken</a></p>"
+    )
+    record = parse(page(table))
+    assert record.partners == ["Kreismusikschule"]
+    assert record.target_groups == ["Jugendliche"]
+
+
+def test_a_subheadline_over_the_first_fact_is_the_short_title():
+    record = parse(
+        page("<h2>Mobile Kulturangebote für Dörfer</h2><p>Schlagworte: Kultur</p>" + FACTS)
+    )
+    assert record.short_title == "Mobile Kulturangebote für Dörfer"
+
+
+def test_a_section_heading_right_under_the_h1_is_no_short_title():
+    record = parse(
+        page(
+            "<h2>Worum geht es?</h2><p>Ein Bus bringt Theater und Konzerte in "
+            "Dörfer ohne eigene Bühne.</p>" + FACTS
+        )
+    )
+    assert record.short_title is None
+
+
+def _trail(links: str, attrs: str = "aria-label='Brotkrümel'") -> str:
+    return f"<nav {attrs}><ol>{links}<li>Kulturbus Uckermark</li></ol></nav>"
+
+
+CRUMBS = (
+    "<li><a href='/'>Start</a></li><li><a href='/vorhaben/'>Vorhaben</a></li>"
+    "<li><a href='/vorhaben/kultur/'>Kultur</a></li>"
+)
+IN_TOPIC = "https://www.beispiel-stiftung.de/vorhaben/kultur/kulturbus/"
+
+
+@pytest.mark.parametrize(
+    "attrs", ["aria-label='Brotkrümel'", "class='trail breadcrumbs'", "id='pfadnavigation'"]
+)
+def test_the_breadcrumbs_one_category_is_the_topic_when_no_label_names_one(attrs):
+    record = parse(page(_trail(CRUMBS, attrs) + FACTS), IN_TOPIC)
+    assert record.focus_areas == ["Kultur"]
+
+
+def test_a_trail_opened_by_you_are_here_names_the_topic():
+    trail = f"<nav><p>Sie sind hier:</p><ol>{CRUMBS}</ol></nav>"
+    assert parse(page(trail + FACTS), IN_TOPIC).focus_areas == ["Kultur"]
+
+
+def test_a_topic_label_wins_over_the_breadcrumb():
+    record = parse(page(_trail(CRUMBS) + "<p>Themen: Teilhabe</p>" + FACTS), IN_TOPIC)
+    assert record.focus_areas == ["Teilhabe"]
+
+
+@pytest.mark.parametrize(
+    ("links", "url"),
+    [
+        # an archive year's listing, not a folder over the page
+        (
+            "<li><a href='/'>Start</a></li><li><a href='/vorhaben.html'>Vorhaben</a></li>"
+            "<li><a href='/vorhaben/2023.html'>2023</a></li>",
+            "https://www.beispiel-stiftung.de/vorhaben/2023/kulturbus.html",
+        ),
+        # the category's folder does not hold the page
+        (CRUMBS, "https://www.beispiel-stiftung.de/vorhaben/kulturbus/"),
+        # a deeper trail: which of its levels is the topic is unknown
+        (
+            CRUMBS + "<li><a href='/vorhaben/kultur/musik/'>Musik</a></li>",
+            "https://www.beispiel-stiftung.de/vorhaben/kultur/musik/kulturbus/",
+        ),
+    ],
+)
+def test_a_trail_that_names_no_category_gives_no_topic(links, url):
+    assert parse(page(_trail(links) + FACTS), url).focus_areas == []
+
+
+PROSE_ONLY = "<dl><dt>Status</dt><dd>laufend</dd></dl>"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end", "funders", "raw"),
+    [
+        (
+            "Das Vorhaben läuft von Februar 2024 bis Mitte 2026 nicht.",  # no end date: none
+            None,
+            None,
+            [],
+            None,
+        ),
+        (
+            "Das Projekt dauert vom 01.03.2024 bis zum 28.02.2026 und wird von der "
+            "Lindner-Stiftung und dem Landkreis Uckermark finanziert.",
+            "2024-03-01",
+            "2026-02-28",
+            ["Lindner-Stiftung", "Landkreis Uckermark"],
+            None,
+        ),
+        (
+            "Die Heinrich-Vogt-Stiftung fördert dieses Vorhaben von 2025 bis 2027 mit insgesamt "
+            "65.000 €.",
+            "2025-01-01",
+            "2027-12-31",
+            ["Heinrich-Vogt-Stiftung"],
+            "insgesamt 65.000 €",
+        ),
+        (
+            "This project ran from March 2021 until 2023 and was supported by the Coastal "
+            "Communities Trust with up to £30,000.",
+            "2021-03-01",
+            "2023-12-31",
+            ["Coastal Communities Trust"],
+            "up to £30,000",
+        ),
+    ],
+)
+def test_facts_stated_only_in_a_sentence_about_the_project(sentence, start, end, funders, raw):
+    record = parse(page(PROSE_ONLY + f"<h2>Hintergrund</h2><p>{sentence}</p>"))
+    period = record.period
+    assert (str(period.start) if period else None, str(period.end) if period else None) == (
+        start,
+        end,
+    )
+    assert record.funders == funders
+    assert (record.grant_amount.raw if record.grant_amount else None) == raw
+
+
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        # a call for proposals: projects in general, applying
+        "Die Stiftung fördert Projekte von 2025 bis 2027 mit bis zu 20.000 Euro.",
+        "Bewerbungen für das Programm sind von Januar 2027 bis März 2027 möglich, gefördert "
+        "werden Vorhaben mit bis zu 80.000 Euro.",
+        "Charities can apply until 31 January 2027; the programme is funded by the Lottery "
+        "Fund with up to £80,000.",
+        # news about the foundation, not the project
+        "Seit 2010 wird die Stiftung von der Sparkasse Uckermark unterstützt.",
+    ],
+)
+def test_sentences_about_calls_or_news_are_no_facts(decoy):
+    record = parse(page(PROSE_ONLY + f"<h2>Aktuelles</h2><p>{decoy}</p>"))
+    assert (record.period, record.funders, record.grant_amount) == (None, [], None)
+
+
+def test_a_labelled_fact_wins_over_prose_and_prose_never_makes_a_project_page():
+    record = parse(
+        page(
+            "<dl><dt>Laufzeit</dt><dd>2022 – 2023</dd><dt>Förderer</dt><dd>Kreis Plön</dd></dl>"
+            "<p>Das Projekt läuft von 2024 bis 2026 und wird von der Nord-Stiftung gefördert.</p>"
+        )
+    )
+    assert (str(record.period.start), record.funders) == ("2022-01-01", ["Kreis Plön"])
+    news = page(
+        "<p>Das Projekt läuft von 2024 bis 2026 und wird von der Nord-Stiftung gefördert.</p>",
+        title="Neues aus der Stiftung",
+    )
+    assert parse_page(news, URL, PROFILE).kind == "not_project"
+
+
+def test_reading_prose_stays_linear_on_long_pages():
+    import time
+
+    para = "<p>Das Projekt wurde im Stadtteil vorgestellt, viele kamen und sprachen mit.</p>"
+
+    def cost(n: int) -> float:
+        html = page(PROSE_ONLY + para * n)
+        began = time.process_time()
+        parse_page(html, URL, PROFILE)
+        return time.process_time() - began
+
+    cost(200)  # warm the caches
+    small, large = min(cost(1000) for _ in range(3)), min(cost(8000) for _ in range(3))
+    assert large < 8 * 4 * small  # 8 x the text: linear is ~8 x the time, quadratic ~64 x
