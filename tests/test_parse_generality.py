@@ -399,3 +399,27 @@ def test_the_sites_name_in_the_page_header_is_never_the_title():
     )
     record = _page("<title>Gartenwerk Leipzig | Beispiel-Stiftung</title>", body).record
     assert record is not None and record.title == "Gartenwerk Leipzig"
+
+
+# -- a fourth site (issue #14, the Gemeinsinn round): each failure pattern on a page of its own,
+# in other wording and markup than the foundation it was seen on.
+
+
+def test_a_form_wrapping_the_whole_page_is_content_a_search_form_is_not():
+    """ASP.NET WebForms (and Lotus Domino) wrap the whole page in one ``<form>``."""
+    body = (
+        '<form id="aspnetForm" method="post" action="./projekt.aspx">'
+        '<div class="inhalt"><h1>Lernwerkstatt am Deich</h1>'
+        "<p>Schülerinnen bauen Messstationen.</p>"
+        "<p><b>Projektdauer:</b> 2021 – 2023</p><p><b>Unterstützt durch:</b> Fonds Küste</p>"
+        "</div></form>"
+    )
+    record = _page("", body).record
+    assert record is not None and record.funders == ["Fonds Küste"]
+    search = (
+        '<main><h1>Lernwerkstatt am Deich</h1><form role="form" action="/suche">'
+        '<p>Förderer:</p><input name="q"></form><p>Projektdauer: 2021 – 2023</p>'
+        "<p>Schülerinnen bauen Messstationen, die Daten gehen an die Schule.</p></main>"
+    )
+    record = _page("", search).record
+    assert record is not None and record.funders == []

@@ -40,7 +40,7 @@ SKIP = frozenset(
         "meta",
         "link",
         "nav",
-        "form",
+        "form",  # unless it holds the page's content (:meth:`_Chrome.holds_content`)
         "dialog",
         "video",
         "audio",
@@ -249,6 +249,14 @@ class _Flattener:
                     self._hidden_mail(child, tag)
                 elif tag == "nav" and self._chrome.crumbs is None:
                     self._chrome.see_nav(child)
+                elif tag == "form" and self._chrome.holds_content(child):
+                    # The form that wraps a whole page (Lotus Domino, ASP.NET WebForms): read
+                    # as the block it is.
+                    if buf or self._links:
+                        self.flush()
+                    self.walk(child)
+                    if buf or self._links:
+                        self.flush()
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -383,13 +391,29 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "crumbs", "lex")
+    __slots__ = (
+        "_body",
+        "_has_main",
+        "_hidden",
+        "_holds_h1",
+        "_soft_left",
+        "_text_size",
+        "crumbs",
+        "lex",
+    )
 
     def __init__(
-        self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
+        self,
+        holds_h1: set[int],
+        has_main: bool,
+        lex: Lexicon,
+        hidden: frozenset[str],
+        body: LexborNode,
     ) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
+        self._body = body
+        self._text_size = -1  # the length of the body's text, measured when a form asks
         self._hidden = hidden  # the classes the page's own CSS hides
         self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
@@ -406,6 +430,17 @@ class _Chrome:
             node.text(deep=True, separator=" ", strip=True)[:40]
         ):
             self.crumbs = node
+
+    def holds_content(self, form: LexborNode) -> bool:
+        """Whether a ``<form>`` holds the page's content rather than being a small search,
+        login or newsletter form (chrome): it holds the ``<h1>``, or at least half the body's
+        text (forms never nest, so each byte is measured once, and the body once a page)."""
+        if form.mem_id in self._holds_h1:
+            return True
+        if self._text_size < 0:
+            self._text_size = len(self._body.text(deep=True, separator="", strip=False))
+        size = len(form.text(deep=True, separator="", strip=False))
+        return size > 0 and 2 * size >= self._text_size
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -458,12 +493,12 @@ def _content_root(body: LexborNode, lex: Lexicon, hidden: frozenset[str]) -> _Ro
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return _Root(node, _Chrome(holds_h1, True, lex, hidden), _outside(node, asides))
+            return _Root(node, _Chrome(holds_h1, True, lex, hidden, body), _outside(node, asides))
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
         root = articles[0]
-        return _Root(root, _Chrome(holds_h1, True, lex, hidden), _outside(root, asides))
-    return _Root(body, _Chrome(holds_h1, False, lex, hidden), ())
+        return _Root(root, _Chrome(holds_h1, True, lex, hidden, body), _outside(root, asides))
+    return _Root(body, _Chrome(holds_h1, False, lex, hidden, body), ())
 
 
 def _outside(root: LexborNode, asides: tuple[LexborNode, ...]) -> tuple[LexborNode, ...]:
