@@ -423,3 +423,44 @@ def test_a_form_wrapping_the_whole_page_is_content_a_search_form_is_not():
     )
     record = _page("", search).record
     assert record is not None and record.funders == []
+
+
+def test_a_short_title_row_wins_and_a_publication_date_is_never_the_short_title():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten im Landkreis</h1><p>Publikationsdatum 03.04.2023</p>"
+        "<p>Ehrenamtliche reparieren mit Nachbarn Fahrräder und Geräte.</p>"
+        "<table><tr><th>Akronym</th><td>OWL</td></tr>"
+        "<tr><th>Laufzeit</th><td>2023 – 2025</td></tr></table></main>",
+    ).record
+    assert record is not None and record.short_title == "OWL"
+    record = _page(
+        "",
+        "<main><h1>Open workshops</h1><p>Publication date 3 April 2023</p>"
+        "<p>Volunteers repair bikes and tools with their neighbours.</p>"
+        "<p>Duration: 2023 – 2025</p></main>",
+    ).record
+    assert record is not None and record.short_title is None
+
+
+def test_the_grantee_row_of_a_fact_list_and_the_contact_heading_after_the_facts():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<dl><dt>Förderzeitraum</dt><dd>2023 – 2025</dd>"
+        "<dt>Fördermittelempfänger</dt><dd>Reparaturnetz Lahn e.V.<br>Bahnhofstraße 4<br>"
+        "35037 Marburg</dd><dt>Durchführende Stelle</dt><dd>Fachstelle Nachbarschaft</dd>"
+        "<dt>Zielgruppe</dt><dd>Nachbarn</dd><dt>Themenfeld</dt><dd>Umwelt</dd></dl>"
+        "<h2>Kontakt</h2><p>Jana Roth</p><p>Telefon: 06421 123456</p></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.street, c.postal_code, c.city) == (
+        "Reparaturnetz Lahn e.V.",
+        "Fachstelle Nachbarschaft",
+        "Bahnhofstraße 4",
+        "35037",
+        "Marburg",
+    )
+    assert (c.persons, c.phones) == (["Jana Roth"], ["+496421123456"])
+    assert record.target_groups == ["Nachbarn"] and record.focus_areas == ["Umwelt"]

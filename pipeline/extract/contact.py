@@ -177,11 +177,13 @@ def _partner_card(lines: list[Line], i: int, lex: Lexicon) -> bool:
     return False
 
 
-def find_contact_block(
+def find_contact_blocks(
     lines: list[Line], taken: list[bool], lex: Lexicon
-) -> tuple[int, int] | None:
-    """The line range of the contact block, or None: from its heading, or from the grantee's
-    label when that comes first (a grant-maker's page: the grantee, then its contact person)."""
+) -> tuple[tuple[int, int], ...]:
+    """The line ranges of the contact block (none, one, or the grantee's and its contact
+    person's): from its heading, or from the grantee's label when that comes first (a
+    grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
+    before the contact heading (other facts' rows after it) is read with the heading's block."""
     heading = next(
         (i for i, line in enumerate(lines) if not taken[i] and _is_contact_heading(line, lex)),
         None,
@@ -191,7 +193,18 @@ def find_contact_block(
     first = 0 if heading is None else max(0, heading - GRANTEE_LINES)
     for i in range(first, len(lines) if heading is None else heading):
         if not taken[i] and _is_grantee_label(lines, i, lex):
-            return i, _block_end(lines, i + 1, lines[i], lex)
+            end = _block_end(lines, i + 1, lines[i], lex)
+            if heading is None or end > heading:
+                return ((i, end),)
+            return (i, end), (heading, _block_end(lines, heading + 1, lines[heading], lex))
+    found = _one_block(lines, taken, heading, lex)
+    return () if found is None else (found,)
+
+
+def _one_block(
+    lines: list[Line], taken: list[bool], heading: int | None, lex: Lexicon
+) -> tuple[int, int] | None:
+    """The contact block without a grantee's label before it."""
     if heading is not None:
         start = _address_before(lines, taken, heading)
         return start, _block_end(lines, start + 1, lines[start], lex)
