@@ -10,6 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Grantee labels that also head a section of text ("Umsetzung" over how the project works):
+# they name the grantee only over an organization's card (a postcode line under them).
+SOFT_GRANTEE_LABELS: tuple[str, ...] = (
+    "Umsetzung",
+    "Durchführung",
+    "Durchgeführt von",
+    "Umgesetzt von",
+    "Delivered by",
+    "Run by",
+    "Implemented by",
+    "Carried out by",
+)
 # Labels of single facts, by record field. A label matches at the start of a line, followed by a
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
 # ...), or, for labels in INLINE_LABELS, by the value itself.
@@ -196,14 +208,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Implementing organisation",
         "Implementing organization",
         "Sponsoring body",
-        "Umsetzung",
-        "Durchführung",
-        "Durchgeführt von",
-        "Umgesetzt von",
-        "Delivered by",
-        "Run by",
-        "Implemented by",
-        "Carried out by",
+        *SOFT_GRANTEE_LABELS,
         "Zuwendungsempfänger",
         "Zuwendungsempfängerin",
         "Bewilligungsempfänger",

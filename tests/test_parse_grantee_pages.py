@@ -421,3 +421,13 @@ def test_reading_prose_stays_linear_on_long_pages():
     cost(200)  # warm the caches
     small, large = min(cost(1000) for _ in range(3)), min(cost(8000) for _ in range(3))
     assert large < 8 * 4 * small  # 8 x the text: linear is ~8 x the time, quadratic ~64 x
+
+
+def test_a_section_headed_like_a_grantee_label_without_a_card_is_no_contact():
+    record = parse(
+        page(
+            FACTS + "<h3>Umsetzung</h3><p>Die Kurse finden wöchentlich in drei Grundschulen "
+            "statt, begleitet von Studierenden.</p><p>Ein Elternabend eröffnet jedes Halbjahr.</p>"
+        )
+    )
+    assert record.contact is None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from pipeline.extract.lines import Line, Link
 from pipeline.extract.vocabulary import LabelHit, Lexicon
-from pipeline.labels import CONTACT_FIELDS
+from pipeline.labels import CONTACT_FIELDS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
 
@@ -158,22 +158,28 @@ def _is_grantee_label(lines: list[Line], i: int, lex: Lexicon) -> bool:
     hit = lex.match_label(line.text)
     if hit is None:
         return False
-    return hit.field == "grantee" or (
-        hit.field == "partners" and not hit.value and _partner_card(lines, i, lex)
-    )
+    if hit.field == "grantee":
+        return hit.label not in _SOFT_GRANTEE or _card_under(lines, i, lex, person=False)
+    return hit.field == "partners" and not hit.value and _card_under(lines, i, lex, person=True)
 
 
-def _partner_card(lines: list[Line], i: int, lex: Lexicon) -> bool:
-    """Whether the lines under a partner's label ("Projektpartner") are one organization's card:
-    a postcode line, then a contact person's label, before any other fact's label."""
+_SOFT_GRANTEE = frozenset(label.lower() for label in SOFT_GRANTEE_LABELS)
+
+
+def _card_under(lines: list[Line], i: int, lex: Lexicon, person: bool) -> bool:
+    """Whether the lines under a label ("Umsetzung", "Projektpartner") are one organization's
+    card: a postcode line (and, when ``person``, a contact person's label after it) before any
+    heading, list or other fact's label."""
     postal = False
     for line in lines[i + 1 : i + 1 + PARTNER_CARD_LINES]:
         if line.kind in ("h", "li"):
             return False
+        postal = postal or lex.postal_line.match(line.text) is not None
+        if postal and not person:
+            return True
         hit = lex.match_label(line.text)
         if hit is not None:
             return postal and hit.field == "persons"
-        postal = postal or lex.postal_line.match(line.text) is not None
     return False
 
 

@@ -427,7 +427,7 @@ class _Chrome:
             f"{attrs.get('aria-label') or ''} {attrs.get('class') or ''} {attrs.get('id') or ''}"
         )
         if self.lex.breadcrumb_name.search(named) or self.lex.breadcrumb_lead.match(
-            node.text(deep=True, separator=" ", strip=True)[:40]
+            _first_text(node)
         ):
             self.crumbs = node
 
@@ -622,6 +622,20 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         head.base,
         _trail(root.chrome.crumbs),
     )
+
+
+def _first_text(node: LexborNode, limit: int = 12) -> str:
+    """The first words of an element's text, from its first few descendants only (a mega-menu's
+    whole text is never collected to read how it opens)."""
+    parts: list[str] = []
+    for count, child in enumerate(node.traverse(include_text=True)):
+        if count >= limit:
+            break
+        if child.is_text_node and (text := (child.text_content or "").strip()):
+            parts.append(text)
+            if sum(len(p) for p in parts) >= 20:
+                break
+    return collapse(" ".join(parts))
 
 
 def _trail(node: LexborNode | None) -> tuple[tuple[str, str], ...]:

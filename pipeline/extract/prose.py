@@ -23,6 +23,7 @@ from pipeline.normalize.amounts import Amount, parse_amount
 from pipeline.normalize.dates import PeriodValue, parse_date
 
 MAX_PARAGRAPH = 1200  # characters of one paragraph looked at
+MAX_SENTENCES = 8  # sentences naming the project looked at per page (facts come early)
 MAX_NAME_WORDS = 10
 _I = re.IGNORECASE
 
@@ -33,27 +34,43 @@ def _words(words: tuple[str, ...]) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+# A quick test before the sentences are looked at: the stems of the project's words, in a
+# pattern with no case folding (lexbor-sized paragraphs are scanned at memchr speed).
+_STEMS = re.compile(
+    "|".join(
+        sorted(
+            {
+                f"[{w.split()[-1][0].upper()}{w.split()[-1][0].lower()}]{w.split()[-1][1:5]}"
+                for w in labels.PROSE_PROJECT
+            }
+        )
+    )
+)
 _PROJECT = re.compile(rf"\b(?:{_words(labels.PROSE_PROJECT)})\b", _I)
 _DECOY = re.compile(rf"\b(?:{_words(labels.PROSE_DECOYS)})", _I)
 # "von März 2023 bis Ende 2025", "from January 2025 to December 2026"
+# A funding verb's stem: the funder and amount patterns run only where one stands.
+_FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support", _I)
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
 # "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
 _FUNDERS = (
     re.compile(
-        r"\b(?:wird|werden|wurde|wurden)\s+(?:\S+\s+){0,2}?von\s+(?P<names>.+?)\s+"
+        r"\b(?:wird|werden|wurde|wurden)\s+(?:\S+\s+){0,2}?von\s+(?P<names>[^.;:!?]{2,160}?)\s+"
         r"(?:gefördert|finanziert|unterstützt|getragen)\b",
         _I,
     ),
     re.compile(
         r"\b(?:is|was|are|were|has\s+been|have\s+been)\s+(?:\S+\s+)?(?:funded|financed|supported)"
-        r"\s+by\s+(?P<names>.+?)(?=\s+(?:with|from|since|until|for|in|through|over)\b|[.,;:]|$)",
+        r"\s+by\s+(?P<names>[^.,;:!?]{2,160}?)"
+        r"(?=\s+(?:with|from|since|until|for|in|through|over)\b|[.,;:]|$)",
         _I,
     ),
     re.compile(
-        r"^(?P<names>[A-ZÄÖÜ].+?)\s+(?:fördert|förderte|finanziert|unterstützt|funds|funded|"
-        r"supports|finances)\s+(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|programme)\b"
+        r"^(?P<names>[A-ZÄÖÜ][^.;:!?]{1,160}?)\s+(?:fördert|förderte|finanziert|unterstützt|funds|"
+        r"funded|supports|finances)\s+(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|"
+        r"programme)\b"
     ),
 )
 _AMOUNT = re.compile(
@@ -71,6 +88,11 @@ class ProseFacts:
     funders: list[str] = field(default_factory=list)
     amount: Amount | None = None
 
+    def complete(self, want: tuple[bool, bool, bool]) -> bool:
+        """Whether every fact asked for was found."""
+        have = (self.period is not None, bool(self.funders), self.amount is not None)
+        return all(h or not w for h, w in zip(have, want, strict=True))
+
 
 def read_prose(
     lines: list[Line],
@@ -82,32 +104,39 @@ def read_prose(
     """The period, funders and amount (those ``want`` asks for, in that order) of the first
     sentences about the project in the main content's paragraphs from line ``start``."""
     found = ProseFacts()
-    want_period, want_funders, want_amount = want
+    budget = MAX_SENTENCES
     for i in range(start, len(lines)):
         line = lines[i]
         if taken[i] or line.kind != "p" or line.aside or line.header:
             continue
         text = line.text[:MAX_PARAGRAPH]
-        if not _PROJECT.search(text):
+        if not _STEMS.search(text):
             continue  # (most paragraphs: one search)
         for sentence in _SENTENCE_END.split(text):
-            if not _PROJECT.search(sentence) or _DECOY.search(sentence):
-                continue
-            if want_period and found.period is None:
-                found.period = _period(sentence)
-            funded = False
-            if want_funders and not found.funders:
-                found.funders = _funders(sentence, lex)
-                funded = bool(found.funders)
-            if want_amount and found.amount is None and (funded or _funding_verb(sentence)):
-                found.amount = _amount(sentence)
-        if (
-            (not want_period or found.period)
-            and (not want_funders or found.funders)
-            and (not want_amount or found.amount)
-        ):
+            if budget <= 0:
+                return found
+            if _PROJECT.search(sentence) and not _DECOY.search(sentence):
+                budget -= 1
+                _read_sentence(sentence, found, want, lex)
+        if found.complete(want):
             break
     return found
+
+
+def _read_sentence(
+    sentence: str, found: ProseFacts, want: tuple[bool, bool, bool], lex: Lexicon
+) -> None:
+    want_period, want_funders, want_amount = want
+    if want_period and found.period is None:
+        found.period = _period(sentence)
+    if not _FUNDING_HINT.search(sentence):
+        return
+    funded = False
+    if want_funders and not found.funders:
+        found.funders = _funders(sentence, lex)
+        funded = bool(found.funders)
+    if want_amount and found.amount is None and (funded or _funding_verb(sentence)):
+        found.amount = _amount(sentence)
 
 
 def _period(sentence: str) -> PeriodValue | None:

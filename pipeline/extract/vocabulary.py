@@ -74,7 +74,8 @@ class Lexicon:
         )
         self.division_link = re.compile(division_link, i)
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
-        lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
+        # (a colon early in the line first: most lines are no notice, and fail there at once)
+        lead = rf"(?:(?=[^:]{{2,24}}:)(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
         self.closed_notice = re.compile(rf"^{lead}(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
