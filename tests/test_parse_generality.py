@@ -464,3 +464,24 @@ def test_the_grantee_row_of_a_fact_list_and_the_contact_heading_after_the_facts(
     )
     assert (c.persons, c.phones) == (["Jana Roth"], ["+496421123456"])
     assert record.target_groups == ["Nachbarn"] and record.focus_areas == ["Umwelt"]
+
+
+def test_a_grantee_row_far_above_the_contact_heading_and_a_partner_row_after_it():
+    rows = "".join(f"<dt>Kennung {k}</dt><dd>K-{k}</dd>" for k in range(4))
+    record = _page(
+        "",
+        "<main><h1>Open workshops</h1><p>Volunteers repair bikes with their neighbours.</p>"
+        "<dl><dt>Recipient organisation</dt><dd>Repair Network Lahn<br>Bahnhofstraße 4<br>"
+        "35037 Marburg</dd><dt>Cooperation partners</dt><dd>Town of Marburg</dd>"
+        f"<dt>Duration</dt><dd>2023 – 2025</dd>{rows}</dl>"
+        "<h2>Contact</h2><p>Jana Roth</p><p>Phone: 06421 123456</p></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.postal_code, c.persons) == (
+        "Repair Network Lahn",
+        None,
+        "35037",
+        ["Jana Roth"],
+    )
+    assert record.partners == ["Town of Marburg"]

@@ -127,8 +127,11 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         ):
             break
         hit = lex.match_label(line.text)
-        if hit and hit.field in _BLOCK_STOP_FIELDS:
-            break
+        if hit and (
+            hit.field in _BLOCK_STOP_FIELDS
+            or (hit.field == "partners" and not _card_under(lines, index, lex, person=True))
+        ):
+            break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
         if lex.division_link.match(line.text):
@@ -194,11 +197,15 @@ def find_contact_blocks(
         (i for i, line in enumerate(lines) if not taken[i] and _is_contact_heading(line, lex)),
         None,
     )
-    # The grantee's label opens the block when it stands before the contact heading (near it:
-    # its address lines), or when there is no contact heading.
-    first = 0 if heading is None else max(0, heading - GRANTEE_LINES)
-    for i in range(first, len(lines) if heading is None else heading):
-        if not taken[i] and _is_grantee_label(lines, i, lex):
+    # The grantee's label opens the block when it stands before the contact heading (near it,
+    # or farther up with its address under it: a fact row), or when there is no heading.
+    near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
+    for i in range(len(lines) if heading is None else heading):
+        if (
+            not taken[i]
+            and _is_grantee_label(lines, i, lex)
+            and (i >= near or _card_under(lines, i, lex, person=False))
+        ):
             end = _block_end(lines, i + 1, lines[i], lex)
             if heading is None or end > heading:
                 return ((i, end),)
