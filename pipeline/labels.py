@@ -332,6 +332,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "You might also like",
         "You may also like",
         "See also",
+        "Siehe auch",
+        "Siehe ebenfalls",
     ),
 }
 
@@ -479,6 +481,14 @@ NOTICE_LEADS: tuple[str, ...] = (
     "Bitte beachten",
     "Achtung",
     "Wichtig",
+    "Archivdokument",
+    "Archivseite",
+    "Archiviert",
+    "Archiv",
+    "Archive document",
+    "Archived page",
+    "Archived",
+    "Archive",
     "Please note",
     "Note",
     "Notice",
@@ -513,6 +523,14 @@ DATELINE_WORDS: tuple[str, ...] = (
     "Posted on",
     "Updated on",
     "Last updated",
+    # a document's own record ("Letzte Änderung: 12.03.2019 14:22 | Erstellt von: ..."):
+    # never the short title, and it ends a list value above it
+    "Letzte Änderung",
+    "Zuletzt geändert",
+    "Geändert am",
+    "Last modified",
+    "Last changed",
+    "Modified",
 )
 # A contact's role ("Projektleitung", "Koordinatorin", "Project lead"): never a person, unit or
 # organization. A line is a role when one of its words ends with one of these (compounds:
@@ -551,8 +569,10 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "officer",
     "chair",
 )
-# Academic and courtesy titles before a person's name.
-PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", "Frau", "Herr")
+# Salutations before a person's name ("Frau Birgit Schulze"): not part of the name.
+SALUTATIONS: tuple[str, ...] = ("Frau", "Herr", "Ms", "Ms.", "Mr", "Mr.", "Mrs", "Mrs.", "Mx")
+# Academic and courtesy titles before a person's name (academic ones stay in the name).
+PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", *SALUTATIONS)
 # Academic degrees after a person's name, after a comma ("Eva Roth, MSc"): part of the name.
 PERSON_DEGREES: tuple[str, ...] = (
     "BA",
@@ -637,6 +657,35 @@ COUNTRY_NAMES: tuple[str, ...] = (
     "Luxemburg",
     "Luxembourg",
 )
+# A funder's note in brackets saying what kind of funding it gives ("Stadt X (Kofinanzierung)"):
+# not part of its name (word starts, regular expressions; an acronym in brackets stays).
+FUNDING_NOTES: tuple[str, ...] = (
+    r"(?:Ko|Co)-?[Ff]inanz",
+    r"(?:Ko|Co)-?[Ff]örder",
+    "Teilfinanzierung",
+    "Anschubfinanzierung",
+    "Eigenmittel",
+    "Eigenanteil",
+    "Hauptförder",
+    "Zuschuss",
+    r"(?:co-?)?fund(?:ing|er)",
+    r"co-?financ",
+    "match funding",
+    "main funder",
+    "lead funder",
+)
+# Helper text for screen readers after a link's text ("(Öffnet neues Fenster)"): a reader of
+# the page does not see it (regular expressions, matched at the end of a link's text).
+HIDDEN_LINK_NOTES: tuple[str, ...] = (
+    r"öffnet\s+(?:sich\s+)?(?:in\s+)?(?:einem\s+)?neue[mns]?\s+(?:Fenster|Tab)",
+    r"neues\s+Fenster",
+    r"externer\s+Link",
+    r"Link\s+ist\s+extern",
+    r"externe\s+Seite",
+    r"opens\s+(?:in\s+)?(?:a\s+)?new\s+(?:window|tab)",
+    r"new\s+window",
+    r"external\s+link",
+)
 # Grant amounts: currency words and signs, and the words that multiply a number.
 CURRENCIES: dict[str, tuple[str, ...]] = {
     "EUR": ("€", "EUR", "Euro"),
@@ -705,6 +754,17 @@ CHROME_LINES: tuple[str, ...] = (
     "drucken",
     "print",
     "seite drucken",
+    "dokument drucken",
+    "druckversion",
+    "druckansicht",
+    "print (?:this )?(?:page|document)",
+    "print version",
+    "printer-friendly version",
+    "seite teilen",
+    "share (?:this )?page",
+    # links back to the listing a page came from: never a related project
+    r"zurück\s+(?:zur|zum)\s+[^.!?:]{1,60}",
+    r"back\s+to\s+the\s+[^.!?:]{1,60}",
     "teilen",
     "share",
     "mehr",

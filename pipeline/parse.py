@@ -8,6 +8,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -498,9 +499,15 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
             items.extend(tags)
         elif lines[j].kind == "li":
             items.append(lines[j].text)
+        elif match := _DASH_ITEM.match(lines[j].text):
+            items.append(match[1])  # "- Offene Trainingsgruppen": a list item as plain text
         else:  # a value cell: "Kinder, Jugendliche" are two items
             items.extend(split_value(lines[j].text, label.lex))
     return items, follow
+
+
+# A list item written as a line of text after a dash or bullet ("- item", "• item", "– item").
+_DASH_ITEM = re.compile(r"^[-–—•·*]\s+(\S.*)$")
 
 
 def _sentence(text: str) -> bool:

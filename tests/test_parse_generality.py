@@ -485,3 +485,56 @@ def test_a_grantee_row_far_above_the_contact_heading_and_a_partner_row_after_it(
         ["Jana Roth"],
     )
     assert record.partners == ["Town of Marburg"]
+
+
+def test_a_screen_reader_note_after_a_link_and_a_back_link_after_related_projects():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<p>Laufzeit: 2023 – 2025</p><h2>Kontakt</h2><p>Jana Roth</p>"
+        '<p>Web: <a href="https://www.reparaturnetz.de">www.reparaturnetz.de<span class="x"> '
+        "(öffnet in einem neuen Tab)</span></a></p>"
+        '<h2>Ähnliche Projekte</h2><ul><li><a href="/projekte/y/">Projekt Y</a></li></ul>'
+        '<p><a href="/projekte/">Zurück zum Projektarchiv</a></p></main>',
+    ).record
+    assert record is not None and record.contact is not None
+    assert record.contact.website == "www.reparaturnetz.de"
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+
+
+def test_a_funders_note_in_brackets_dash_items_and_a_list_ending_at_page_tools():
+    """An HTML 4 archive page: layout tables, the site's banner first, no heading."""
+    record = _page(
+        "<title>Beispiel-Stiftung | Archiv | Offene Werkstätten</title>",
+        "<table><tr><td><b>Beispiel-Stiftung | Archiv</b></td></tr>"
+        '<tr><td><a href="/archiv/">Alle Projekte</a></td>'
+        "<td><font size='4'><b>Offene Werkstätten</b></font><br>"
+        "<b>Förderer:</b> Landkreis Marburg (Co-Finanzierung)<br>"
+        "<b>Laufzeit:</b> 2019 - 2021<br><br><b>Aktivitäten:</b><br>• Reparaturcafés<br>"
+        "• Werkzeugverleih<br><br><b>Siehe ebenfalls:</b><br>"
+        '<a href="/projekte/y/">Projekt Y</a><br><a href="#">Print this page</a><br>'
+        "Zuletzt geändert: 02.05.2021 10:12 | Autor: M. Krause</td></tr></table>",
+    ).record
+    assert record is not None and record.title == "Offene Werkstätten"
+    assert record.funders == ["Landkreis Marburg"]
+    assert record.services == ["Reparaturcafés", "Werkzeugverleih"]
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+
+
+def test_a_person_with_a_salutation_in_the_grantee_row_and_an_archive_notice():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<p>Archiviert: Das Projekt wurde abgeschlossen.</p>"
+        "<table><tr><th>Laufzeit</th><td>2019 – 2021</td></tr>"
+        "<tr><th>Projektträger</th><td>Reparaturnetz Lahn e.V.<br>Herr Dr. Jonas Weber<br>"
+        "Bahnhofstraße 4<br>35037 Marburg<br>Tel. 06421 123456</td></tr></table></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.persons) == (
+        "Reparaturnetz Lahn e.V.",
+        None,
+        ["Dr. Jonas Weber"],
+    )
+    assert record.closed_notice

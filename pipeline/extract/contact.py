@@ -350,6 +350,8 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             data.street = text
         elif lex.department_line.match(text) and data.unit is None:
             data.unit = text
+        elif rest and lex.salutation.match(text) and lex.is_person(text):
+            _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
         elif not (lex.country_line.match(text) or lex.is_role(text)):
             rest.append(text)
     if rest:
@@ -409,6 +411,13 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
             continue
         state.other_links.extend(line.links)
         _unlabelled_line(data, state, line, lex)
+    _finish(data, state, lex)
+    return data
+
+
+def _finish(data: ContactData, state: _Reading, lex: Lexicon) -> None:
+    """What the block's last lines leave: the address, the links' e-mail addresses, and the
+    persons' names without a salutation ("Frau Birgit Schulze" is Birgit Schulze)."""
     _close_run(data, state, lex)
     if state.grantee:
         _set_grantee(data, [*state.grantee, *state.address], lex)
@@ -416,7 +425,7 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
         _set_address(data, state.address, lex)
     for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
-    return data
+    data.persons = list(dict.fromkeys(lex.without_salutation(p) for p in data.persons))
 
 
 def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:

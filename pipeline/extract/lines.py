@@ -145,6 +145,11 @@ ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
 MAX_OUTER_ASIDES = 4
 
 
+# The last letters of the screen-reader notes after a link's text (labels.HIDDEN_LINK_NOTES):
+# only a link ending in one of these is looked at.
+_NOTE_ENDS = frozenset(")rbknewRBKNEW")
+
+
 @dataclass(slots=True)
 class Link:
     href: str | None
@@ -365,11 +370,35 @@ class _Flattener:
         self._links.append(link)
         outer, self._anchor = self._anchor, link
         outer_text, self._anchor_text = self._anchor_text, []
+        lines_before = len(self.lines)
         self.walk(node)
-        link.text = collapse("".join(self._anchor_text))
+        written = "".join(self._anchor_text)
+        if written[-1:] in _NOTE_ENDS and len(self.lines) == lines_before:
+            written = self._drop_hidden_note(written)
+        link.text = collapse(written)
         if outer_text is not None:  # links nest in misnested markup: the outer one reads it too
             outer_text.extend(self._anchor_text)
         self._anchor, self._anchor_text = outer, outer_text
+
+    def _drop_hidden_note(self, written: str) -> str:
+        """A link's text without the helper text for screen readers at its end ("(Öffnet neues
+        Fenster)", "(opens new window)"), from the link and from its line."""
+        stripped = written.rstrip()
+        match = self._chrome.lex.hidden_note.search(stripped, max(0, len(stripped) - 60))
+        if match is None:
+            return written
+        keep = match.start()
+        cut = len(written) - keep  # the link's text is the end of the line's buffer
+        buf = self._buf
+        while cut > 0 and buf:
+            last = buf[-1]
+            if len(last) <= cut:
+                cut -= len(last)
+                buf.pop()
+            else:
+                buf[-1] = last[: len(last) - cut]
+                cut = 0
+        return written[:keep]
 
 
 @dataclass(slots=True)

@@ -145,12 +145,23 @@ class Lexicon:
         self.department_line = re.compile(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
         self.country_line = re.compile(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
         self.paren_role = re.compile(r"\s*\(([^()]+)\)\s*$")
+        self.salutation = re.compile(rf"^(?:{_alternatives(labels.SALUTATIONS)})\s+(?=\S)")
+        notes = "|".join(labels.FUNDING_NOTES)
+        self.funding_note = re.compile(rf"\s*\((?:{notes})[^()]*\)$", i)
+        hidden = "|".join(labels.HIDDEN_LINK_NOTES)
+        self.hidden_note = re.compile(
+            rf"\s*(?:\(\s*(?:{hidden})\s*\)|[-–,]?\s*(?:{hidden}))\s*$", i
+        )
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
         if text.count(" ") > 4 or _NOT_A_ROLE.search(text):
             return False
         return self._role.search(text) is not None
+
+    def without_salutation(self, name: str) -> str:
+        """ "Frau Birgit Schulze" is Birgit Schulze; an academic title stays ("Dr. Eva B.")."""
+        return self.salutation.sub("", name) if name[:1] in "FHM" else name
 
     def maybe_grantee(self, text: str) -> bool:
         """A quick test before :meth:`match_label`: whether a line can be a grantee's label."""
