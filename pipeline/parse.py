@@ -28,7 +28,7 @@ from pipeline.extract.blocks import (
     value_lines,
 )
 from pipeline.extract.body import list_groups, sections
-from pipeline.extract.contact import ContactData, find_contact_blocks, read_contact
+from pipeline.extract.contact import ContactData, column_header, find_contact_blocks, read_contact
 from pipeline.extract.crumbs import breadcrumb_category
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
@@ -555,6 +555,8 @@ def _read_label(
     if hit.field in CONTACT_FIELDS:
         taken[i] = True  # outside the contact block: the site footer, never the record
         return
+    if column_header(lines, i):
+        return  # a listing table's column header ("Jahr | Projekt | Themenfeld"): no value
     follow = [] if hit.value else value_lines(lines, taken, i, lex)
     reader = _READERS.get(hit.field)
     took = follow if reader is None else reader(_Label(lines, i, hit, follow, page_url, lex), facts)

@@ -538,3 +538,34 @@ def test_a_person_with_a_salutation_in_the_grantee_row_and_an_archive_notice():
         ["Dr. Jonas Weber"],
     )
     assert record.closed_notice
+
+
+def test_a_listing_table_and_a_team_table_with_column_headers_are_no_project_pages():
+    rows = "".join(
+        f'<tr><td>{2010 + k}</td><td><a href="/projekte/p{k}/">Projekt {k}</a></td>'
+        f"<td>Verein {k} e.V.</td></tr>"
+        for k in range(3)
+    )
+    listing = (
+        "<main><h1>Archiv: alle Vorhaben</h1><table><tr><th>Jahr</th><th>Vorhaben</th>"
+        f"<th>Projektträger</th></tr>{rows}</table></main>"
+    )
+    assert parse_page(listing, URL, PROFILE).kind == "not_project"
+    team = (
+        "<main><h1>Unsere Geschäftsstelle</h1><table><tr><th>Bereich</th><th>Name</th>"
+        "<th>Kontakt</th></tr><tr><td>Verwaltung</td><td>Jana Roth</td>"
+        "<td>0221 4477 101</td></tr><tr><td>Kommunikation</td><td>Eva Klein</td>"
+        "<td>0221 4477 102</td></tr></table></main>"
+    )
+    assert parse_page(team, URL, PROFILE).kind == "not_project"
+
+
+def test_a_job_ads_closing_sentence_is_no_organization():
+    html = (
+        "<main><h1>Sachbearbeitung (w/m/d)</h1><dl><dt>Dienstort</dt><dd>Köln</dd>"
+        "<dt>Bewerbungsschluss</dt><dd>15.01.2027</dd></dl><h2>Ansprechpartner</h2>"
+        "<p>Jonas Weber, Referat 3, Tel.: +49 221 4477 102, jobs@beispiel-stiftung.de</p>"
+        '<p><a href="https://jobs.example.org/">Senden Sie uns Ihre Unterlagen bitte über '
+        "unser Karriereportal.</a></p></main>"
+    )
+    assert parse_page(html, URL, PROFILE).kind == "not_project"

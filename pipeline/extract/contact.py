@@ -70,6 +70,17 @@ class ContactBlock:
     data: ContactData
 
 
+def column_header(lines: list[Line], i: int) -> bool:
+    """Whether a table's header cell heads a column (a row of header cells over the data
+    rows: "Jahr | Projekt | Träger"), not a row: its value is in no line after it."""
+    line = lines[i]
+    if line.kind != "th" or line.row < 0:
+        return False
+    return (i + 1 < len(lines) and lines[i + 1].kind == "th" and lines[i + 1].row == line.row) or (
+        i > 0 and lines[i - 1].kind == "th" and lines[i - 1].row == line.row
+    )
+
+
 def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
     if line.kind == "h":
         return bool(lex.contact_headings.match(line.text))
@@ -194,7 +205,11 @@ def find_contact_blocks(
     grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
     before the contact heading (other facts' rows after it) is read with the heading's block."""
     heading = next(
-        (i for i, line in enumerate(lines) if not taken[i] and _is_contact_heading(line, lex)),
+        (
+            i
+            for i, line in enumerate(lines)
+            if not taken[i] and _is_contact_heading(line, lex) and not column_header(lines, i)
+        ),
         None,
     )
     # The grantee's label opens the block when it stands before the contact heading (near it,
@@ -204,6 +219,7 @@ def find_contact_blocks(
         if (
             not taken[i]
             and _is_grantee_label(lines, i, lex)
+            and not column_header(lines, i)
             and (i >= near or _card_under(lines, i, lex, person=False))
         ):
             end = _block_end(lines, i + 1, lines[i], lex)
@@ -615,6 +631,8 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
         return False
     if _OTHER_LABEL.match(text):
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
+    if _RUNNING_TEXT.match(text):
+        return True  # "Bitte bewerben Sie sich über das Portal.": a sentence, no address
     state.address.append(text)
     return True
 
