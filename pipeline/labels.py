@@ -271,8 +271,6 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Funding areas",
         "Thematic area",
         "Thematic areas",
-        "Field",
-        "Fields",
         "Arbeitsfelder",
         "Thema",
         "Schlagworte",
@@ -762,9 +760,12 @@ CHROME_LINES: tuple[str, ...] = (
     "printer-friendly version",
     "seite teilen",
     "share (?:this )?page",
-    # links back to the listing a page came from: never a related project
-    r"zurück\s+(?:zur|zum)\s+[^.!?:]{1,60}",
-    r"back\s+to\s+the\s+[^.!?:]{1,60}",
+    # links back to the listing a page came from ("Zurück zur Projektdatenbank", "Back to the
+    # project database"): never a related project
+    r"zurück\s+(?:zur|zum|zu\s+den)\s+(?:\S+\s+){0,2}\S*(?:übersicht|liste|datenbank|archiv"
+    r"|suche|startseite|projekten?|vorhaben|ergebnissen?|auswahl|trefferliste)",
+    r"back\s+to\s+(?:the\s+)?(?:\S+\s+){0,2}(?:overview|list|listing|database|archive|search"
+    r"|results|projects|grants|index|home\s?page|start\s+page)",
     "teilen",
     "share",
     "mehr",

@@ -494,12 +494,16 @@ def test_a_screen_reader_note_after_a_link_and_a_back_link_after_related_project
         "<p>Laufzeit: 2023 – 2025</p><h2>Kontakt</h2><p>Jana Roth</p>"
         '<p>Web: <a href="https://www.reparaturnetz.de">www.reparaturnetz.de<span class="x"> '
         "(öffnet in einem neuen Tab)</span></a></p>"
-        '<h2>Ähnliche Projekte</h2><ul><li><a href="/projekte/y/">Projekt Y</a></li></ul>'
+        '<h2>Ähnliche Projekte</h2><ul><li><a href="/projekte/y/">Projekt Y</a></li>'
+        '<li><a href="/projekte/natur/">Zurück zur Natur</a></li></ul>'
         '<p><a href="/projekte/">Zurück zum Projektarchiv</a></p></main>',
     ).record
     assert record is not None and record.contact is not None
     assert record.contact.website == "www.reparaturnetz.de"
-    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+    assert record.related == [  # a project's title that starts like a back link stays
+        "https://www.beispiel-stiftung.de/projekte/y",
+        "https://www.beispiel-stiftung.de/projekte/natur",
+    ]
 
 
 def test_a_funders_note_in_brackets_dash_items_and_a_list_ending_at_page_tools():
