@@ -141,13 +141,15 @@ MAX_WALK_DEPTH = 200
 MAX_SOFT_CHROME = 8
 # One CSS pass finds the content root candidates, the page's main headings and its asides.
 ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
+# A form with less text than this is a search, login or newsletter form, whatever the page.
+SMALL_FORM = 200
 # Asides outside the content root looked into for the grantee's card (beyond: chrome).
 MAX_OUTER_ASIDES = 4
 
 
-# The last letters of the screen-reader notes after a link's text (labels.HIDDEN_LINK_NOTES):
-# only a link ending in one of these is looked at.
-_NOTE_ENDS = frozenset(")rbknewRBKNEW")
+# How the screen-reader notes after a link's text end (labels.HIDDEN_LINK_NOTES: a bracket,
+# or their last word): only a link ending so is looked at.
+_NOTE_ENDS = (")", "Fenster", "fenster", "Tab", "tab", "Link", "link", "Seite", "window")
 
 
 @dataclass(slots=True)
@@ -373,7 +375,7 @@ class _Flattener:
         lines_before = len(self.lines)
         self.walk(node)
         written = "".join(self._anchor_text)
-        if written[-1:] in _NOTE_ENDS and len(self.lines) == lines_before:
+        if written.rstrip().endswith(_NOTE_ENDS) and len(self.lines) == lines_before:
             written = self._drop_hidden_note(written)
         link.text = collapse(written)
         if outer_text is not None:  # links nest in misnested markup: the outer one reads it too
@@ -462,14 +464,17 @@ class _Chrome:
 
     def holds_content(self, form: LexborNode) -> bool:
         """Whether a ``<form>`` holds the page's content rather than being a small search,
-        login or newsletter form (chrome): it holds the ``<h1>``, or at least half the body's
-        text (forms never nest, so each byte is measured once, and the body once a page)."""
+        login or newsletter form (chrome): it holds the ``<h1>``, or it is not small and holds
+        at least half the body's text (forms never nest, so each byte is measured once, and the
+        body at most once a page)."""
         if form.mem_id in self._holds_h1:
             return True
+        size = len(form.text(deep=True, separator="", strip=False))
+        if size < SMALL_FORM:
+            return False  # (most forms: the body is never measured)
         if self._text_size < 0:
             self._text_size = len(self._body.text(deep=True, separator="", strip=False))
-        size = len(form.text(deep=True, separator="", strip=False))
-        return size > 0 and 2 * size >= self._text_size
+        return 2 * size >= self._text_size
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
