@@ -333,9 +333,9 @@ def _read_labels(
         if line.kind == "img" and lex.logo_link.match(text):
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif match := lex.marker_lines.match(text):
+        elif (match := lex.marker_lines.match(text)) or lex.led_notice(text):
             taken[i] = True
-            if match["closed"]:
+            if match is None or match["closed"]:  # (None: a notice after a lead word)
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()

@@ -27,7 +27,8 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
         or lex.match_label(text) is not None
         or lex.marker_lines.match(text) is not None
         or bool(lex.contact_headings.match(text) and len(text) < 60)
-        or _page_tools(line, lex)
+        or (len(line.links) > 1 and _page_tools(line, lex))
+        or lex.led_notice(text)
         # a document's own record ("Letzte Änderung: 12.03.2019 | Erstellt von: ...")
         or (line.kind != label.kind and lex.dateline.match(text) is not None)
     )
@@ -36,8 +37,7 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
 def _page_tools(line: Line, lex: Lexicon) -> bool:
     """A line of page tools ("Zurück · Seite drucken", "Back | Print page"): every link on it
     a chrome line."""
-    links = line.links
-    return len(links) > 1 and all(lex.chrome_lines.match(link.text) for link in links)
+    return all(lex.chrome_lines.match(link.text) for link in line.links)
 
 
 def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) -> list[int]:
