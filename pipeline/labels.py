@@ -521,8 +521,11 @@ DATELINE_WORDS: tuple[str, ...] = (
     "Posted on",
     "Updated on",
     "Last updated",
-    # a document's own record ("Letzte Änderung: 12.03.2019 14:22 | Erstellt von: ..."):
-    # never the short title, and it ends a list value above it
+)
+# A document's own record at its foot ("Letzte Änderung: 12.03.2019 14:22 | Erstellt von: ...",
+# "Last changed: 14.05.2018"): a dateline too, it ends a list value above it and is no part of
+# the description.
+DOCUMENT_RECORD_WORDS: tuple[str, ...] = (
     "Letzte Änderung",
     "Zuletzt geändert",
     "Geändert am",

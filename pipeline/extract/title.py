@@ -25,8 +25,10 @@ MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
 # "Projekt X | Beispiel-Stiftung": the site's name after (or before) a spaced separator; the
 # name itself may hold a hyphen, never a spaced separator.
-_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?:(?!\s[|–—-]\s).)+$")
-_SITE_PREFIX = re.compile(r"^(?:(?!\s[|–—-]\s).)+\s[|–—-]\s+")
+# (the separators: a bar, dashes, a middle dot, a guillemet, a double colon)
+_SEP = r"(?:[|–—\-·»•]|::)"
+_SITE_SUFFIX = re.compile(rf"\s+{_SEP}\s+(?:(?!\s{_SEP}\s).)+$")
+_SITE_PREFIX = re.compile(rf"^(?:(?!\s{_SEP}\s).)+\s{_SEP}\s+")
 # Lines that may carry the main heading when the page has no <h1>.
 _HEADING_KINDS = frozenset({"h", "p", "td", "th", "cap"})
 
@@ -105,7 +107,7 @@ def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
 
 
 # A spaced separator in a document's <title> ("Stiftung Y | Archiv | Projekt X").
-_SEPARATOR = re.compile(r"\s[|–—-]\s")
+_SEPARATOR = re.compile(rf"\s{_SEP}\s")
 
 
 def _not_the_banner(

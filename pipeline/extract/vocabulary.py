@@ -120,7 +120,11 @@ class Lexicon:
         # ("Bewerbungsschluss: 15.12.2025" is a labelled date, never a street)
         self.street_line = re.compile(r"^[^\d:]+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
-        self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
+        dated = (*labels.DATELINE_WORDS, *labels.DOCUMENT_RECORD_WORDS)
+        self.dateline = re.compile(rf"^(?:{_phrase(dated)}):?\s+\S*\d", i)
+        self.document_record = re.compile(
+            rf"^(?:{_phrase(labels.DOCUMENT_RECORD_WORDS)}):?\s+\S*\d", i
+        )
         self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
         self.news_heading = re.compile(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
 
