@@ -573,3 +573,31 @@ def test_a_job_ads_closing_sentence_is_no_organization():
         "unser Karriereportal.</a></p></main>"
     )
     assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        '<form action="/s{i}"><p>Suche {i}</p><input name="q"></form>',  # many small forms
+        "<p>Zuwendungsempfänger</p><p>Verein {i} e.V.</p>",  # grantee labels, no heading
+        '<p><a href="/{i}">Seite {i} (öffnet neues Fenster)</a></p>',  # notes after links
+    ],
+)
+def test_the_fourth_rounds_rules_stay_linear(piece):
+    """Forms measured once each, the body at most once; grantee labels looked under a few lines
+    each; a link's note searched in its last characters: four times the page, about four times
+    the time (bound 8x, best of three, for a loaded machine)."""
+    import time
+
+    def cost(n: int) -> float:
+        body = "".join(piece.format(i=i) for i in range(n))
+        html = f"<html><body><form><h1>X</h1>{body}</form></body></html>"
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            parse_page(html, URL, PROFILE)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(1500), cost(6000)
+    assert large < 8 * small, (small, large)
