@@ -333,32 +333,20 @@ def _read_labels(
         if line.kind == "img" and lex.logo_link.match(text):
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif _marker(line, facts, lex):
+        elif (match := lex.marker_lines.match(text)) or lex.led_notice(text):
+            # chrome, a document's record ("Last changed: 14.05.2018"), the closed notice (None:
+            # after a lead word), a division's link
             taken[i] = True
+            if match is None or match["closed"]:
+                facts.closed_notice = True
+            elif match["division"]:
+                facts.division = (match["name"] or match["en"]).strip()
         elif (
             hit := lex.match_label(text)
             or (_related_heading(line, lex) if line.kind == "h" else None)
         ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
-
-
-def _marker(line: Line, facts: _Facts, lex: Lexicon) -> bool:
-    """Whether a line stands for itself, never a label's value or the description: chrome, a
-    document's record ("Last changed: 14.05.2018 | Author: ..."), the closed notice, a
-    division's link."""
-    text = line.text
-    match = lex.marker_lines.match(text)
-    if match is None:
-        if lex.led_notice(text):  # a notice after a lead word
-            facts.closed_notice = True
-            return True
-        return lex.document_record.match(text) is not None
-    if match["closed"]:
-        facts.closed_notice = True
-    elif match["division"]:
-        facts.division = (match["name"] or match["en"]).strip()
-    return True
 
 
 def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:

@@ -215,9 +215,11 @@ def find_contact_blocks(
     # The grantee's label opens the block when it stands before the contact heading (near it,
     # or farther up with its address under it: a fact row), or when there is no heading.
     near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
+    maybe = lex.maybe_grantee
     for i in range(len(lines) if heading is None else heading):
         if (
-            not taken[i]
+            maybe(lines[i].text)  # (a quick test first: most lines are no label)
+            and not taken[i]
             and _is_grantee_label(lines, i, lex)
             and not column_header(lines, i)
             and (i >= near or _card_under(lines, i, lex, person=False))
