@@ -47,6 +47,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Timescale",
         "Zeitrahmen",
         *("Start", "Beginn", "Projektbeginn", "Projektstart", "Starts", "Start date"),
+        *("Geplanter Beginn", "Geplanter Start", "Planned start", "Expected start"),
+        *("Bewilligungszeitraum", "Bewilligungsdauer", "Grant period"),
     ),
     "funders": (
         "Finanziert durch",
@@ -88,6 +90,18 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Sponsors",
         "Sponsored by",
     ),
+    # A fact row naming the project's short title (it wins over a subtitle in the title block).
+    "short_title": (
+        "Kurztitel",
+        "Kurzbezeichnung",
+        "Kurzname",
+        "Kurzform",
+        "Akronym",
+        "Projektkürzel",
+        "Short title",
+        "Short name",
+        "Acronym",
+    ),
     # Grant facts: the amount granted, cooperation partners (never funders), target groups.
     "grant_amount": (
         "Fördersumme",
@@ -123,6 +137,12 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Kooperationspartnerinnen",
         "Kooperationspartner:innen",
         "Kooperationspartner*innen",
+        "Verbundpartner",
+        "Verbundpartnerin",
+        "Verbundpartner:innen",
+        "Verbundpartner*innen",
+        "Consortium partners",
+        "Joint project partners",
         "In Kooperation mit",
         "In Zusammenarbeit mit",
         "Partners",
@@ -189,8 +209,30 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Implementing organization",
         "Sponsoring body",
         *SOFT_GRANTEE_LABELS,
+        "Zuwendungsempfänger",
+        "Zuwendungsempfängerin",
+        "Bewilligungsempfänger",
+        "Bewilligungsempfängerin",
+        "Fördermittelempfänger",
+        "Fördermittelempfängerin",
+        "Empfänger der Förderung",
+        "Grant recipient",
+        "Grant holder",
+        "Recipient",
+        "Recipient organisation",
+        "Recipient organization",
     ),
-    "unit": ("Abteilung", "Organisationseinheit", "Department"),
+    "unit": (
+        "Abteilung",
+        "Organisationseinheit",
+        "Department",
+        "Ausführende Stelle",
+        "Durchführende Stelle",
+        "Ausführende Einheit",
+        "Executing unit",
+        "Implementing unit",
+        "Implementing department",
+    ),
     "phones": (
         "Telefon",
         "Tel.",
@@ -219,6 +261,16 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Priorities",
         "Förderbereich",
         "Förderbereiche",
+        "Themenfeld",
+        "Themenfelder",
+        "Themenbereich",
+        "Themenbereiche",
+        "Subject area",
+        "Subject areas",
+        "Funding area",
+        "Funding areas",
+        "Thematic area",
+        "Thematic areas",
         "Arbeitsfelder",
         "Thema",
         "Schlagworte",
@@ -278,6 +330,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "You might also like",
         "You may also like",
         "See also",
+        "Siehe auch",
+        "Siehe ebenfalls",
     ),
 }
 
@@ -285,6 +339,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 # value is the start of an open period, and the label counts only when it parses.
 PERIOD_START_LABELS: frozenset[str] = frozenset(
     {"start", "beginn", "projektbeginn", "projektstart", "starts", "start date"}
+    | {"geplanter beginn", "geplanter start", "planned start", "expected start"}
 )
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
 # Such a line only counts when its value parses for the field (a period, a status word) or, for
@@ -424,6 +479,14 @@ NOTICE_LEADS: tuple[str, ...] = (
     "Bitte beachten",
     "Achtung",
     "Wichtig",
+    "Archivdokument",
+    "Archivseite",
+    "Archiviert",
+    "Archiv",
+    "Archive document",
+    "Archived page",
+    "Archived",
+    "Archive",
     "Please note",
     "Note",
     "Notice",
@@ -446,11 +509,29 @@ DATELINE_WORDS: tuple[str, ...] = (
     "Aktualisiert am",
     "Zuletzt aktualisiert",
     "Stand",
+    "Erscheinungsdatum",
+    "Erschienen am",
+    "Datum",
+    "Publikationsdatum",
+    "Publication date",
+    "Date published",
+    "Date",
     "Published on",
     "Published",
     "Posted on",
     "Updated on",
     "Last updated",
+)
+# A document's own record at its foot ("Letzte Änderung: 12.03.2019 14:22 | Erstellt von: ...",
+# "Last changed: 14.05.2018"): a dateline too, it ends a list value above it and is no part of
+# the description.
+DOCUMENT_RECORD_WORDS: tuple[str, ...] = (
+    "Letzte Änderung",
+    "Zuletzt geändert",
+    "Geändert am",
+    "Last modified",
+    "Last changed",
+    "Modified",
 )
 # A contact's role ("Projektleitung", "Koordinatorin", "Project lead"): never a person, unit or
 # organization. A line is a role when one of its words ends with one of these (compounds:
@@ -489,8 +570,10 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "officer",
     "chair",
 )
-# Academic and courtesy titles before a person's name.
-PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", "Frau", "Herr")
+# Salutations before a person's name ("Frau Birgit Schulze"): not part of the name.
+SALUTATIONS: tuple[str, ...] = ("Frau", "Herr", "Ms", "Ms.", "Mr", "Mr.", "Mrs", "Mrs.", "Mx")
+# Academic and courtesy titles before a person's name (academic ones stay in the name).
+PERSON_TITLES: tuple[str, ...] = ("Dr.", "Prof.", "Dipl.-Ing.", "Dipl.", "Mag.", *SALUTATIONS)
 # Academic degrees after a person's name, after a comma ("Eva Roth, MSc"): part of the name.
 PERSON_DEGREES: tuple[str, ...] = (
     "BA",
@@ -575,6 +658,35 @@ COUNTRY_NAMES: tuple[str, ...] = (
     "Luxemburg",
     "Luxembourg",
 )
+# A funder's note in brackets saying what kind of funding it gives ("Stadt X (Kofinanzierung)"):
+# not part of its name (word starts, regular expressions; an acronym in brackets stays).
+FUNDING_NOTES: tuple[str, ...] = (
+    r"(?:Ko|Co)-?[Ff]inanz",
+    r"(?:Ko|Co)-?[Ff]örder",
+    "Teilfinanzierung",
+    "Anschubfinanzierung",
+    "Eigenmittel",
+    "Eigenanteil",
+    "Hauptförder",
+    "Zuschuss",
+    r"(?:co-?)?fund(?:ing|er)",
+    r"co-?financ",
+    "match funding",
+    "main funder",
+    "lead funder",
+)
+# Helper text for screen readers after a link's text ("(Öffnet neues Fenster)"): a reader of
+# the page does not see it (regular expressions, matched at the end of a link's text).
+HIDDEN_LINK_NOTES: tuple[str, ...] = (
+    r"öffnet\s+(?:sich\s+)?(?:in\s+)?(?:einem\s+)?neue[mns]?\s+(?:Fenster|Tab)",
+    r"neues\s+Fenster",
+    r"externer\s+Link",
+    r"Link\s+ist\s+extern",
+    r"externe\s+Seite",
+    r"opens\s+(?:in\s+)?(?:a\s+)?new\s+(?:window|tab)",
+    r"new\s+window",
+    r"external\s+link",
+)
 # Grant amounts: currency words and signs, and the words that multiply a number.
 CURRENCIES: dict[str, tuple[str, ...]] = {
     "EUR": ("€", "EUR", "Euro"),
@@ -643,6 +755,20 @@ CHROME_LINES: tuple[str, ...] = (
     "drucken",
     "print",
     "seite drucken",
+    "dokument drucken",
+    "druckversion",
+    "druckansicht",
+    "print (?:this )?(?:page|document)",
+    "print version",
+    "printer-friendly version",
+    "seite teilen",
+    "share (?:this )?page",
+    # links back to the listing a page came from ("Zurück zur Projektdatenbank", "Back to the
+    # project database"): never a related project
+    r"zurück\s+(?:zur|zum|zu\s+den)\s+(?:\S+\s+){0,2}\S*(?:übersicht|liste|datenbank|archiv"
+    r"|suche|startseite|projekten?|vorhaben|ergebnissen?|auswahl|trefferliste)",
+    r"back\s+to\s+(?:the\s+)?(?:\S+\s+){0,2}(?:overview|list|listing|database|archive|search"
+    r"|results|projects|grants|index|home\s?page|start\s+page)",
     "teilen",
     "share",
     "mehr",

@@ -8,6 +8,7 @@ projects, headed lists), bare lists, then the descriptive sections.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -27,7 +28,7 @@ from pipeline.extract.blocks import (
     value_lines,
 )
 from pipeline.extract.body import list_groups, sections
-from pipeline.extract.contact import find_contact_block, read_contact
+from pipeline.extract.contact import ContactData, column_header, find_contact_blocks, read_contact
 from pipeline.extract.crumbs import breadcrumb_category
 from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
@@ -50,6 +51,7 @@ class _Facts:
     """What the extractors found, before validation."""
 
     status_raw: str | None = None  # set by a status label line
+    short_title: str | None = None  # set by a short-title row ("Kurztitel", "Short name")
     period: PeriodValue | None = None
     period_raw: str | None = None
     funders: list[tuple[int, str]] = field(default_factory=list)
@@ -156,16 +158,7 @@ def _extract(
             badges.append(line.text)
     _badge_status(badges, facts, lex)
 
-    contact = None
-    block = find_contact_block(lines, taken, lex)
-    if block is not None:
-        start, end = block
-        for i in range(start, end):
-            taken[i] = True
-            if lex.closed_notice.match(lines[i].text):
-                facts.closed_notice = True
-        found = read_contact(lines[start:end], lex)
-        contact = None if found.is_empty() else found
+    contact = _contact(lines, taken, facts, lex)
 
     # Relative links are relative to the page's <base href> when it has one.
     link_base = (absolute(doc.base, url) if doc.base else None) or page_url
@@ -222,7 +215,7 @@ def _extract(
         "site": profile.id if on_site else _host(page_url) or "unknown",
         "lang": lang,
         "title": title.title,
-        "short_title": title.short_title,
+        "short_title": facts.short_title or title.short_title,
         "status": status,
         "status_raw": status_raw,
         "period": period.as_dict() if period else None,
@@ -243,6 +236,23 @@ def _extract(
         "sections": body,
     }
     return _validate(page_url, data, facts.warnings, _links(doc, link_base))
+
+
+def _contact(
+    lines: list[Line], taken: list[bool], facts: _Facts, lex: Lexicon
+) -> ContactData | None:
+    """The contact block's lines (the grantee's row and its contact person's block) read."""
+    block_lines: list[Line] = []
+    for start, end in find_contact_blocks(lines, taken, lex):
+        for i in range(start, end):
+            taken[i] = True
+            if lex.closed_notice.match(lines[i].text):
+                facts.closed_notice = True
+        block_lines.extend(lines[start:end])
+    if not block_lines:
+        return None
+    found = read_contact(block_lines, lex)
+    return None if found.is_empty() else found
 
 
 def _prose_facts(
@@ -332,8 +342,10 @@ def _read_labels(
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
         elif (match := lex.marker_lines.match(text)) or lex.led_notice(text):
+            # chrome, a document's record ("Last changed: 14.05.2018"), the closed notice (None:
+            # after a lead word), a division's link
             taken[i] = True
-            if match is None or match["closed"]:  # (None: a notice after a lead word)
+            if match is None or match["closed"]:
                 facts.closed_notice = True
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
@@ -452,6 +464,15 @@ def _card_after_meta(lines: list[Line], follow: list[int], lex: Lexicon) -> bool
     return after < len(lines) and bool(lines[after].links)
 
 
+def _short_title_label(label: _Label, facts: _Facts) -> list[int] | None:
+    values = label.values
+    if not values or len(values[0]) > 120:
+        return None
+    if facts.short_title is None:
+        facts.short_title = values[0]
+    return label.follow[:1]
+
+
 def _grant_label(label: _Label, facts: _Facts) -> list[int] | None:
     values = label.values
     amount = parse_amount(values[0]) if values else None
@@ -488,9 +509,15 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
             items.extend(tags)
         elif lines[j].kind == "li":
             items.append(lines[j].text)
+        elif match := _DASH_ITEM.match(lines[j].text):
+            items.append(match[1])  # "- Offene Trainingsgruppen": a list item as plain text
         else:  # a value cell: "Kinder, Jugendliche" are two items
             items.extend(split_value(lines[j].text, label.lex))
     return items, follow
+
+
+# A list item written as a line of text after a dash or bullet ("- item", "• item", "– item").
+_DASH_ITEM = re.compile(r"^[-–—•·*]\s+(\S.*)$")
 
 
 def _sentence(text: str) -> bool:
@@ -522,6 +549,7 @@ _READERS: dict[str, _Reader] = {
     "partners": _list_label,
     "target_groups": _list_label,
     "grant_amount": _grant_label,
+    "short_title": _short_title_label,
 }
 
 
@@ -537,6 +565,8 @@ def _read_label(
     if hit.field in CONTACT_FIELDS:
         taken[i] = True  # outside the contact block: the site footer, never the record
         return
+    if column_header(lines, i):
+        return  # a listing table's column header ("Jahr | Projekt | Themenfeld"): no value
     follow = [] if hit.value else value_lines(lines, taken, i, lex)
     reader = _READERS.get(hit.field)
     took = follow if reader is None else reader(_Label(lines, i, hit, follow, page_url, lex), facts)

@@ -31,6 +31,8 @@ from pipeline.normalize.amounts import parse_amount
         ("USD 10,000", 10000, "USD"),
         ("£5,000", 5000, "GBP"),
         ("CHF 950.50", 950.5, "CHF"),
+        ("EUR 64.500,-", 64500, "EUR"),  # a dash for no cents, currency first
+        ("64.500,– €", 64500, "EUR"),
     ],
 )
 def test_amounts(text, value, currency):

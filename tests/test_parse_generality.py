@@ -399,3 +399,205 @@ def test_the_sites_name_in_the_page_header_is_never_the_title():
     )
     record = _page("<title>Gartenwerk Leipzig | Beispiel-Stiftung</title>", body).record
     assert record is not None and record.title == "Gartenwerk Leipzig"
+
+
+# -- a fourth site (issue #14, the Gemeinsinn round): each failure pattern on a page of its own,
+# in other wording and markup than the foundation it was seen on.
+
+
+def test_a_form_wrapping_the_whole_page_is_content_a_search_form_is_not():
+    """ASP.NET WebForms (and Lotus Domino) wrap the whole page in one ``<form>``."""
+    body = (
+        '<form id="aspnetForm" method="post" action="./projekt.aspx">'
+        '<div class="inhalt"><h1>Lernwerkstatt am Deich</h1>'
+        "<p>Schülerinnen bauen Messstationen.</p>"
+        "<p><b>Projektdauer:</b> 2021 – 2023</p><p><b>Unterstützt durch:</b> Fonds Küste</p>"
+        "</div></form>"
+    )
+    record = _page("", body).record
+    assert record is not None and record.funders == ["Fonds Küste"]
+    search = (
+        '<main><h1>Lernwerkstatt am Deich</h1><form role="form" action="/suche">'
+        '<p>Förderer:</p><input name="q"></form><p>Projektdauer: 2021 – 2023</p>'
+        "<p>Schülerinnen bauen Messstationen, die Daten gehen an die Schule.</p></main>"
+    )
+    record = _page("", search).record
+    assert record is not None and record.funders == []
+
+
+def test_a_short_title_row_wins_and_a_publication_date_is_never_the_short_title():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten im Landkreis</h1><p>Publikationsdatum 03.04.2023</p>"
+        "<p>Ehrenamtliche reparieren mit Nachbarn Fahrräder und Geräte.</p>"
+        "<table><tr><th>Akronym</th><td>OWL</td></tr>"
+        "<tr><th>Laufzeit</th><td>2023 – 2025</td></tr></table></main>",
+    ).record
+    assert record is not None and record.short_title == "OWL"
+    record = _page(
+        "",
+        "<main><h1>Open workshops</h1><p>Publication date 3 April 2023</p>"
+        "<p>Volunteers repair bikes and tools with their neighbours.</p>"
+        "<p>Duration: 2023 – 2025</p></main>",
+    ).record
+    assert record is not None and record.short_title is None
+
+
+def test_the_grantee_row_of_a_fact_list_and_the_contact_heading_after_the_facts():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<dl><dt>Förderzeitraum</dt><dd>2023 – 2025</dd>"
+        "<dt>Fördermittelempfänger</dt><dd>Reparaturnetz Lahn e.V.<br>Bahnhofstraße 4<br>"
+        "35037 Marburg</dd><dt>Durchführende Stelle</dt><dd>Fachstelle Nachbarschaft</dd>"
+        "<dt>Zielgruppe</dt><dd>Nachbarn</dd><dt>Themenfeld</dt><dd>Umwelt</dd></dl>"
+        "<h2>Kontakt</h2><p>Jana Roth</p><p>Telefon: 06421 123456</p></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.street, c.postal_code, c.city) == (
+        "Reparaturnetz Lahn e.V.",
+        "Fachstelle Nachbarschaft",
+        "Bahnhofstraße 4",
+        "35037",
+        "Marburg",
+    )
+    assert (c.persons, c.phones) == (["Jana Roth"], ["+496421123456"])
+    assert record.target_groups == ["Nachbarn"] and record.focus_areas == ["Umwelt"]
+
+
+def test_a_grantee_row_far_above_the_contact_heading_and_a_partner_row_after_it():
+    rows = "".join(f"<dt>Kennung {k}</dt><dd>K-{k}</dd>" for k in range(4))
+    record = _page(
+        "",
+        "<main><h1>Open workshops</h1><p>Volunteers repair bikes with their neighbours.</p>"
+        "<dl><dt>Recipient organisation</dt><dd>Repair Network Lahn<br>Bahnhofstraße 4<br>"
+        "35037 Marburg</dd><dt>Cooperation partners</dt><dd>Town of Marburg</dd>"
+        f"<dt>Duration</dt><dd>2023 – 2025</dd>{rows}</dl>"
+        "<h2>Contact</h2><p>Jana Roth</p><p>Phone: 06421 123456</p></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.postal_code, c.persons) == (
+        "Repair Network Lahn",
+        None,
+        "35037",
+        ["Jana Roth"],
+    )
+    assert record.partners == ["Town of Marburg"]
+
+
+def test_a_screen_reader_note_after_a_link_and_a_back_link_after_related_projects():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<p>Laufzeit: 2023 – 2025</p><h2>Kontakt</h2><p>Jana Roth</p>"
+        '<p>Web: <a href="https://www.reparaturnetz.de">www.reparaturnetz.de<span class="x"> '
+        "(öffnet in einem neuen Tab)</span></a></p>"
+        '<h2>Ähnliche Projekte</h2><ul><li><a href="/projekte/y/">Projekt Y</a></li>'
+        '<li><a href="/projekte/natur/">Zurück zur Natur</a></li></ul>'
+        '<p><a href="/projekte/">Zurück zum Projektarchiv</a></p></main>',
+    ).record
+    assert record is not None and record.contact is not None
+    assert record.contact.website == "www.reparaturnetz.de"
+    assert record.related == [  # a project's title that starts like a back link stays
+        "https://www.beispiel-stiftung.de/projekte/y",
+        "https://www.beispiel-stiftung.de/projekte/natur",
+    ]
+
+
+def test_a_funders_note_in_brackets_dash_items_and_a_list_ending_at_page_tools():
+    """An HTML 4 archive page: layout tables, the site's banner first, no heading."""
+    record = _page(
+        "<title>Beispiel-Stiftung | Archiv | Offene Werkstätten</title>",
+        "<table><tr><td><b>Beispiel-Stiftung | Archiv</b></td></tr>"
+        '<tr><td><a href="/archiv/">Alle Projekte</a></td>'
+        "<td><font size='4'><b>Offene Werkstätten</b></font><br>"
+        "<b>Förderer:</b> Landkreis Marburg (Co-Finanzierung)<br>"
+        "<b>Laufzeit:</b> 2019 - 2021<br><br><b>Aktivitäten:</b><br>• Reparaturcafés<br>"
+        "• Werkzeugverleih<br><br><b>Siehe ebenfalls:</b><br>"
+        '<a href="/projekte/y/">Projekt Y</a><br><a href="#">Print this page</a><br>'
+        "Zuletzt geändert: 02.05.2021 10:12 | Autor: M. Krause</td></tr></table>",
+    ).record
+    assert record is not None and record.title == "Offene Werkstätten"
+    assert record.funders == ["Landkreis Marburg"]
+    assert record.services == ["Reparaturcafés", "Werkzeugverleih"]
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+
+
+def test_a_person_with_a_salutation_in_the_grantee_row_and_an_archive_notice():
+    record = _page(
+        "",
+        "<main><h1>Offene Werkstätten</h1><p>Ehrenamtliche reparieren Fahrräder.</p>"
+        "<p>Archiviert: Das Projekt wurde abgeschlossen.</p>"
+        "<table><tr><th>Laufzeit</th><td>2019 – 2021</td></tr>"
+        "<tr><th>Projektträger</th><td>Reparaturnetz Lahn e.V.<br>Herr Dr. Jonas Weber<br>"
+        "Bahnhofstraße 4<br>35037 Marburg<br>Tel. 06421 123456</td></tr></table></main>",
+    ).record
+    assert record is not None and record.contact is not None
+    c = record.contact
+    assert (c.organization, c.unit, c.persons) == (
+        "Reparaturnetz Lahn e.V.",
+        None,
+        ["Dr. Jonas Weber"],
+    )
+    assert record.closed_notice
+
+
+def test_a_listing_table_and_a_team_table_with_column_headers_are_no_project_pages():
+    rows = "".join(
+        f'<tr><td>{2010 + k}</td><td><a href="/projekte/p{k}/">Projekt {k}</a></td>'
+        f"<td>Verein {k} e.V.</td></tr>"
+        for k in range(3)
+    )
+    listing = (
+        "<main><h1>Archiv: alle Vorhaben</h1><table><tr><th>Jahr</th><th>Vorhaben</th>"
+        f"<th>Projektträger</th></tr>{rows}</table></main>"
+    )
+    assert parse_page(listing, URL, PROFILE).kind == "not_project"
+    team = (
+        "<main><h1>Unsere Geschäftsstelle</h1><table><tr><th>Bereich</th><th>Name</th>"
+        "<th>Kontakt</th></tr><tr><td>Verwaltung</td><td>Jana Roth</td>"
+        "<td>0221 4477 101</td></tr><tr><td>Kommunikation</td><td>Eva Klein</td>"
+        "<td>0221 4477 102</td></tr></table></main>"
+    )
+    assert parse_page(team, URL, PROFILE).kind == "not_project"
+
+
+def test_a_job_ads_closing_sentence_is_no_organization():
+    html = (
+        "<main><h1>Sachbearbeitung (w/m/d)</h1><dl><dt>Dienstort</dt><dd>Köln</dd>"
+        "<dt>Bewerbungsschluss</dt><dd>15.01.2027</dd></dl><h2>Ansprechpartner</h2>"
+        "<p>Jonas Weber, Referat 3, Tel.: +49 221 4477 102, jobs@beispiel-stiftung.de</p>"
+        '<p><a href="https://jobs.example.org/">Senden Sie uns Ihre Unterlagen bitte über '
+        "unser Karriereportal.</a></p></main>"
+    )
+    assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        '<form action="/s{i}"><p>Suche {i}</p><input name="q"></form>',  # many small forms
+        "<p>Zuwendungsempfänger</p><p>Verein {i} e.V.</p>",  # grantee labels, no heading
+        '<p><a href="/{i}">Seite {i} (öffnet neues Fenster)</a></p>',  # notes after links
+    ],
+)
+def test_the_fourth_rounds_rules_stay_linear(piece):
+    """Forms measured once each, the body at most once; grantee labels looked under a few lines
+    each; a link's note searched in its last characters: four times the page, about four times
+    the time (bound 8x, best of three, for a loaded machine)."""
+    import time
+
+    def cost(n: int) -> float:
+        body = "".join(piece.format(i=i) for i in range(n))
+        html = f"<html><body><form><h1>X</h1>{body}</form></body></html>"
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            parse_page(html, URL, PROFILE)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(1500), cost(6000)
+    assert large < 8 * small, (small, large)

@@ -29,6 +29,8 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
         or bool(lex.contact_headings.match(text) and len(text) < 60)
         or (len(line.links) > 1 and _page_tools(line, lex))
         or lex.led_notice(text)
+        # a document's own record ("Letzte Änderung: 12.03.2019 | Erstellt von: ...")
+        or (line.kind != label.kind and lex.dateline.match(text) is not None)
     )
 
 
@@ -162,6 +164,8 @@ def funder_name(text: str, lex: Lexicon) -> str | None:
     if match:
         text = match["name"]
     text = lex.logo_affix.sub("", text).strip(" :–-")
+    if text.endswith(")"):
+        text = lex.funding_note.sub("", text)  # "Stadt X (Kofinanzierung)" is Stadt X
     return text or None
 
 

@@ -70,6 +70,17 @@ class ContactBlock:
     data: ContactData
 
 
+def column_header(lines: list[Line], i: int) -> bool:
+    """Whether a table's header cell heads a column (a row of header cells over the data
+    rows: "Jahr | Projekt | Träger"), not a row: its value is in no line after it."""
+    line = lines[i]
+    if line.kind != "th" or line.row < 0:
+        return False
+    return (i + 1 < len(lines) and lines[i + 1].kind == "th" and lines[i + 1].row == line.row) or (
+        i > 0 and lines[i - 1].kind == "th" and lines[i - 1].row == line.row
+    )
+
+
 def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
     if line.kind == "h":
         return bool(lex.contact_headings.match(line.text))
@@ -127,8 +138,11 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         ):
             break
         hit = lex.match_label(line.text)
-        if hit and hit.field in _BLOCK_STOP_FIELDS:
-            break
+        if hit and (
+            hit.field in _BLOCK_STOP_FIELDS
+            or (hit.field == "partners" and not _card_under(lines, index, lex, person=True))
+        ):
+            break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
         if lex.division_link.match(line.text):
@@ -183,21 +197,45 @@ def _card_under(lines: list[Line], i: int, lex: Lexicon, person: bool) -> bool:
     return False
 
 
-def find_contact_block(
+def find_contact_blocks(
     lines: list[Line], taken: list[bool], lex: Lexicon
-) -> tuple[int, int] | None:
-    """The line range of the contact block, or None: from its heading, or from the grantee's
-    label when that comes first (a grant-maker's page: the grantee, then its contact person)."""
+) -> tuple[tuple[int, int], ...]:
+    """The line ranges of the contact block (none, one, or the grantee's and its contact
+    person's): from its heading, or from the grantee's label when that comes first (a
+    grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
+    before the contact heading (other facts' rows after it) is read with the heading's block."""
     heading = next(
-        (i for i, line in enumerate(lines) if not taken[i] and _is_contact_heading(line, lex)),
+        (
+            i
+            for i, line in enumerate(lines)
+            if not taken[i] and _is_contact_heading(line, lex) and not column_header(lines, i)
+        ),
         None,
     )
-    # The grantee's label opens the block when it stands before the contact heading (near it:
-    # its address lines), or when there is no contact heading.
-    first = 0 if heading is None else max(0, heading - GRANTEE_LINES)
-    for i in range(first, len(lines) if heading is None else heading):
-        if not taken[i] and _is_grantee_label(lines, i, lex):
-            return i, _block_end(lines, i + 1, lines[i], lex)
+    # The grantee's label opens the block when it stands before the contact heading (near it,
+    # or farther up with its address under it: a fact row), or when there is no heading.
+    near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
+    maybe = lex.maybe_grantee
+    for i in range(len(lines) if heading is None else heading):
+        if (
+            maybe(lines[i].text)  # (a quick test first: most lines are no label)
+            and not taken[i]
+            and _is_grantee_label(lines, i, lex)
+            and not column_header(lines, i)
+            and (i >= near or _card_under(lines, i, lex, person=False))
+        ):
+            end = _block_end(lines, i + 1, lines[i], lex)
+            if heading is None or end > heading:
+                return ((i, end),)
+            return (i, end), (heading, _block_end(lines, heading + 1, lines[heading], lex))
+    found = _one_block(lines, taken, heading, lex)
+    return () if found is None else (found,)
+
+
+def _one_block(
+    lines: list[Line], taken: list[bool], heading: int | None, lex: Lexicon
+) -> tuple[int, int] | None:
+    """The contact block without a grantee's label before it."""
     if heading is not None:
         start = _address_before(lines, taken, heading)
         return start, _block_end(lines, start + 1, lines[start], lex)
@@ -330,6 +368,8 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             data.street = text
         elif lex.department_line.match(text) and data.unit is None:
             data.unit = text
+        elif rest and lex.salutation.match(text) and lex.is_person(text):
+            _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
         elif not (lex.country_line.match(text) or lex.is_role(text)):
             rest.append(text)
     if rest:
@@ -389,6 +429,13 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
             continue
         state.other_links.extend(line.links)
         _unlabelled_line(data, state, line, lex)
+    _finish(data, state, lex)
+    return data
+
+
+def _finish(data: ContactData, state: _Reading, lex: Lexicon) -> None:
+    """What the block's last lines leave: the address, the links' e-mail addresses, and the
+    persons' names without a salutation ("Frau Birgit Schulze" is Birgit Schulze)."""
     _close_run(data, state, lex)
     if state.grantee:
         _set_grantee(data, [*state.grantee, *state.address], lex)
@@ -396,7 +443,7 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
         _set_address(data, state.address, lex)
     for link in state.other_links:
         _add_unique(data.emails, emails_from_link(link.href, link.token))
-    return data
+    data.persons = list(dict.fromkeys(lex.without_salutation(p) for p in data.persons))
 
 
 def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
@@ -586,6 +633,8 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
         return False
     if _OTHER_LABEL.match(text):
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
+    if _RUNNING_TEXT.match(text):
+        return True  # "Bitte bewerben Sie sich über das Portal.": a sentence, no address
     state.address.append(text)
     return True
 

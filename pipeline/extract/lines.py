@@ -40,7 +40,7 @@ SKIP = frozenset(
         "meta",
         "link",
         "nav",
-        "form",
+        "form",  # unless it holds the page's content (:meth:`_Chrome.holds_content`)
         "dialog",
         "video",
         "audio",
@@ -141,8 +141,15 @@ MAX_WALK_DEPTH = 200
 MAX_SOFT_CHROME = 8
 # One CSS pass finds the content root candidates, the page's main headings and its asides.
 ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
+# A form with less text than this is a search, login or newsletter form, whatever the page.
+SMALL_FORM = 200
 # Asides outside the content root looked into for the grantee's card (beyond: chrome).
 MAX_OUTER_ASIDES = 4
+
+
+# How the screen-reader notes after a link's text end (labels.HIDDEN_LINK_NOTES: a bracket,
+# or their last word): only a link ending so is looked at.
+_NOTE_ENDS = (")", "Fenster", "fenster", "Tab", "tab", "Link", "link", "Seite", "window")
 
 
 @dataclass(slots=True)
@@ -249,6 +256,14 @@ class _Flattener:
                     self._hidden_mail(child, tag)
                 elif tag == "nav" and self._chrome.crumbs is None:
                     self._chrome.see_nav(child)
+                elif tag == "form" and self._chrome.holds_content(child):
+                    # The form that wraps a whole page (Lotus Domino, ASP.NET WebForms): read
+                    # as the block it is.
+                    if buf or self._links:
+                        self.flush()
+                    self.walk(child)
+                    if buf or self._links:
+                        self.flush()
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):
@@ -357,11 +372,35 @@ class _Flattener:
         self._links.append(link)
         outer, self._anchor = self._anchor, link
         outer_text, self._anchor_text = self._anchor_text, []
+        lines_before = len(self.lines)
         self.walk(node)
-        link.text = collapse("".join(self._anchor_text))
+        written = "".join(self._anchor_text)
+        if written.rstrip().endswith(_NOTE_ENDS) and len(self.lines) == lines_before:
+            written = self._drop_hidden_note(written)
+        link.text = collapse(written)
         if outer_text is not None:  # links nest in misnested markup: the outer one reads it too
             outer_text.extend(self._anchor_text)
         self._anchor, self._anchor_text = outer, outer_text
+
+    def _drop_hidden_note(self, written: str) -> str:
+        """A link's text without the helper text for screen readers at its end ("(Öffnet neues
+        Fenster)", "(opens new window)"), from the link and from its line."""
+        stripped = written.rstrip()
+        match = self._chrome.lex.hidden_note.search(stripped, max(0, len(stripped) - 60))
+        if match is None:
+            return written
+        keep = match.start()
+        cut = len(written) - keep  # the link's text is the end of the line's buffer
+        buf = self._buf
+        while cut > 0 and buf:
+            last = buf[-1]
+            if len(last) <= cut:
+                cut -= len(last)
+                buf.pop()
+            else:
+                buf[-1] = last[: len(last) - cut]
+                cut = 0
+        return written[:keep]
 
 
 @dataclass(slots=True)
@@ -383,13 +422,29 @@ class _Chrome:
     """Tells, element by element during the walk, what is site chrome: the walk skips those
     subtrees without entering them, so a mega-menu costs nothing beyond lexbor's parse."""
 
-    __slots__ = ("_has_main", "_hidden", "_holds_h1", "_soft_left", "crumbs", "lex")
+    __slots__ = (
+        "_body",
+        "_has_main",
+        "_hidden",
+        "_holds_h1",
+        "_soft_left",
+        "_text_size",
+        "crumbs",
+        "lex",
+    )
 
     def __init__(
-        self, holds_h1: set[int], has_main: bool, lex: Lexicon, hidden: frozenset[str]
+        self,
+        holds_h1: set[int],
+        has_main: bool,
+        lex: Lexicon,
+        hidden: frozenset[str],
+        body: LexborNode,
     ) -> None:
         self._holds_h1 = holds_h1
         self._has_main = has_main
+        self._body = body
+        self._text_size = -1  # the length of the body's text, measured when a form asks
         self._hidden = hidden  # the classes the page's own CSS hides
         self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
@@ -406,6 +461,20 @@ class _Chrome:
             _first_text(node)
         ):
             self.crumbs = node
+
+    def holds_content(self, form: LexborNode) -> bool:
+        """Whether a ``<form>`` holds the page's content rather than being a small search,
+        login or newsletter form (chrome): it holds the ``<h1>``, or it is not small and holds
+        at least half the body's text (forms never nest, so each byte is measured once, and the
+        body at most once a page)."""
+        if form.mem_id in self._holds_h1:
+            return True
+        size = len(form.text(deep=True, separator="", strip=False))
+        if size < SMALL_FORM:
+            return False  # (most forms: the body is never measured)
+        if self._text_size < 0:
+            self._text_size = len(self._body.text(deep=True, separator="", strip=False))
+        return 2 * size >= self._text_size
 
     def skips(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
         role = attrs.get("role")
@@ -458,12 +527,12 @@ def _content_root(body: LexborNode, lex: Lexicon, hidden: frozenset[str]) -> _Ro
     for node, tag in found:
         is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
         if is_main and node.mem_id in holds_h1:
-            return _Root(node, _Chrome(holds_h1, True, lex, hidden), _outside(node, asides))
+            return _Root(node, _Chrome(holds_h1, True, lex, hidden, body), _outside(node, asides))
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
         root = articles[0]
-        return _Root(root, _Chrome(holds_h1, True, lex, hidden), _outside(root, asides))
-    return _Root(body, _Chrome(holds_h1, False, lex, hidden), ())
+        return _Root(root, _Chrome(holds_h1, True, lex, hidden, body), _outside(root, asides))
+    return _Root(body, _Chrome(holds_h1, False, lex, hidden, body), ())
 
 
 def _outside(root: LexborNode, asides: tuple[LexborNode, ...]) -> tuple[LexborNode, ...]:

@@ -25,8 +25,10 @@ MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
 # "Projekt X | Beispiel-Stiftung": the site's name after (or before) a spaced separator; the
 # name itself may hold a hyphen, never a spaced separator.
-_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?:(?!\s[|–—-]\s).)+$")
-_SITE_PREFIX = re.compile(r"^(?:(?!\s[|–—-]\s).)+\s[|–—-]\s+")
+# (the separators: a bar, dashes, a middle dot, a guillemet, a double colon)
+_SEP = r"(?:[|–—\-·»•]|::)"
+_SITE_SUFFIX = re.compile(rf"\s+{_SEP}\s+(?:(?!\s{_SEP}\s).)+$")
+_SITE_PREFIX = re.compile(rf"^(?:(?!\s{_SEP}\s).)+\s{_SEP}\s+")
 # Lines that may carry the main heading when the page has no <h1>.
 _HEADING_KINDS = frozenset({"h", "p", "td", "th", "cap"})
 
@@ -104,6 +106,32 @@ def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
     return tuple(name for name in dict.fromkeys(found) if name)
 
 
+# A spaced separator in a document's <title> ("Stiftung Y | Archiv | Projekt X").
+_SEPARATOR = re.compile(rf"\s{_SEP}\s")
+
+
+def _not_the_banner(
+    found: int, seen: dict[str, int], title_tag: str | None, lines: list[Line], lex: Lexicon
+) -> int:
+    """The line a ``<title>`` names, unless the ``<title>`` is that line and another line
+    together ("Site name - Archive - Project X" over a banner "Site name - Archive" and the
+    line "Project X"): then the site's banner is the one that comes first on the page, and the
+    page's own title the later one, unless only the banner stands before the facts."""
+    if not title_tag:
+        return found
+    key = fold(lines[found].text)
+    full = fold(title_tag)
+    for match in _SEPARATOR.finditer(full):
+        left, right = full[: match.start()].strip(), full[match.end() :].strip()
+        other = right if left == key else left if right == key else None
+        if other is None or other not in seen:
+            continue
+        later = max(found, seen[other])
+        facts = next((i for i, line in enumerate(lines) if lex.match_label(line.text)), len(lines))
+        return later if later < facts else min(found, seen[other])
+    return found
+
+
 def main_heading(
     lines: list[Line], title_tag: str | None, og_title: str | None, lex: Lexicon
 ) -> int | None:
@@ -120,7 +148,7 @@ def main_heading(
                 seen.setdefault(fold(line.text), i)
         agrees = next((seen[name] for name in names if name in seen), None)
         if agrees is not None:
-            return agrees
+            return _not_the_banner(agrees, seen, title_tag, lines, lex)
     headings = [i for i, line in enumerate(lines) if line.kind == "h"]
     main = [i for i in headings if not lines[i].aside] or headings
     if not main:

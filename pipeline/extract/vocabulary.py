@@ -85,9 +85,11 @@ class Lexicon:
         # line): lines that stand for themselves, never a label's value.
         # (the closed notice after a lead word, "Hinweis: ...", is :meth:`led_notice`: trying
         # the lead words on every line cost ~4 % of a parse)
+        # (a document's record: "Letzte Änderung: 12.03.2019 | Erstellt von: ...")
+        record = rf"^(?:{_phrase(labels.DOCUMENT_RECORD_WORDS)}):?\s+\S*\d"
         self.marker_lines = re.compile(
             f"(?P<chrome>{self.chrome_lines.pattern})|(?P<closed>^(?:{closed}))"
-            f"|(?P<division>{division_link})",
+            f"|(?P<division>{division_link})|(?P<record>{record})",
             i,
         )
         self.breadcrumb_name = re.compile(labels.BREADCRUMB_NAMES, i)
@@ -120,7 +122,9 @@ class Lexicon:
         # ("Bewerbungsschluss: 15.12.2025" is a labelled date, never a street)
         self.street_line = re.compile(r"^[^\d:]+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
-        self.dateline = re.compile(rf"^(?:{_phrase(labels.DATELINE_WORDS)}):?\s+\S*\d", i)
+        dated = (*labels.DATELINE_WORDS, *labels.DOCUMENT_RECORD_WORDS)
+        self.dateline = re.compile(rf"^(?:{_phrase(dated)}):?\s+\S*\d", i)
+
         self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
         self.news_heading = re.compile(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
 
@@ -147,6 +151,13 @@ class Lexicon:
         self.department_line = re.compile(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
         self.country_line = re.compile(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
         self.paren_role = re.compile(r"\s*\(([^()]+)\)\s*$")
+        self.salutation = re.compile(rf"^(?:{_alternatives(labels.SALUTATIONS)})\s+(?=\S)")
+        notes = "|".join(labels.FUNDING_NOTES)
+        self.funding_note = re.compile(rf"\s*\((?:{notes})[^()]*\)$", i)
+        hidden = "|".join(labels.HIDDEN_LINK_NOTES)
+        self.hidden_note = re.compile(
+            rf"\s*(?:\(\s*(?:{hidden})\s*\)|[-–,]?\s*(?:{hidden}))\s*$", i
+        )
 
     def led_notice(self, text: str) -> bool:
         """A closed notice after a lead word and a colon ("Hinweis: Dieses Projekt ist
@@ -159,6 +170,10 @@ class Lexicon:
         if text.count(" ") > 4 or _NOT_A_ROLE.search(text):
             return False
         return self._role.search(text) is not None
+
+    def without_salutation(self, name: str) -> str:
+        """ "Frau Birgit Schulze" is Birgit Schulze; an academic title stays ("Dr. Eva B.")."""
+        return self.salutation.sub("", name) if name[:1] in "FHM" else name
 
     def maybe_grantee(self, text: str) -> bool:
         """A quick test before :meth:`match_label`: whether a line can be a grantee's label."""
