@@ -24,19 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.foundations.catalog import FOUNDATIONS, HELD_OUT  # noqa: E402
 from pipeline.crawl import CrawlSettings  # noqa: E402
-from pipeline.fixture_server import FixtureSite  # noqa: E402
+from pipeline.fixture_server import FixtureSite, served_pages  # noqa: E402
 from pipeline.onboard import SampleSettings, propose_profile  # noqa: E402
 
 FAST = CrawlSettings(delay=0.0, backoff=0.01, parse_processes=0)
-
-
-def served_pages(snapshot: Path) -> set[str]:
-    """The path of every HTML page the snapshot serves (``a/index@page=1.html`` is ``/a``)."""
-    paths = set()
-    for file in snapshot.rglob("*.html"):
-        folder = file.parent.relative_to(snapshot).as_posix()
-        paths.add("/" if folder == "." else f"/{folder}")
-    return paths
 
 
 def main() -> None:

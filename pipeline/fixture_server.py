@@ -107,6 +107,16 @@ def resolve(root: Path, target: str) -> Path | None:
     return None
 
 
+def served_pages(root: Path) -> set[str]:
+    """The path of every HTML page a snapshot folder serves (``a/index@page=1.html`` is
+    ``/a``, a page of its listing)."""
+    paths = set()
+    for file in root.rglob("*.html"):
+        folder = file.parent.relative_to(root).as_posix()
+        paths.add("/" if folder == "." else f"/{folder}")
+    return paths
+
+
 @lru_cache(maxsize=32)
 def snapshot_statuses(root: Path) -> dict[str, dict[str, Any]]:
     """A snapshot's ``_status.json``: path (no trailing slash) -> status and Location."""

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pipeline import exit_codes
 from pipeline.cli import cli
 from pipeline.crawl import CrawlSettings
-from pipeline.fixture_server import FixtureSite, Reply
+from pipeline.fixture_server import FixtureSite, Reply, served_pages
 from pipeline.nightly import RunOptions, run_crawl
 from pipeline.onboard import Proposal, SampleSettings, propose_profile
 from pipeline.profiles import load_profile
@@ -52,15 +52,6 @@ SITES = [
     _foundation("farnegg", "https://www.farnegg-stiftung.ch"),
     _spi(),
 ]
-
-
-def served_pages(snapshot: Path) -> set[str]:
-    """The path of every HTML page the snapshot serves (``a/index@page=1.html`` is ``/a``)."""
-    paths = set()
-    for file in snapshot.rglob("*.html"):
-        folder = file.parent.relative_to(snapshot).as_posix()
-        paths.add("/" if folder == "." else f"/{folder}")
-    return paths
 
 
 @pytest.fixture(scope="module", params=SITES, ids=[s.name for s in SITES])

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
-from pipeline.cli.output import console, log, to_json
+from pipeline.cli.output import log, progress_bar, to_json
 from pipeline.config import Effective
 from pipeline.multisite import MultiReport, SiteResult, parse_shard, run_sites, select_sites
 from pipeline.nightly import Progress as RunProgress
@@ -89,16 +89,7 @@ class SitesProgress:
 
     def __enter__(self) -> SitesProgress:
         if self.enabled and sys.stderr.isatty():
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total} pages"),
-                TextColumn("{task.fields[detail]}"),
-                TimeElapsedColumn(),
-                console=console(stderr=True),
-                transient=True,
-            )
+            self._bar = progress_bar()
             self._bar.__enter__()
             for site in self.sites:
                 self._tasks[site] = self._bar.add_task(site, total=None, detail="")

@@ -274,6 +274,20 @@ def proposal_lines(proposal: Proposal, out: str | None) -> list[str]:
     return lines
 
 
+def progress_bar() -> Progress:
+    """The live bar on stderr of one crawl or of each site of several: pages done, detail."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} pages"),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    )
+
+
 class LiveProgress:
     """A rich progress bar on a terminal; a log line every few seconds elsewhere."""
 
@@ -286,16 +300,7 @@ class LiveProgress:
 
     def __enter__(self) -> LiveProgress:
         if self.tty:
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total} pages"),
-                TextColumn("{task.fields[detail]}"),
-                TimeElapsedColumn(),
-                console=console(stderr=True),
-                transient=True,
-            )
+            self._bar = progress_bar()
             self._bar.__enter__()
             self._task = self._bar.add_task("crawling", total=None, detail="")
         return self
