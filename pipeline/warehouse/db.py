@@ -353,7 +353,12 @@ class Warehouse:
             "version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
         )
         if self.lake is not None:
-            _lake_turns(con)
+            try:
+                _lake_turns(con)
+            except duckdb.CatalogException as exc:  # another writer made it a moment ago
+                if "already exists" not in str(exc):
+                    raise WarehouseError(f"cannot prepare {self.name}'s migrations: {exc}") from exc
+                raise _MigratedMeanwhile(str(exc)) from exc
         done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []
         for version, name, sql in migrations():
