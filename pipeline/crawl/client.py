@@ -55,14 +55,19 @@ class CrawlClient(httpx.AsyncClient):
 
     def __init__(self, **kwargs: Any) -> None:
         custom = kwargs.get("transport") is not None
+        trust_env = kwargs.get("trust_env", True)
+        if not custom and not isinstance(kwargs.get("verify", True), ssl.SSLContext):
+            # one SSL context (loading the CA bundle costs ~20 ms) for httpx's transports
+            # and for ours
+            kwargs["verify"] = httpx.create_ssl_context(
+                verify=kwargs.get("verify", True), trust_env=trust_env
+            )
         # httpx builds its own transports first, the proxies of the environment among them
         # (it mounts those only when no transport is passed); then the direct one is replaced.
         super().__init__(**kwargs)
         if not custom:
             self._transport = CrawlTransport(
-                verify=kwargs.get("verify", True),
-                limits=kwargs.get("limits"),
-                trust_env=kwargs.get("trust_env", True),
+                verify=kwargs["verify"], limits=kwargs.get("limits"), trust_env=trust_env
             )
         self._jar = _SetCookieOnly(kwargs.get("cookies"))
 
