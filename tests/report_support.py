@@ -93,6 +93,16 @@ class Browser:
         page.goto((self.report / path).as_uri() + query)
         return page
 
+    @contextmanager
+    def clean_log(self) -> Iterator[None]:
+        """One test: no console errors, and no request leaves the report's folder."""
+        self.requests.clear()
+        self.errors.clear()
+        yield
+        assert self.requests, "the browser made no request at all"
+        assert self.outside() == []
+        assert self.errors == []
+
     def outside(self) -> list[str]:
         """Requests that are not for a file inside the report's folder."""
         bad = []
