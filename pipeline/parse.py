@@ -168,6 +168,8 @@ def _extract(
         facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
     body = sections(lines, taken, title.end, lex.news_heading)
 
+    # An expiry date in the title block ("(abgeschlossen am 30.06.2019)"): the first one.
+    expiry = next((m for t in title.texts if (m := lex.expiry.search(t))), None)
     signals = [
         facts.status_label,
         facts.period is not None,
@@ -175,7 +177,7 @@ def _extract(
         contact is not None and bool(contact.organization or contact.street or contact.city),
         facts.division is not None,
         facts.closed_notice,
-        any(lex.expiry.search(t) for t in title.texts),
+        expiry is not None,
         facts.related_label,
     ]
     any_fact = any(signals) or any(
@@ -193,7 +195,7 @@ def _extract(
         )
 
     _prose_facts(lines, taken, facts, title.end, lex)
-    status, status_raw = _status(facts, title.texts, lex)
+    status, status_raw = _status(facts, expiry, lex)
     period = facts.period or _title_period(title.texts, lex)
     if period is None:
         facts.warnings.append("no period found")
@@ -594,8 +596,7 @@ def _read_bare_lists(lines: list[Line], taken: list[bool], facts: _Facts, body_s
             taken[j] = True
 
 
-def _status(facts: _Facts, title_texts: tuple[str, ...], lex: Lexicon) -> tuple[str, str | None]:
-    expiry = next((m for t in title_texts if (m := lex.expiry.search(t))), None)
+def _status(facts: _Facts, expiry: re.Match[str] | None, lex: Lexicon) -> tuple[str, str | None]:
     if facts.status_raw is not None:
         status = lex.status_of(facts.status_raw)
         if status is None:

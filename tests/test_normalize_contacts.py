@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 from pipeline.normalize.emails import (
@@ -127,3 +129,25 @@ def test_collapse_and_fold():
 )
 def test_collapse_removes_invisible_characters(text, collapsed):
     assert collapse(text) == collapsed
+
+
+# Every character Python counts as whitespace (str.split() splits at each): the tab, line and
+# page breaks, the C0 separators, NEL, no-break, Ogham, en to hair, line and paragraph
+# separators, narrow no-break, medium mathematical and ideographic spaces.
+WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+
+
+@pytest.mark.parametrize("space", WHITESPACE, ids=lambda s: f"U+{ord(s):04X}")
+def test_collapse_treats_every_whitespace_character_as_a_space(space):
+    # At either end, inside a word run, doubled, beside a space: short and long texts (the
+    # printable fast path is taken only when no such character is in the text).
+    for body in ("Kinder", "Kinder und Jugendliche im Quartier " * 8):
+        for text in (
+            f"{space}{body}",
+            f"{body}{space}",
+            f"a{space}{body}",
+            f"a{space}{space}{body}",
+            f"a {space}{body} ",
+        ):
+            assert collapse(text) == " ".join(text.split()), repr(text)
+    assert collapse(f"{space}") == ""

@@ -5,6 +5,8 @@ profile: no site words)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 
@@ -244,3 +246,38 @@ def test_only_a_pages_first_sidebars_are_looked_into():
     html = f"<html><body><h1>Gartenwerk Süd</h1>{side * depth}{'</div>' * depth}</body></html>"
     lines = read_document(html, lexicon_for(PROFILE)).lines
     assert sum(line.text == "Laufzeit" for line in lines) == MAX_SOFT_CHROME
+
+
+# The content root: the first <main> or role=main element in document order that holds an
+# <h1>, else a single <article> holding it, else the body. Text outside the root ("Außen") is
+# read only when the root is the body.
+@pytest.mark.parametrize(
+    ("html", "read"),
+    [
+        ("<main><h1>T</h1><p>Innen</p></main><div>Außen</div>", ["T", "Innen"]),
+        ('<div role="main"><h1>T</h1><p>Innen</p></div><p>Außen</p>', ["T", "Innen"]),
+        # role=main around a <main>: the outer one, first in document order
+        ('<div role="main"><p>Vor</p><main><h1>T</h1></main></div><p>Außen</p>', ["Vor", "T"]),
+        # a <main> without the heading is no root; the role=main that holds it is
+        ('<main><p>Menü</p></main><div role="main"><h1>T</h1></div><p>Außen</p>', ["T"]),
+        # two headings: the root holds the first one that has a main around it
+        ("<h1>Kopf</h1><main><p>Innen</p><h1>T</h1></main><p>Außen</p>", ["Innen", "T"]),
+        # the body named the main landmark holds everything
+        (
+            '<body role="main"><h1>T</h1><p>Innen</p><div>Außen</div></body>',
+            ["T", "Innen", "Außen"],
+        ),
+        ("<article><h1>T</h1><p>Innen</p></article><p>Außen</p>", ["T", "Innen"]),
+        # two articles: the body
+        ("<article><h1>T</h1></article><article><p>Zwei</p></article>", ["T", "Zwei"]),
+        # an h1 named role=main is a heading, not the root
+        ('<p>Vor</p><h1 role="main">T</h1><p>Nach</p>', ["Vor", "T", "Nach"]),
+    ],
+)
+def test_the_content_root_is_the_main_landmark_holding_the_heading(html, read):
+    from pipeline.extract.lines import read_document
+    from pipeline.extract.vocabulary import lexicon_for
+
+    page = html if html.startswith("<body") else f"<body>{html}</body>"
+    lines = read_document(f"<html>{page}</html>", lexicon_for(PROFILE)).lines
+    assert [line.text for line in lines] == read

@@ -139,8 +139,10 @@ _HEADER_FOOTER = frozenset({"header", "footer"})
 MAX_WALK_DEPTH = 200
 # Sidebars per page whose text is looked at for a fact's label (beyond: chrome).
 MAX_SOFT_CHROME = 8
-# One CSS pass finds the content root candidates, the page's main headings and its asides.
-ROOT_SELECTOR = 'main, article, [role="main"], h1, aside'
+# One CSS pass finds the page's main headings, its articles and its asides; the <main> (or
+# role=main) holding the content is found from the headings up (an attribute selector would
+# cost the pass twice as much).
+ROOT_SELECTOR = "article, h1, aside"
 # A form with less text than this is a search, login or newsletter form, whatever the page.
 SMALL_FORM = 200
 # Asides outside the content root looked into for the grantee's card (beyond: chrome).
@@ -522,12 +524,10 @@ def _content_root(body: LexborNode, lex: Lexicon, hidden: frozenset[str]) -> _Ro
     holding it, else the body without its page header and footer.
     """
     found = [(node, node.tag) for node in body.css(ROOT_SELECTOR)]
-    holds_h1 = _h1_holders([node for node, tag in found if tag == "h1"])
+    holds_h1, main = _h1_holders([node for node, tag in found if tag == "h1"])
     asides = tuple(node for node, tag in found if tag == "aside")
-    for node, tag in found:
-        is_main = tag == "main" or (tag != "h1" and node.attributes.get("role") == "main")
-        if is_main and node.mem_id in holds_h1:
-            return _Root(node, _Chrome(holds_h1, True, lex, hidden, body), _outside(node, asides))
+    if main is not None:
+        return _Root(main, _Chrome(holds_h1, True, lex, hidden, body), _outside(main, asides))
     articles = [node for node, tag in found if tag == "article"]
     if len(articles) == 1 and articles[0].mem_id in holds_h1:
         root = articles[0]
@@ -567,15 +567,30 @@ def _grantee_card(aside: LexborNode, chrome: _Chrome) -> bool:
     return False
 
 
-def _h1_holders(headings: list[LexborNode]) -> set[int]:
-    """The elements (by ``mem_id``) that have one of these ``<h1>`` among their descendants."""
+def _h1_holders(headings: list[LexborNode]) -> tuple[set[int], LexborNode | None]:
+    """The elements (by ``mem_id``) that have one of these ``<h1>`` among their descendants, and
+    the first ``<main>`` (or ``role=main`` element, the body included) in document order that
+    holds one: the outermost such around the first heading that has one."""
     holders: set[int] = set()
+    main: LexborNode | None = None
     for h1 in headings:
         node = h1.parent
+        outermost: LexborNode | None = None
         while node is not None and node.mem_id not in holders:
             holders.add(node.mem_id)
+            if main is None:
+                tag = node.tag
+                if tag == "main" or (
+                    tag not in _ABOVE_BODY and tag != "h1" and node.attributes.get("role") == "main"
+                ):
+                    outermost = node
             node = node.parent
-    return holders
+        if main is None:  # (an ancestor shared with an earlier heading was looked at then)
+            main = outermost
+    return holders, main
+
+
+_ABOVE_BODY = frozenset({"html", "-document"})
 
 
 @dataclass(frozen=True, slots=True)

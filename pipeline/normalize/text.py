@@ -23,6 +23,10 @@ def collapse(text: str) -> str:
         or "\ufeff" in text
     ):
         text = text.translate(_INVISIBLE)
+    # Every whitespace character but the space is unprintable: printable text without a double
+    # space only needs its ends stripped (a long paragraph: 1.3 instead of 2.3 us).
+    if text.isprintable() and "  " not in text:
+        return text.strip(" ")
     return " ".join(text.split())
 
 
