@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pipeline.extract.lines import Line
+from pipeline.extract.starts import Matcher
 
 _SKIP_KINDS = frozenset({"img", "cap"})
 
@@ -55,7 +55,7 @@ def list_groups(lines: list[Line], taken: list[bool], body_start: int) -> list[L
 
 
 def sections(
-    lines: list[Line], taken: list[bool], body_start: int, news: re.Pattern[str] | None = None
+    lines: list[Line], taken: list[bool], body_start: int, news: Matcher | None = None
 ) -> list[dict[str, object]]:
     """Group the remaining body lines under their headings; a news block ("Aktuell", its
     teasers and their own headings) is no part of the project's description."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import labels
+from pipeline.extract.starts import line_start
 from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
@@ -55,16 +56,16 @@ class Lexicon:
             self._status.update((fold(w), status) for w in getattr(extra.status_words, status))
         self._longest_status = max(len(word) for word in self._status) + 2
         i = re.IGNORECASE
-        self.contact_headings = re.compile(
+        self.contact_headings = line_start(
             rf"^(?:{_phrase((*labels.CONTACT_HEADINGS, *extra.contact))})\b", i
         )
-        self.contact_subheadings = re.compile(
+        self.contact_subheadings = line_start(
             rf"^(?:{_alternatives(labels.CONTACT_SUBHEADINGS, escape=False)})\s*:?", i
         )
-        self.contact_end = re.compile(rf"^(?:{'|'.join(labels.CONTACT_END)})", i)
-        self.location_line = re.compile(rf"^(?:{_phrase(labels.LOCATION_WORDS)})\s+\S", i)
+        self.contact_end = line_start(rf"^(?:{'|'.join(labels.CONTACT_END)})", i)
+        self.location_line = line_start(rf"^(?:{_phrase(labels.LOCATION_WORDS)})\s+\S", i)
         division = (*labels.DIVISION_WORDS, *extra.division)
-        self.division_unit = re.compile(
+        self.division_unit = line_start(
             rf"^(?:{_phrase((*division, *labels.DIVISION_WORDS_EN))})\s+(?P<name>.+)$", i
         )
         division_link = (
@@ -73,35 +74,35 @@ class Lexicon:
             rf"|^All\s+projects\s+(?:of|from|in)\s+the\s+(?:{_phrase(labels.DIVISION_WORDS_EN)})"
             rf"\s+(?P<en>.+)$"
         )
-        self.division_link = re.compile(division_link, i)
+        self.division_link = line_start(division_link, i)
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
         lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
-        self.closed_notice = re.compile(rf"^{lead}(?:{closed})", i)
+        self.closed_notice = line_start(rf"^{lead}(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
-        self.chrome_lines = re.compile(rf"^(?:{chrome})\s*$", i)
+        self.chrome_lines = line_start(rf"^(?:{chrome})\s*$", i)
         # Chrome lines, the closed notice and the division link in one pattern (one match per
         # line): lines that stand for themselves, never a label's value.
         # (the closed notice after a lead word, "Hinweis: ...", is :meth:`led_notice`: trying
         # the lead words on every line cost ~4 % of a parse)
         # (a document's record: "Letzte Änderung: 12.03.2019 | Erstellt von: ...")
         record = rf"^(?:{_phrase(labels.DOCUMENT_RECORD_WORDS)}):?\s+\S*\d"
-        self.marker_lines = re.compile(
+        self.marker_lines = line_start(
             f"(?P<chrome>{self.chrome_lines.pattern})|(?P<closed>^(?:{closed}))"
             f"|(?P<division>{division_link})|(?P<record>{record})",
             i,
         )
         self.breadcrumb_name = re.compile(labels.BREADCRUMB_NAMES, i)
         self.breadcrumb_lead = re.compile(rf"^(?:{_phrase(labels.BREADCRUMB_LEADS)})\s*:?", i)
-        self.teaser_link = re.compile(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
+        self.teaser_link = line_start(rf"^(?:{_phrase(labels.TEASER_LINKS)})\s*(?:»|›|>)?$", i)
         tokens = (*labels.CHROME_TOKENS, *(re.escape(t) for t in extra.chrome_tokens))
         self.chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(tokens)})(?:$|[\s_-])", i)
         soft = "|".join(labels.SOFT_CHROME_TOKENS)
         self.soft_chrome_attr = re.compile(rf"(?:^|[\s_-])(?:{soft})(?:$|[\s_-])", i)
         logo = _alternatives(labels.LOGO_WORDS)
-        self.logo_link = re.compile(rf"^{labels.LINK_TO}\s+(?P<name>.+)$", i)
-        self.funder_link = re.compile(
+        self.logo_link = line_start(rf"^{labels.LINK_TO}\s+(?P<name>.+)$", i)
+        self.funder_link = line_start(
             rf"^(?:{labels.LINK_TO}|Logo(?:\s+de[rs])?:?)\s+(?P<name>.+)$", i
         )
         self.logo_affix = re.compile(rf"^(?:{logo})\s*[:\-–]?\s+|\s+[-–]?\s*(?:{logo})$", i)
@@ -114,7 +115,7 @@ class Lexicon:
         )
         place = labels.COUNTRIES[country]
         self.calling_code = place.calling_code
-        self.postal_line = re.compile(
+        self.postal_line = line_start(
             rf"^(?:{place.postcode_prefix}\s?-\s?)?(?P<code>\d{{{place.postcode_digits}}})"
             rf"\s+(?P<city>\D.*)$"
         )
@@ -123,10 +124,10 @@ class Lexicon:
         self.street_line = re.compile(r"^[^\d:]+\s\d+\s?[a-zA-Z]?\b.*$")
         self._build_contact_forms()
         dated = (*labels.DATELINE_WORDS, *labels.DOCUMENT_RECORD_WORDS)
-        self.dateline = re.compile(rf"^(?:{_phrase(dated)}):?\s+\S*\d", i)
+        self.dateline = line_start(rf"^(?:{_phrase(dated)}):?\s+\S*\d", i)
 
-        self.non_project_title = re.compile(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
-        self.news_heading = re.compile(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
+        self.non_project_title = line_start(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
+        self.news_heading = line_start(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
 
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
@@ -148,8 +149,8 @@ class Lexicon:
             rf"|\w(?:verein|stiftung|verband|werk|haus|netz|schule|zentrum)\b",
             i,
         )
-        self.department_line = re.compile(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
-        self.country_line = re.compile(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
+        self.department_line = line_start(rf"^(?:{_phrase(labels.DEPARTMENT_WORDS)})\s+\S", i)
+        self.country_line = line_start(rf"^(?:{_phrase(labels.COUNTRY_NAMES)})$", i)
         self.paren_role = re.compile(r"\s*\(([^()]+)\)\s*$")
         self.salutation = re.compile(rf"^(?:{_alternatives(labels.SALUTATIONS)})\s+(?=\S)")
         notes = "|".join(labels.FUNDING_NOTES)
@@ -222,7 +223,7 @@ class Lexicon:
         self.fields = fields
         # "Mehr Projekte aus Kassel", "More projects like this": a heading that starts with a
         # related-projects label, words after it.
-        self.related_heading = re.compile(
+        self.related_heading = line_start(
             rf"^(?P<label>{_phrase(fields['related'])})\s+(?P<value>\w.*)$", re.IGNORECASE
         )
         self._by_label = {label.lower(): f for f, words in fields.items() for label in words}

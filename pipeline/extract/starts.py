@@ -1,0 +1,198 @@
+"""Patterns matched at a line's start that turn most lines away by their first characters.
+
+The vocabulary's patterns are long alternations ("Kontakt|Ansprechpartner|Ihr Kontakt|...")
+tried against every line of a page; a line of running text fails each of them only after the
+regex engine has tried every branch, up to a microsecond a pattern. What a match can begin with
+is known from the pattern itself: :func:`prefixes` reads from the parsed pattern (the standard
+library's own parser, ``re._parser``) every way its first few characters can be written, and
+:class:`LineStart` asks the regex only about lines that begin so. The set is never smaller
+than the truth: a class such as ``\\w`` or ``.`` stands for every ASCII character it may be;
+where the parse holds what cannot be told (a back reference, a conditional group) or the
+pattern can match fewer characters than the prefix is long, a shorter prefix is tried, and
+failing that every line goes to the regex.
+
+Prefixes are lowercase ASCII, compared with the line's own first characters lowercased, so a
+case-insensitive pattern and a case-sensitive one are filtered alike (a superset for the
+latter). A line whose first characters are not all ASCII always goes to the regex: matching
+case-insensitively across Unicode has rules of its own (the long s, the Kelvin sign).
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Callable
+from typing import Any, Protocol
+
+PREFIX_LENGTH = 3  # the longest prefix tried (then 2, then 1)
+MAX_PREFIXES = 4096  # more ways to begin than this: a shorter prefix
+_ASCII = frozenset(chr(c).lower() for c in range(128))
+_DIGITS = frozenset("0123456789")
+_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_CATEGORIES = {
+    sre_constants.CATEGORY_DIGIT: _DIGITS,
+    sre_constants.CATEGORY_SPACE: _SPACES,
+    sre_constants.CATEGORY_WORD: _WORD,
+}
+# The ASCII letters that case-insensitive matching pairs with these non-ASCII ones.
+_ASCII_FOLDS = {"\u017f": "s", "\u212a": "k", "\u0131": "i", "\u0130": "i"}
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+class _Unknown(Exception):
+    """The parse holds what cannot be told, or too many ways to begin."""
+
+
+def prefixes(regex: re.Pattern[str]) -> tuple[int, frozenset[str]] | None:
+    """``(n, set)``: every lowercase ASCII text of ``n`` characters (``n`` at most
+    :data:`PREFIX_LENGTH`) that a match of ``regex`` at a text's start may begin with; None
+    when no such set is told (every text goes to the regex)."""
+    try:
+        parsed = sre_parse.parse(regex.pattern, regex.flags)
+    except re.error:
+        return None
+    for length in range(PREFIX_LENGTH, 0, -1):
+        try:
+            found = _sequence(list(parsed), length)
+        except (_Unknown, RecursionError):
+            continue
+        if all(len(text) == length for text in found):
+            return length, frozenset(found)
+    return None
+
+
+def _sequence(items: list[tuple[Any, Any]], budget: int) -> set[str]:
+    """The ways a sequence of parsed items begins, up to ``budget`` characters: texts of
+    ``budget`` characters, and shorter ones where the sequence ends there."""
+    open_ = {""}  # ways begun so far, shorter than the budget, that the next item continues
+    full: set[str] = set()
+    for op, av in items:
+        going: set[str] = set()
+        for start in open_:
+            for text in _item(op, av, budget - len(start)):
+                (full if len(start) + len(text) == budget else going).add(start + text)
+        open_ = going
+        if len(full) + len(open_) > MAX_PREFIXES:
+            raise _Unknown("too many")
+        if not open_:
+            break
+    return full | open_
+
+
+def _item(op: Any, av: Any, budget: int) -> set[str]:
+    if op is sre_constants.LITERAL:
+        return _literal(chr(av))
+    if op is sre_constants.NOT_LITERAL or op is sre_constants.ANY:
+        return set(_ASCII)  # (a superset: all but one character, or all but a newline)
+    if op is sre_constants.IN:
+        return _char_class(av)
+    if op is sre_constants.BRANCH:
+        return {text for branch in av[1] for text in _sequence(list(branch), budget)}
+    if op is sre_constants.SUBPATTERN:
+        return _sequence(list(av[-1]), budget)
+    if op is sre_constants.ATOMIC_GROUP:
+        return _sequence(list(av), budget)
+    if op in _REPEATS:
+        return _repeat(av, budget)
+    if op is sre_constants.ASSERT_NOT and not av[1]:
+        return set()  # "(?!)": never matches (the branch for words a profile may add)
+    if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return {""}  # an anchor or a look-around: no character of its own (a superset)
+    raise _Unknown(op)
+
+
+def _repeat(av: Any, budget: int) -> set[str]:
+    low, high, body = av
+    parsed = list(body)
+    done: set[str] = {""} if low == 0 else set()
+    current = {""}
+    count = 0
+    while current and count < high:
+        count += 1
+        going: set[str] = set()
+        for start in current:
+            for text in _sequence(parsed, budget - len(start)):
+                joined = start + text
+                (done if len(joined) == budget else going).add(joined)
+        # (a body that may match nothing adds no new ways: then they are all told)
+        current = set() if going <= current else going
+        if count >= low:
+            done |= going
+        if len(done) + len(current) > MAX_PREFIXES:
+            raise _Unknown("too many")
+    return done
+
+
+def _literal(char: str) -> set[str]:
+    """The lowercase ASCII characters a literal matches (case-insensitively): none for a
+    non-ASCII one but the few that pair with an ASCII letter."""
+    found = {c for c in (char.lower(), char.upper().lower()) if c.isascii()}
+    if char in _ASCII_FOLDS:
+        found.add(_ASCII_FOLDS[char])
+    return found
+
+
+def _char_class(items: Any) -> set[str]:
+    found: set[str] = set()
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            found |= _literal(chr(av))
+        elif op is sre_constants.RANGE:
+            low, high = av
+            if high - low > 0x400:
+                return set(_ASCII)
+            for code in range(low, high + 1):
+                found |= _literal(chr(code))
+        elif op is sre_constants.CATEGORY and av in _CATEGORIES:
+            found |= _CATEGORIES[av]
+        else:  # a negated class or category: a superset
+            return set(_ASCII)
+    return found
+
+
+class Matcher(Protocol):
+    """What matches a text at its start: a compiled regex, or a :class:`LineStart`."""
+
+    def match(self, text: str, /) -> re.Match[str] | None: ...
+
+
+class LineStart:
+    """A compiled pattern used with ``match`` at a text's start, that skips the regex for a
+    text whose first characters no match can begin with (see the module's docstring).
+    ``pattern`` and ``flags`` are the regex's."""
+
+    __slots__ = ("flags", "match", "pattern", "regex")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self.flags = regex.flags
+        self.match = _matcher(regex)
+
+    def __repr__(self) -> str:
+        return f"LineStart({self.regex!r})"
+
+
+def _matcher(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
+    """``regex.match`` behind the test of a text's first characters (a closure: the hot path
+    reads no attribute)."""
+    told = prefixes(regex)
+    if told is None:
+        return regex.match
+    length, starts = told
+    match = regex.match
+
+    def filtered(text: str) -> re.Match[str] | None:
+        head = text[:length]
+        if head.isascii() and head.lower() not in starts:
+            return None
+        return match(text)
+
+    return filtered
+
+
+def line_start(pattern: str, flags: int = 0) -> LineStart:
+    """``re.compile(pattern, flags)`` as a :class:`LineStart`."""
+    return LineStart(re.compile(pattern, flags))
