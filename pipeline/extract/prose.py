@@ -48,9 +48,22 @@ _STEMS = re.compile(
 )
 _PROJECT = re.compile(rf"\b(?:{_words(labels.PROSE_PROJECT)})\b", _I)
 _DECOY = re.compile(rf"\b(?:{_words(labels.PROSE_DECOYS)})", _I)
+
+
+def _folded(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words casefolded, searched in a casefolded sentence before the case-insensitive
+    pattern is: Python's engine scans for a literal ~5x faster than it folds case at every
+    position (a 500-character sentence: 8 instead of 40 us). A dotted or dotless I (Turkish)
+    in place of an "i" is the only case-insensitive match it misses."""
+    return re.compile(_words(tuple(word.casefold() for word in words)))
+
+
+_PROJECT_FOLDED = _folded(labels.PROSE_PROJECT)
+_DECOY_FOLDED = _folded(labels.PROSE_DECOYS)
 # "von März 2023 bis Ende 2025", "from January 2025 to December 2026"
 # A funding verb's stem: the funder and amount patterns run only where one stands.
-_FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support", _I)
+# (searched in the casefolded sentence)
+_FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support")
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
@@ -115,21 +128,24 @@ def read_prose(
         for sentence in _SENTENCE_END.split(text):
             if budget <= 0:
                 return found
-            if _PROJECT.search(sentence) and not _DECOY.search(sentence):
+            folded = sentence.casefold()
+            if not _PROJECT_FOLDED.search(folded) or not _PROJECT.search(sentence):
+                continue
+            if not (_DECOY_FOLDED.search(folded) and _DECOY.search(sentence)):
                 budget -= 1
-                _read_sentence(sentence, found, want, lex)
+                _read_sentence(sentence, folded, found, want, lex)
         if found.complete(want):
             break
     return found
 
 
 def _read_sentence(
-    sentence: str, found: ProseFacts, want: tuple[bool, bool, bool], lex: Lexicon
+    sentence: str, folded: str, found: ProseFacts, want: tuple[bool, bool, bool], lex: Lexicon
 ) -> None:
     want_period, want_funders, want_amount = want
     if want_period and found.period is None:
         found.period = _period(sentence)
-    if not _FUNDING_HINT.search(sentence):
+    if not _FUNDING_HINT.search(folded):
         return
     funded = False
     if want_funders and not found.funders:

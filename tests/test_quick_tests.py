@@ -1,5 +1,7 @@
-"""The first-characters filter in front of the vocabulary's patterns (pipeline/extract/starts.py):
-what it reads from a pattern, and that it never changes a match."""
+"""The quick tests in front of the vocabulary's patterns: the first-characters filter
+(pipeline/extract/starts.py), what it reads from a pattern and that it never changes a match;
+and the prose's casefolded searches (pipeline/extract/prose.py), which never turn away a
+sentence the case-insensitive pattern takes."""
 
 from __future__ import annotations
 
@@ -141,3 +143,33 @@ def test_most_lines_of_running_text_never_reach_the_regex():
     assert len(told) >= 15
     passed = [m for m in told if text[:3].lower() in prefixes(m.regex)[1]]  # type: ignore[index]
     assert len(passed) <= 2
+
+
+def _cased(words: tuple[str, ...]) -> list[str]:
+    sentences = []
+    for word in words:
+        for form in (word, word.upper(), word.lower(), word.title(), word.swapcase()):
+            sentences += [f"Seit 2020 läuft {form} in Kassel.", f"{form}", f"Vor{form}", form * 2]
+    return sentences
+
+
+@pytest.mark.parametrize(
+    ("folded", "pattern", "words"),
+    [
+        ("_PROJECT_FOLDED", "_PROJECT", labels.PROSE_PROJECT),
+        ("_DECOY_FOLDED", "_DECOY", labels.PROSE_DECOYS),
+    ],
+)
+def test_the_prose_quick_search_never_turns_away_a_match(folded, pattern, words):
+    from pipeline.extract import prose
+
+    quick, full = getattr(prose, folded), getattr(prose, pattern)
+    sentences = [*_cased(words), *_cased(labels.PROSE_DECOYS + labels.PROSE_PROJECT), *CORPUS]
+    taken = 0
+    for sentence in sentences:
+        if "\u0131" in sentence or "\u0130" in sentence:
+            continue  # the Turkish I, which the quick search misses (prose._folded says so)
+        if full.search(sentence):
+            taken += 1
+            assert quick.search(sentence.casefold()), sentence
+    assert taken >= 5 * len(words)
