@@ -277,6 +277,14 @@ HELD_OUT_SHAPES = {
             ("/en/archive/page/2/", None),
         ],
     ),
+    "elbwiesen": (
+        ("craft", "ghost"),
+        [
+            ("/foerderung/projekte/p2", None),  # Craft's page trigger
+            ("/en/funding/projects/p2", None),
+            ("/blog/page/2/", None),  # Ghost's collection pagination
+        ],
+    ),
 }
 
 
