@@ -277,6 +277,14 @@ HELD_OUT_SHAPES = {
             ("/en/archive/page/2/", None),
         ],
     ),
+    "moosbrugger": (
+        ("wagtail", "plone"),
+        [
+            ("/de/projekte/", "page=2"),  # Wagtail: Django's paginator
+            ("/en/projects/", "page=2"),
+            ("/archiv", "b_start:int=10"),  # the Plone 4 archive's batched collection
+        ],
+    ),
 }
 
 
