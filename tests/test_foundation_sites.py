@@ -285,6 +285,14 @@ HELD_OUT_SHAPES = {
             ("/blog/page/2/", None),  # Ghost's collection pagination
         ],
     ),
+    "moosbrugger": (
+        ("wagtail", "plone"),
+        [
+            ("/de/projekte/", "page=2"),  # Wagtail: Django's paginator
+            ("/en/projects/", "page=2"),
+            ("/archiv", "b_start:int=10"),  # the Plone 4 archive's batched collection
+        ],
+    ),
 }
 
 
