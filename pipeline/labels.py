@@ -458,6 +458,20 @@ CONTACT_SUBHEADINGS: tuple[str, ...] = (
 )
 # Lines that close a contact block (regular expressions, matched at the line's start).
 CONTACT_END: tuple[str, ...] = (r"fahrinfo\b", "journey planner", "travel information")
+# The reader's contact at the foundation itself, a box after the grantee's ("Ihre
+# Ansprechperson bei der Stiftung", "Your contact at the Foundation"): it ends the grantee's
+# block. Its lead words, then one of the prepositions naming where that person works.
+OWN_CONTACT_LEADS: tuple[str, ...] = (
+    "Ihre Ansprechperson",
+    "Ihre Ansprechpartnerin",
+    "Ihr Ansprechpartner",
+    "Ihre Kontaktperson",
+    "Ihr Kontakt",
+    "Your contact",
+    "Your contact person",
+    "Your point of contact",
+)
+OWN_CONTACT_PLACES: tuple[str, ...] = ("bei", "in", "im", "an", "at", "with")
 # "Standort Berlin-Mitte": words that open a location line of the contact block.
 LOCATION_WORDS: tuple[str, ...] = ("Standort", "Standorte", "Location", "Site")
 # Words naming a foundation's division: "Geschäftsbereich Lebenslagen" (a unit line) and

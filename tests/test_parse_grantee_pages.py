@@ -431,3 +431,69 @@ def test_a_section_headed_like_a_grantee_label_without_a_card_is_no_contact():
         )
     )
     assert record.contact is None
+
+
+# -- round 5: the grantee's card as a teaser (eyebrow, title heading), its person's role ----
+
+
+def _card(eyebrow: str, person: str, tail: str = "") -> str:
+    return (
+        f"<div class='card'><span class='kicker'>{eyebrow}</span>"
+        "<h5>Kinderhaus Sonnenberg gGmbH</h5><p>Lindenweg 3</p><p>04109 Leipzig</p>"
+        f"<p>{person}</p><p>Tel. 0341 55 66 77</p>"
+        "<p><a href='mailto:ott@kinderhaus-sonnenberg.de'>ott@kinderhaus-sonnenberg.de</a></p>"
+        f"</div>{tail}"
+    )
+
+
+@pytest.mark.parametrize("eyebrow", ["Trägerin", "Durchgeführt von", "Grant holder"])
+def test_a_cards_title_heading_under_the_grantees_eyebrow_is_the_organization(eyebrow):
+    contact = parse(page(FACTS + _card(eyebrow, "Jana Ott"))).contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.postal_code, contact.city) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        "Lindenweg 3",
+        "04109",
+        "Leipzig",
+    )
+    assert (contact.persons, contact.phones) == (["Jana Ott"], ["+49341556677"])
+    assert contact.emails == ["ott@kinderhaus-sonnenberg.de"]
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        "Jana Ott, Geschäftsführerin",
+        "Geschäftsführung: Jana Ott",
+        "Jana Ott (Kassenwart)",
+        "Jana Ott · Projektkoordinatorin",
+    ],
+)
+def test_the_person_after_the_grantees_address_is_read_without_the_role(person):
+    contact = parse(page(FACTS + _card("Trägerin", person))).contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.persons) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        None,
+        ["Jana Ott"],
+    )
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        "Ihr Kontakt bei uns",
+        "Ihre Ansprechpartnerin im Stiftungsbüro",
+        "Your contact at our office",
+    ],
+)
+def test_the_funders_own_contact_after_the_grantee_is_never_the_contact(own):
+    staff = (
+        f"<div class='card'><p>{own}</p><p>Paul Rieger, Referent</p>"
+        "<p>030 400 500 60</p><p><a href='mailto:rieger@beispiel-stiftung.de'>"
+        "rieger@beispiel-stiftung.de</a></p></div>"
+    )
+    contact = parse(page(FACTS + _card("Trägerin", "Jana Ott", staff))).contact
+    assert contact is not None
+    assert (contact.unit, contact.persons) == (None, ["Jana Ott"])
+    assert (contact.phones, contact.emails) == (["+49341556677"], ["ott@kinderhaus-sonnenberg.de"])

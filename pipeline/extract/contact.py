@@ -132,6 +132,7 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
         if (
             line.kind == "h"
+            and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
             and outer_heading
             and not _contact_part(line, lex)
@@ -145,6 +146,8 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
+        if index > start and lex.own_contact.match(line.text):
+            break  # "Ihre Ansprechperson bei der Stiftung": the funder's own staff, a box apart
         if lex.division_link.match(line.text):
             break
         if (
@@ -155,6 +158,16 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         index += 1
     return index
+
+
+def _card_title(label: Line | None, lex: Lexicon) -> bool:
+    """Whether a heading right under ``label`` is a card's title: under a grantee's label that
+    is no heading itself (a card's eyebrow, "Projektträger" over "Verein X e.V."), the heading
+    names the organization."""
+    if label is None or label.kind == "h":
+        return False
+    hit = lex.match_label(label.text)
+    return hit is not None and hit.field == "grantee" and not hit.value
 
 
 def _call_to_action(text: str) -> bool:
@@ -185,7 +198,10 @@ def _card_under(lines: list[Line], i: int, lex: Lexicon, person: bool) -> bool:
     card: a postcode line (and, when ``person``, a contact person's label after it) before any
     heading, list or other fact's label."""
     postal = False
-    for line in lines[i + 1 : i + 1 + PARTNER_CARD_LINES]:
+    first = i + 1
+    if first < len(lines) and lines[first].kind == "h" and _card_title(lines[i], lex):
+        first += 1  # the card's title: the organization's name as a heading
+    for line in lines[first : i + 1 + PARTNER_CARD_LINES]:
         if line.kind in ("h", "li"):
             return False
         postal = postal or lex.postal_line.match(line.text) is not None
@@ -370,6 +386,8 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             data.unit = text
         elif rest and lex.salutation.match(text) and lex.is_person(text):
             _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
+        elif data.postal_code is not None and (person := person_with_role(text, lex)):
+            _add_unique(data.persons, [person])  # after the address: its contact person
         elif not (lex.country_line.match(text) or lex.is_role(text)):
             rest.append(text)
     if rest:
@@ -451,8 +469,16 @@ def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexico
         data.website = data.website or line.text
     elif _link_button(line):
         return  # "Send an email": the address is its link's, read with the other links
-    elif line.kind not in ("h", "img"):
+    elif line.kind == "img" or (line.kind == "h" and not _grantee_title(state)):
+        return
+    else:
         _unlabelled(data, state, line.text, lex)
+
+
+def _grantee_title(state: _Reading) -> bool:
+    """Whether a heading is the grantee card's title: the first line after the grantee's
+    label, before any other of its lines."""
+    return state.part == "grantee" and not state.grantee and not state.address
 
 
 def _link_button(line: Line) -> bool:
@@ -696,6 +722,26 @@ def _take_persons(
     people = [name for name in names if not lex.is_role(name)]
     # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person.
     _add_unique(data.persons, people or names)
+
+
+def person_with_role(text: str, lex: Lexicon) -> str | None:
+    """The person a line names, with or without its role: "Andrea Buchli, Schulleiterin",
+    "Co-Leitung: Lea Zihlmann", "Marco Iten (Präsident)", "Name · Role", or a name alone; None
+    for a line of another form."""
+    if lex.is_person(text):
+        return text
+    for sep in (", ", " · ", " – ", " | "):
+        name, found, role = text.partition(sep)
+        if found and lex.is_person(name) and lex.is_role(role):
+            return name
+    role, found, name = text.partition(": ")
+    if found and lex.is_role(role) and lex.is_person(name):
+        return name
+    if text.endswith(")"):
+        name = _without_role(text, lex)
+        if name != text and lex.is_person(name):
+            return name
+    return None
 
 
 def _without_role(name: str, lex: Lexicon) -> str:

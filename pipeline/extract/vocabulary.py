@@ -62,6 +62,10 @@ class Lexicon:
             rf"^(?:{_alternatives(labels.CONTACT_SUBHEADINGS, escape=False)})\s*:?", i
         )
         self.contact_end = re.compile(rf"^(?:{'|'.join(labels.CONTACT_END)})", i)
+        self.own_contact = re.compile(
+            rf"^(?:{_phrase(labels.OWN_CONTACT_LEADS)})\s+(?:{_phrase(labels.OWN_CONTACT_PLACES)})\s",
+            i,
+        )
         self.location_line = re.compile(rf"^(?:{_phrase(labels.LOCATION_WORDS)})\s+\S", i)
         division = (*labels.DIVISION_WORDS, *extra.division)
         self.division_unit = re.compile(
