@@ -601,3 +601,51 @@ def test_the_fourth_rounds_rules_stay_linear(piece):
 
     small, large = cost(1500), cost(6000)
     assert large < 8 * small, (small, large)
+
+
+# -- round 5: Swiss spelling, more label wordings, a section headed like a list label -------
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("Massnahmen: Kurse", "services", "Kurse"),  # Swiss "ss" for "ß"
+        ("Fördermassnahmen", "services", ""),
+        ("Handlungsfeld: Kultur", "focus_areas", "Kultur"),
+        ("Focus area", "focus_areas", ""),
+        ("Bausteine", "services", ""),
+        ("What we funded", "services", ""),
+        ("Finanzierung durch", "funders", ""),
+        ("Bewilligter Betrag: 9.000 €", "grant_amount", "9.000 €"),
+        ("Our grant", "grant_amount", ""),
+        ("Beteiligte", "target_groups", ""),
+        ("Venue partners", "partners", ""),
+    ],
+)
+def test_round_five_label_variants(line, field, value):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, value)
+
+
+def test_a_list_labels_heading_over_running_text_stays_a_section():
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><h2>Angebot</h2>"
+        "<p>Jede Woche gibt es drei offene Werkstattabende für alle Altersgruppen.</p>"
+    )
+    # ("Angebot" is a services label since round 5: over sentences it heads a section)
+    assert record.services == []
+    assert "Angebot" in [s.heading for s in record.sections]
+
+
+def test_a_posts_previous_link_after_the_grantees_card_is_no_part_of_it():
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><p><b>Trägerin</b></p>"
+        "<p>Nachbarschaftshaus Ost e.V.</p><p>Ringstraße 4</p><p>39104 Magdeburg</p>"
+        "<p>Tel. 0391 12 34 56</p>"
+        "<p><a href='/projekte/y/'>Previous project</a></p><p><a href='/projekte/z/'>Next</a></p>"
+    )
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.unit) == (
+        "Nachbarschaftshaus Ost e.V.",
+        None,
+    )

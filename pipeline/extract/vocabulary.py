@@ -223,6 +223,9 @@ class Lexicon:
                 inline.update(added)  # their values are checked before an inline label counts
         for name in ("focus_areas", "services", "related"):
             fields[name] = (*fields[name], *getattr(extra, name))
+        for name, words in fields.items():
+            # Swiss spelling writes "ss" for "ß" ("Massnahmen"): each such label both ways.
+            fields[name] = (*words, *(w.replace("ß", "ss") for w in words if "ß" in w))
         self.fields = fields
         # "Mehr Projekte aus Kassel", "More projects like this": a heading that starts with a
         # related-projects label, words after it.
