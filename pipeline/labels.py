@@ -834,6 +834,15 @@ PROSE_DECOYS: tuple[str, ...] = (
 )
 # A breadcrumb trail: named so by its aria-label, class or id (a regular expression), or opened
 # by one of these words.
+# The names a site's topic taxonomy goes by in its URLs: a term link is a query parameter of
+# that name ("/projekte?category=Bildung") or a path segment of it before the term
+# ("/archiv/themen/bildung/"). A post's meta line above or below its title links its topics so.
+TOPIC_TAXONOMIES: tuple[str, ...] = (
+    *("category", "categories", "kategorie", "kategorien", "rubrik", "rubriken"),
+    *("thema", "themen", "themenfeld", "themenfelder", "handlungsfeld", "handlungsfelder"),
+    *("topic", "topics", "theme", "themes", "focus-area", "focus-areas"),
+    *("project-category", "projekt-kategorie", "projektkategorie", "schwerpunkt", "schwerpunkte"),
+)
 BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
 BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).

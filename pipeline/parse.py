@@ -34,6 +34,7 @@ from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
 from pipeline.extract.prose import read_prose
 from pipeline.extract.title import find_title
+from pipeline.extract.topics import title_topics
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
@@ -163,6 +164,9 @@ def _extract(
     # Relative links are relative to the page's <base href> when it has one.
     link_base = (absolute(doc.base, url) if doc.base else None) or page_url
     teasers = _read_labels(lines, taken, facts, link_base, title.end, lex)
+    topics = title_topics(lines, title.end)
+    if not facts.focus_areas:
+        facts.focus_areas = topics.topics  # (before bare lists: those are then services)
     _read_bare_lists(lines, taken, facts, title.end)
     if not facts.focus_areas:
         facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
@@ -215,7 +219,8 @@ def _extract(
         "site": profile.id if on_site else _host(page_url) or "unknown",
         "lang": lang,
         "title": title.title,
-        "short_title": facts.short_title or title.short_title,
+        "short_title": facts.short_title
+        or (None if title.short_title in topics.meta else title.short_title),
         "status": status,
         "status_raw": status_raw,
         "period": period.as_dict() if period else None,

@@ -5,6 +5,8 @@ profile: no site words)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 
@@ -244,3 +246,43 @@ def test_only_a_pages_first_sidebars_are_looked_into():
     html = f"<html><body><h1>Gartenwerk Süd</h1>{side * depth}{'</div>' * depth}</body></html>"
     lines = read_document(html, lexicon_for(PROFILE)).lines
     assert sum(line.text == "Laufzeit" for line in lines) == MAX_SOFT_CHROME
+
+
+# -- round 5: a post's topic term links beside its title ------------------------------------
+
+
+def _post(meta_before: str, meta_after: str = "") -> str:
+    return (
+        "<html><body><main><article>"
+        f"{meta_before}<header><h1>Sommerlager am See</h1>{meta_after}</header>"
+        "<p>Jugendliche aus drei Gemeinden verbringen zwei Wochen am Ufer.</p>"
+        "<ul><li>Laufzeit: 2023 – 2025</li></ul>"
+        "<h2>Mehr Projekte</h2><p><a href='/blog/?rubrik=Natur'>Natur</a></p>"
+        "<p><a href='/blog/waldtage/'>Waldtage</a></p>"
+        "</article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "<div class='entry-meta'><a href='/blog/?rubrik=Jugend'>Jugend</a>"
+            "<a href='/blog/?rubrik=Sport'>Sport</a><span>3. März 2024</span></div>",
+            "",
+        ),
+        (
+            "",
+            "<p>3. März 2024 · 4 Min. · Kreis Nord · Schwerpunkte: "
+            "<a href='/blog/schwerpunkte/jugend/'>Jugend</a>, "
+            "<a href='/blog/schwerpunkte/sport/'>Sport</a></p>",
+        ),
+    ],
+)
+def test_a_posts_term_links_beside_its_title_are_its_topics_never_its_short_title(before, after):
+    result = parse_page(
+        _post(before, after), "https://www.beispiel-stiftung.de/blog/sommerlager/", PROFILE
+    )
+    assert result.record is not None, result.warnings
+    assert result.record.focus_areas == ["Jugend", "Sport"]
+    assert result.record.short_title is None
