@@ -286,3 +286,24 @@ def test_a_posts_term_links_beside_its_title_are_its_topics_never_its_short_titl
     assert result.record is not None, result.warnings
     assert result.record.focus_areas == ["Jugend", "Sport"]
     assert result.record.short_title is None
+
+
+def test_related_cards_with_topics_and_excerpts_without_the_listing_link():
+    cards = "".join(
+        f"<div class='item'><div class='tags'><a href='/vorhaben/?thema={t}'>{t}</a></div>"
+        f"<div class='item-title'><a href='/vorhaben/{slug}/'>{name}</a></div>"
+        f"<div class='item-text'>{name} bringt das Viertel zusammen, jede Woche neu.</div>"
+        "</div>"
+        for t, slug, name in (
+            ("Sport", "bolzplatz", "Bolzplatz Nord"),
+            ("Kunst", "atelier", "Atelier 5"),
+        )
+    )
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl>"
+        f"<h3>Weitere Vorhaben</h3><p><a href='/vorhaben/'>Alle Vorhaben</a></p>{cards}"
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/vorhaben/bolzplatz",
+        "https://www.beispiel-stiftung.de/vorhaben/atelier",
+    ]

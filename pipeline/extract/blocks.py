@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from pipeline import labels
 from pipeline.extract.lines import Line
+from pipeline.extract.topics import term_link
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
@@ -68,7 +70,12 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     last = min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)
     for j in range(index + 1, last):
         line = lines[j]
-        if not line.links and not card_meta(line.text, lex) and not _card_text(lines, j, found):
+        if (
+            not line.links
+            and not card_meta(line.text, lex)
+            and not _card_text(lines, j, found)
+            and not _excerpt(lines, j, found)
+        ):
             break  # (a card's own status badge or date, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
@@ -97,6 +104,29 @@ def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
         return False
     target = lines[found[-1]].links[-1].href
     return target is not None and any(link.href == target for link in lines[j + 1].links)
+
+
+def _excerpt(lines: list[Line], j: int, found: list[int]) -> bool:
+    """A card's excerpt outside its links, when the line after it opens another card the way
+    a card of the block opened: its topic links, or one link beside the earlier cards' own."""
+    if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
+        return False
+    after = lines[j + 1]
+    return bool(after.links) and any(_same_opening(lines[k], after) for k in found)
+
+
+def _same_opening(seen: Line, line: Line) -> bool:
+    if seen.kind != line.kind or not seen.links or not line.links:
+        return False
+    if all(term_link(k.href) for k in seen.links):
+        return all(term_link(k.href) for k in line.links)
+    if len(seen.links) != 1 or len(line.links) != 1 or seen.links[0].href == line.links[0].href:
+        return False
+    return _folder(seen.links[0].href) == _folder(line.links[0].href)
+
+
+def _folder(href: str | None) -> str:
+    return urlsplit(href or "").path.rstrip("/").rpartition("/")[0]
 
 
 _NAME_SPLIT = re.compile(r"\s*[;,]\s+")
@@ -181,11 +211,24 @@ def unique_funders(names: Iterable[str]) -> list[str]:
 
 
 def related_urls(lines: list[Line], page_url: str) -> list[str]:
-    """Absolute URLs of the links in a related-projects block, in order, de-duplicated."""
+    """Absolute URLs of the links in a related-projects block, in order, de-duplicated; the
+    block's link to the listing and its cards' topic links are no projects."""
     found: list[str] = []
     for line in lines:
         for link in line.links:
             url = absolute(link.href or "", page_url)
-            if url is not None and url not in found:
+            if url is not None and url not in found and not listing_link(url, page_url):
                 found.append(url)
     return found
+
+
+def listing_link(url: str, page_url: str) -> bool:
+    """Whether a link goes to a listing rather than a page: a topic's listing, or the listing
+    the page sits in (a folder above the page's own address, "All projects"), filtered or not."""
+    if term_link(url):
+        return True
+    target, page = urlsplit(url), urlsplit(page_url)
+    if target.netloc != page.netloc:
+        return False
+    folder = target.path.rstrip("/") + "/"
+    return folder != "/" and page.path.startswith(folder) and len(page.path) > len(folder)
