@@ -659,6 +659,8 @@ SUBUNIT_WORDS: tuple[str, ...] = (
     "Klinik für",
     "Seminar für",
     "Professur",
+    # an association's local branch ("Bund Naturschutz, Kreisgruppe Fürth-Stadt")
+    *("Kreisgruppe", "Ortsgruppe", "Bezirksgruppe", "Kreisverband", "Ortsverband", "Sektion"),
 )
 # Lines that open a department of the organization: the contact's unit.
 DEPARTMENT_WORDS: tuple[str, ...] = (

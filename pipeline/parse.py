@@ -431,7 +431,7 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
         if j == label.i:
-            names = [label.hit.value] if label.hit.value else []
+            names = _funders_on_label_line(label)
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
@@ -439,6 +439,15 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
         found.extend((j, funder_name(name, label.lex) or "") for name in names)
     facts.funders.extend(found)
     return label.follow
+
+
+def _funders_on_label_line(label: _Label) -> list[str]:
+    """The funders after the label on its line: "Gefördert von: Stadt A, Land B" names two
+    (split as a value cell is); an inline label's value without a colon stays as written."""
+    value = label.hit.value
+    if not value:
+        return []
+    return [value] if label.hit.inline else split_value(value, label.lex)
 
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:

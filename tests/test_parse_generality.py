@@ -649,3 +649,23 @@ def test_a_posts_previous_link_after_the_grantees_card_is_no_part_of_it():
         "Nachbarschaftshaus Ost e.V.",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "funders"),
+    [
+        ("Finanziert von: Stadt Jena, Land Thüringen", ["Stadt Jena", "Land Thüringen"]),
+        ("Funders: Elm Trust; County Council", ["Elm Trust", "County Council"]),
+        # one name's own enumeration stays whole
+        ("Förderer: Ministerium für Bildung, Jugend und Sport", None),
+    ],
+)
+def test_funders_after_the_label_on_its_line_are_split_like_a_value_cell(line, funders):
+    record = parse(f"<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><p>{line}</p>")
+    expected = funders or [line.partition(": ")[2]]
+    assert record.funders == expected
+
+
+def test_an_associations_local_branch_after_a_comma_is_one_partner():
+    record = parse("<ul><li>Laufzeit: 2022 – 2024</li><li>Partner: NABU, Ortsgruppe Aue</li></ul>")
+    assert record.partners == ["NABU, Ortsgruppe Aue"]
