@@ -129,6 +129,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Grant awarded",
         "Amount awarded",
         "Bewilligter Betrag",
+        "Zugesicherter Beitrag",
+        "Zugesagter Beitrag",
         "Our grant",
     ),
     "partners": (

@@ -307,3 +307,25 @@ def test_related_cards_with_topics_and_excerpts_without_the_listing_link():
         "https://www.beispiel-stiftung.de/vorhaben/bolzplatz",
         "https://www.beispiel-stiftung.de/vorhaben/atelier",
     ]
+
+
+def test_an_accordions_titles_in_heading_buttons_are_the_facts_labels():
+    def item(title: str, panel: str) -> str:
+        return (
+            f"<h3 class='acc'><button type='button' aria-expanded='false'>{title}"
+            f"<span class='icon'></span></button></h3><div role='region'>{panel}</div>"
+        )
+
+    record = parse(
+        item("Projektlaufzeit", "<p>03/2023 – 02/2025</p>")
+        + item("Zugesagter Beitrag", "<p>12.500 €</p>")
+        + item(
+            "Unterstützt von",
+            "<ul><li>Landkreis Gifhorn</li><li>Bürgerstiftung Wolfsburg</li></ul>",
+        )
+        + "<form><button>Suchen</button></form>"
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2023-03-01", "2025-02-28")
+    assert record.grant_amount is not None and record.grant_amount.value == 12500
+    assert record.funders == ["Landkreis Gifhorn", "Bürgerstiftung Wolfsburg"]
+    assert "Suchen" not in " ".join(s.text for s in record.sections)
