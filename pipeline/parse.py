@@ -507,11 +507,14 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
         return [hit.value], []
     if follow and lines[follow[0]].kind == "li":
         top = lines[follow[0]].top_list
-        follow = [
-            j
-            for j in range(follow[0], len(lines))
-            if lines[j].top_list == top and lines[j].kind == "li"
-        ]
+        if lines[label.i].top_list == top:
+            follow = _items_to_next_label(lines, follow[0])
+        else:
+            follow = [
+                j
+                for j in range(follow[0], len(lines))
+                if lines[j].top_list == top and lines[j].kind == "li"
+            ]
     if lines[label.i].kind == "h":
         # Under a heading, a sentence is the section's text, not an item.
         ends = [k for k, j in enumerate(follow) if _sentence(lines[j].text)]
@@ -528,6 +531,16 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
         else:  # a value cell: "Kinder, Jugendliche" are two items
             items.extend(split_value(lines[j].text, label.lex))
     return items, follow
+
+
+def _items_to_next_label(lines: list[Line], first: int) -> list[int]:
+    """The items under a label that stands in the same list as they do (an accordion or a
+    fact list, one item per fact): they end at the next heading or non-item line."""
+    top = lines[first].top_list
+    end = first
+    while end < len(lines) and lines[end].kind == "li" and lines[end].top_list == top:
+        end += 1
+    return list(range(first, end))
 
 
 # A list item written as a line of text after a dash or bullet ("- item", "• item", "– item").

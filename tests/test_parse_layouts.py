@@ -329,3 +329,26 @@ def test_an_accordions_titles_in_heading_buttons_are_the_facts_labels():
     assert record.grant_amount is not None and record.grant_amount.value == 12500
     assert record.funders == ["Landkreis Gifhorn", "Bürgerstiftung Wolfsburg"]
     assert "Suchen" not in " ".join(s.text for s in record.sections)
+
+
+def test_a_fact_list_with_one_item_per_fact_ends_each_value_at_the_next_label():
+    def item(title: str, body: str) -> str:
+        return f"<li class='fact'><h5>{title}</h5><div>{body}</div></li>"
+
+    record = parse(
+        "<ul class='facts'>"
+        + item("Zeitraum", "<p>2022 – 2024</p>")
+        + item("Kooperationspartner", "<ul><li>Stadtbibliothek Gera</li></ul>")
+        + item("Für wen", "<ul><li>Grundschulkinder</li><li>Eltern</li></ul>")
+        + item(
+            "Durchgeführt von",
+            "<p>Lesewelt Gera e.V.</p><p>Burgstraße 2</p><p>07545 Gera</p>"
+            "<p>Leitung: Mia Sommer</p><p>0365 123 45 67</p>",
+        )
+        + "</ul>"
+    )
+    assert record.partners == ["Stadtbibliothek Gera"]
+    assert record.target_groups == ["Grundschulkinder", "Eltern"]
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.city) == ("Lesewelt Gera e.V.", "Gera")
+    assert record.contact.persons == ["Mia Sommer"]

@@ -204,8 +204,8 @@ def _card_under(lines: list[Line], i: int, lex: Lexicon, person: bool) -> bool:
     if first < len(lines) and lines[first].kind == "h" and _card_title(lines[i], lex):
         first += 1  # the card's title: the organization's name as a heading
     for line in lines[first : i + 1 + PARTNER_CARD_LINES]:
-        if line.kind in ("h", "li"):
-            return False
+        if line.kind == "h" or (line.kind == "li" and line.top_list != lines[i].top_list):
+            return False  # (a label in a list, an accordion's: its card's lines are items)
         postal = postal or lex.postal_line.match(line.text) is not None
         if postal and not person:
             return True
