@@ -352,3 +352,22 @@ def test_a_fact_list_with_one_item_per_fact_ends_each_value_at_the_next_label():
     assert record.contact is not None
     assert (record.contact.organization, record.contact.city) == ("Lesewelt Gera e.V.", "Gera")
     assert record.contact.persons == ["Mia Sommer"]
+
+
+@pytest.mark.parametrize(
+    ("sub", "sections", "short"),
+    [
+        ("h4", "h2", "Gärtnern ohne Zaun"),  # a deeper heading over the lede, sections h2
+        ("h2", "h3", "Gärtnern ohne Zaun"),  # the next level, sections one deeper
+        ("h2", "h2", None),  # a section heading: its siblings share its level
+    ],
+)
+def test_a_heading_under_the_h1_ranked_apart_from_the_sections_is_the_subtitle(
+    sub, sections, short
+):
+    record = parse(
+        f"<{sub}>Gärtnern ohne Zaun</{sub}><p>Zwölf Beete stehen allen offen, die mitmachen.</p>"
+        f"<{sections}>Wie es begann</{sections}><p>Eine Brache wurde zum Garten.</p>"
+        f"<{sections}>Eckdaten</{sections}><p>Laufzeit: 2021 – 2023</p>"
+    )
+    assert record.short_title == short

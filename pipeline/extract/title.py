@@ -83,14 +83,26 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
     after = lines[index + 1]
     if line.kind == "h" and line.level == lines[h1].level + 1 and index == h1 + 1:
         # A subheadline: the next heading level right below the h1, a fact's label after it
-        # (a section's heading has its text after it).
-        return lex.match_label(after.text) is not None
+        # (a section's heading has its text after it) ...
+        return lex.match_label(after.text) is not None or _ranked_apart(lines, index)
+    if line.kind == "h" and line.level > lines[h1].level and index == h1 + 1:
+        return _ranked_apart(lines, index)
     if line.kind != "p":
         return False
     lede = after.kind == "p" and after.text.endswith(".")
     if index == h1 + 1 and not after.header and (lede or lex.match_label(after.text)):
         return True  # right below the h1, the lede or a fact's label after it
     return lede and all(lines[k].header for k in range(h1, index))
+
+
+def _ranked_apart(lines: list[Line], index: int) -> bool:
+    """... or the lede after it, and the body's sections headed at another level than it (a
+    section's heading has its siblings' level: "h1, h3 subtitle, lede, h2 sections")."""
+    if lines[index + 1].kind != "p":
+        return False
+    level = lines[index].level
+    after = next((line for line in lines[index + 1 :] if line.kind == "h"), None)
+    return after is not None and after.level != level and after.level > 1
 
 
 def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
