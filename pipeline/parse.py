@@ -336,7 +336,7 @@ def _read_labels(
             if id(link) in seen:
                 continue
             seen.add(id(link))
-            if lex.teaser_link.match(link.text or "") and not line.aside:
+            if lex.teaser_link.match(link.text or "") and not (line.aside or taken[i]):
                 teasers += 1
             elif link.title and lex.logo_link.match(link.title):
                 facts.funders.append((i, funder_name(link.title, lex) or ""))

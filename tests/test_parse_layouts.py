@@ -371,3 +371,24 @@ def test_a_heading_under_the_h1_ranked_apart_from_the_sections_is_the_subtitle(
         f"<{sections}>Eckdaten</{sections}><p>Laufzeit: 2021 – 2023</p>"
     )
     assert record.short_title == short
+
+
+def test_related_cards_with_a_date_and_a_read_more_link_keep_the_page_a_project_page():
+    cards = "".join(
+        f"<article><h4><a href='/vorhaben/{slug}/'>{name}</a></h4><time>{day}</time>"
+        f"<p>{name} lädt jeden Monat zum offenen Treffen ein …</p>"
+        f"<p><a href='/vorhaben/{slug}/'>mehr</a></p></article>"
+        for slug, name, day in (
+            ("chor", "Chor der Nachbarn", "04.05.2021"),
+            ("repair", "Repair-Treff", "11.06.2022"),
+            ("lesen", "Lesepaten", "02.02.2023"),
+        )
+    )
+    html = (
+        "<html><body><h1>Gartenwerk Süd</h1><p>Laufzeit: 2021 – 2023</p>"
+        f"<h3>Ähnliche Vorhaben</h3>{cards}</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "project", result.warnings
+    assert result.record is not None
+    assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["chor", "repair", "lesen"]

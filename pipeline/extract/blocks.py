@@ -79,7 +79,7 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
             break  # (a card's own status badge or date, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
-        if line.kind != "h" and _stops(line, head, lex):
+        if line.kind != "h" and _stops(line, head, lex) and not _read_more(line, lines, found, lex):
             break
         found.append(j)
     return found
@@ -100,10 +100,25 @@ def card_meta(text: str, lex: Lexicon) -> bool:
 def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
     """A card's teaser text outside its links: between the card's heading link and its "read
     more" link to the same page."""
-    if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
+    linked = _last_linked(lines, found)
+    if linked is None or j + 1 >= len(lines):
         return False
-    target = lines[found[-1]].links[-1].href
+    target = linked.links[-1].href
     return target is not None and any(link.href == target for link in lines[j + 1].links)
+
+
+def _read_more(line: Line, lines: list[Line], found: list[int], lex: Lexicon) -> bool:
+    """A card's "read more" link ("mehr", "Weiterlesen »") to the card's own page."""
+    linked = _last_linked(lines, found)
+    if linked is None or len(line.links) != 1 or not lex.teaser_link.match(line.text):
+        return False
+    return line.links[0].href is not None and line.links[0].href == linked.links[-1].href
+
+
+def _last_linked(lines: list[Line], found: list[int]) -> Line | None:
+    """The block's last line with a link (the card's heading; its date may follow it), among
+    its last few lines."""
+    return next((lines[k] for k in reversed(found[-3:]) if lines[k].links), None)
 
 
 def _excerpt(lines: list[Line], j: int, found: list[int]) -> bool:
