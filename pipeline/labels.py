@@ -584,6 +584,11 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "vorsitzende",
     "vorsitzender",
     "beauftragte",
+    "verantwortliche",
+    "verantwortlicher",
+    "präsident",
+    "präsidentin",
+    "president",
     "beauftragter",
     "assistenz",
     "sekretariat",
@@ -746,6 +751,8 @@ NON_PROJECT_TITLES: tuple[str, ...] = (
     "Contact",
     "About us",
     "Our team",
+    # the home page of a site's archive ("Archiv": its span of years, counts, lists)
+    *("Archiv", "Projektarchiv", "Archive", "Project archive"),
 )
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).

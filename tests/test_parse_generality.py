@@ -669,3 +669,23 @@ def test_funders_after_the_label_on_its_line_are_split_like_a_value_cell(line, f
 def test_an_associations_local_branch_after_a_comma_is_one_partner():
     record = parse("<ul><li>Laufzeit: 2022 – 2024</li><li>Partner: NABU, Ortsgruppe Aue</li></ul>")
     assert record.partners == ["NABU, Ortsgruppe Aue"]
+
+
+def test_a_funding_guide_with_its_officer_and_a_form_to_download_is_no_project_page():
+    html = (
+        "<html><body><main><h1>So beantragen Sie Mittel</h1><p>Anträge nehmen wir zweimal im "
+        "Jahr entgegen.</p><h2>Kontakt</h2><p>Nora Held, Programmreferentin</p>"
+        "<p>Tel. 0561 70 80 90</p><p><a href='mailto:held@beispiel-stiftung.de'>"
+        "held@beispiel-stiftung.de</a></p>"
+        "<p><a href='/media/antrag-2026.docx'>Antragsvorlage (Word)</a></p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project", result.record
+
+
+def test_the_archives_home_page_with_its_span_of_years_is_no_project_page():
+    html = (
+        "<html><body><main><h1>Projektarchiv</h1><p>Zeitraum: 2009 – 2018</p>"
+        "<p>Hier finden Sie alle abgeschlossenen Vorhaben.</p></main></body></html>"
+    )
+    assert parse_page(html, URL, PROFILE).kind == "not_project"

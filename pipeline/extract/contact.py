@@ -361,9 +361,16 @@ def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
         )
         if street is not None:
             data.street = head.pop(street)
-    if postal is None and data.street is None and head and lex.is_person(head[0]):
-        # No address: a person's name first is the contact person, never the organization.
-        _add_unique(data.persons, [head.pop(0)])
+    if (
+        postal is None
+        and data.street is None
+        and head
+        and (first := person_with_role(head[0], lex))
+    ):
+        # No address: a person's name first (with its role: "Eva Roth, Referentin") is the
+        # contact person, never the organization.
+        head.pop(0)
+        _add_unique(data.persons, [first])
         head = [t for t in head if not lex.is_role(t)]
     if head:
         data.organization = head[0]
@@ -469,8 +476,8 @@ def _finish(data: ContactData, state: _Reading, lex: Lexicon) -> None:
 def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
     if _web_address(line):
         data.website = data.website or line.text
-    elif _link_button(line):
-        return  # "Send an email": the address is its link's, read with the other links
+    elif _link_button(line) or _download(line):
+        return  # "Send an email": the address is its link's; "Antragsformular (PDF)": a file
     elif line.kind == "img" or (line.kind == "h" and not _grantee_title(state)):
         return
     else:
@@ -488,6 +495,17 @@ def _link_button(line: Line) -> bool:
     if len(line.links) != 1 or _contact_form(line.text):
         return False
     return (line.links[0].href or "").lower().startswith(("mailto:", "tel:"))
+
+
+def _download(line: Line) -> bool:
+    """A line that is one link to a document file (a form, a flyer): never a contact line."""
+    if len(line.links) != 1:
+        return False
+    path = (line.links[0].href or "").lower().partition("?")[0].partition("#")[0]
+    return path.endswith(_DOCUMENT_FILES)
+
+
+_DOCUMENT_FILES = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".zip")
 
 
 def _web_address(line: Line) -> bool:
