@@ -689,3 +689,34 @@ def test_the_archives_home_page_with_its_span_of_years_is_no_project_page():
         "<p>Hier finden Sie alle abgeschlossenen Vorhaben.</p></main></body></html>"
     )
     assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+@pytest.mark.parametrize("person", ["Vorsitz: Ida Kern", "Ida Kern (Präsidentin)"])
+def test_the_person_with_a_role_after_the_address_under_a_contact_heading(person):
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><h3>Kontakt</h3>"
+        f"<p>Kulturscheune Aue</p><p>Am Anger 2</p><p>08280 Aue</p><p>{person}</p>"
+        "<p>Tel. 03771 22 33 44</p>"
+    )
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.persons) == (
+        "Kulturscheune Aue",
+        ["Ida Kern"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("Unser Beitrag: 7.000 €", 7000), ("Annual grant: £ 4,000", 4000)],
+)
+def test_more_grant_labels(line, value):
+    record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
+    assert record.grant_amount is not None and record.grant_amount.value == value
+
+
+def test_an_alerts_lead_word_glued_to_the_closed_notice_marks_the_project_completed():
+    record = parse(
+        "<div class='alert'><b>Wichtig</b><span>Das Vorhaben ist beendet; die Seite bleibt "
+        "zur Information.</span></div><p>Laufzeit: 2017 – 2019</p>"
+    )
+    assert (record.closed_notice, record.status) == (True, "completed")

@@ -668,10 +668,10 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
     postal line closed the address, a name's shape is a person and a role word drops out; an
     e-mail, web address or phone number is never an address line. Whether the line was taken."""
     if any(lex.postal_line.match(t) for t in state.address):
-        if lex.is_role(text):
+        if person := person_with_role(text, lex):
+            _add_unique(data.persons, [person])  # ("Co-Leitung: Lea Roth": the person)
             return True
-        if lex.is_person(text):
-            _add_unique(data.persons, [text])
+        if lex.is_role(text):
             return True
     if text.lower().startswith(("www.", "http://", "https://")):
         return False

@@ -81,6 +81,10 @@ class Lexicon:
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
         lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
         self.closed_notice = re.compile(rf"^{lead}(?:{closed})", i)
+        # "HinweisDieses Projekt ist abgeschlossen.": an alert's title and text, two elements
+        # side by side with nothing between them (a style sheet sets them apart for a reader).
+        self._notice_leads = tuple(labels.NOTICE_LEADS)
+        self.glued_notice = re.compile(rf"^(?:{_phrase(labels.NOTICE_LEADS)})(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
@@ -167,7 +171,9 @@ class Lexicon:
         """A closed notice after a lead word and a colon ("Hinweis: Dieses Projekt ist
         abgeschlossen", "Please note: this project has been completed")."""
         colon = text.find(":", 0, _LEAD_COLON)
-        return colon > 1 and self.closed_notice.match(text) is not None
+        if colon > 1:
+            return self.closed_notice.match(text) is not None
+        return text.startswith(self._notice_leads) and self.glued_notice.match(text) is not None
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
