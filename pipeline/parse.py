@@ -196,7 +196,7 @@ def _extract(
             links=_links(doc, link_base),
         )
 
-    _prose_facts(lines, taken, facts, title.end, lex)
+    _prose_facts(lines, taken, facts, title.end, lex, title.title)
     status, status_raw = _status(facts, title.texts, lex)
     period = facts.period or _title_period(title.texts, lex)
     if period is None:
@@ -261,7 +261,12 @@ def _contact(
 
 
 def _prose_facts(
-    lines: list[Line], taken: list[bool], facts: _Facts, start: int, lex: Lexicon
+    lines: list[Line],
+    taken: list[bool],
+    facts: _Facts,
+    start: int,
+    lex: Lexicon,
+    title: str | None = None,
 ) -> None:
     """The period, funders and amount no label gave, from a sentence about the project (read
     once the page is known for a project page: prose never makes one). Only a page missing its
@@ -274,7 +279,7 @@ def _prose_facts(
     )
     if not (want[0] or want[1]):
         return
-    found = read_prose(lines, taken, start, lex, want)
+    found = read_prose(lines, taken, start, lex, want, title)
     if found.period is not None and want[0]:
         facts.period, facts.period_raw = found.period, found.period.raw
     if found.funders:

@@ -497,3 +497,17 @@ def test_the_funders_own_contact_after_the_grantee_is_never_the_contact(own):
     assert contact is not None
     assert (contact.unit, contact.persons) == (None, ["Jana Ott"])
     assert (contact.phones, contact.emails) == (["+49341556677"], ["ott@kinderhaus-sonnenberg.de"])
+
+
+def test_a_sentence_naming_the_project_by_its_title_states_its_facts():
+    record = parse(
+        page(
+            "<p>Kinder rechnen hier mit Spielen statt mit Arbeitsblättern.</p>"
+            "<p>Die Hansen-Stiftung unterstützt Lernwerkstatt Nord von März 2024 bis Februar "
+            "2026 mit 30.000 €.</p><p>Status: laufend</p>",
+            title="Lernwerkstatt Nord – Mathe für alle",
+        )
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2024-03-01", "2026-02-28")
+    assert record.funders == ["Hansen-Stiftung"]
+    assert record.grant_amount is not None and record.grant_amount.value == 30000

@@ -53,6 +53,7 @@ _DECOY = re.compile(rf"\b(?:{_words(labels.PROSE_DECOYS)})", _I)
 _FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support", _I)
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
+_FUNDING_VERBS = "fördert|förderte|finanziert|unterstützt|funds|funded|supports|finances"
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
 # "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
 _FUNDERS = (
@@ -68,9 +69,8 @@ _FUNDERS = (
         _I,
     ),
     re.compile(
-        r"^(?P<names>[A-ZÄÖÜ][^.;:!?]{1,160}?)\s+(?:fördert|förderte|finanziert|unterstützt|funds|"
-        r"funded|supports|finances)\s+(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|"
-        r"programme)\b"
+        rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+(?:das|dieses|the|this)"
+        r"\s+(?:Vorhaben|Projekt|project|programme)\b"
     ),
 )
 _AMOUNT = re.compile(
@@ -100,31 +100,60 @@ def read_prose(
     start: int,
     lex: Lexicon,
     want: tuple[bool, bool, bool],
+    title: str | None = None,
 ) -> ProseFacts:
     """The period, funders and amount (those ``want`` asks for, in that order) of the first
-    sentences about the project in the main content's paragraphs from line ``start``."""
+    sentences about the project in the main content's paragraphs from line ``start``; a
+    sentence that names the project by its ``title`` ("Die X-Stiftung finanziert FinanzFit
+    von ... bis ...") is about it too."""
     found = ProseFacts()
     budget = MAX_SENTENCES
+    name = _title_name(title)
+    named = _by_title(name)
     for i in range(start, len(lines)):
         line = lines[i]
         if taken[i] or line.kind != "p" or line.aside or line.header:
             continue
         text = line.text[:MAX_PARAGRAPH]
-        if not _STEMS.search(text):
+        if not _STEMS.search(text) and (named is None or name not in text):
             continue  # (most paragraphs: one search)
         for sentence in _SENTENCE_END.split(text):
             if budget <= 0:
                 return found
-            if _PROJECT.search(sentence) and not _DECOY.search(sentence):
+            about = _PROJECT.search(sentence) or (named is not None and name in sentence)
+            if about and not _DECOY.search(sentence):
                 budget -= 1
-                _read_sentence(sentence, found, want, lex)
+                _read_sentence(sentence, found, want, lex, named)
         if found.complete(want):
             break
     return found
 
 
+def _title_name(title: str | None) -> str:
+    """The project's name in its title: the title, or its part before a spaced dash or a colon
+    ("FinanzFit – Schuldenprävention für junge Erwachsene" is FinanzFit)."""
+    return _TITLE_TAIL.split(title or "", maxsplit=1)[0].strip()
+
+
+_TITLE_TAIL = re.compile(r"\s[–—-]\s|:\s")
+
+
+def _by_title(name: str) -> re.Pattern[str] | None:
+    """ "Die X-Stiftung finanziert <name>": the funder before a funding verb and the project's
+    name (of four characters or more)."""
+    if len(name) < 4 or len(name) > 80:
+        return None
+    return re.compile(
+        rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+{re.escape(name)}\b"
+    )
+
+
 def _read_sentence(
-    sentence: str, found: ProseFacts, want: tuple[bool, bool, bool], lex: Lexicon
+    sentence: str,
+    found: ProseFacts,
+    want: tuple[bool, bool, bool],
+    lex: Lexicon,
+    named: re.Pattern[str] | None = None,
 ) -> None:
     want_period, want_funders, want_amount = want
     if want_period and found.period is None:
@@ -132,10 +161,11 @@ def _read_sentence(
     if not _FUNDING_HINT.search(sentence):
         return
     funded = False
+    patterns = _FUNDERS if named is None else (*_FUNDERS, named)
     if want_funders and not found.funders:
-        found.funders = _funders(sentence, lex)
+        found.funders = _funders(sentence, lex, patterns)
         funded = bool(found.funders)
-    if want_amount and found.amount is None and (funded or _funding_verb(sentence)):
+    if want_amount and found.amount is None and (funded or _funding_verb(sentence, patterns)):
         found.amount = _amount(sentence)
 
 
@@ -163,8 +193,10 @@ def _period(sentence: str) -> PeriodValue | None:
 _ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|the)\s+", _I)
 
 
-def _funders(sentence: str, lex: Lexicon) -> list[str]:
-    for pattern in _FUNDERS:
+def _funders(
+    sentence: str, lex: Lexicon, patterns: tuple[re.Pattern[str], ...] = _FUNDERS
+) -> list[str]:
+    for pattern in patterns:
         match = pattern.search(sentence)
         if match is None:
             continue
@@ -184,8 +216,8 @@ def _name_shape(name: str) -> bool:
     )
 
 
-def _funding_verb(sentence: str) -> bool:
-    return any(pattern.search(sentence) for pattern in _FUNDERS)
+def _funding_verb(sentence: str, patterns: tuple[re.Pattern[str], ...] = _FUNDERS) -> bool:
+    return any(pattern.search(sentence) for pattern in patterns)
 
 
 def _amount(sentence: str) -> Amount | None:
