@@ -109,7 +109,7 @@ def read_prose(
     found = ProseFacts()
     budget = MAX_SENTENCES
     name = _title_name(title)
-    named = _by_title(name)
+    named = _ByTitle(name) if 4 <= len(name) <= 80 else None
     for i in range(start, len(lines)):
         line = lines[i]
         if taken[i] or line.kind != "p" or line.aside or line.header:
@@ -138,14 +138,29 @@ def _title_name(title: str | None) -> str:
 _TITLE_TAIL = re.compile(r"\s[–—-]\s|:\s")
 
 
-def _by_title(name: str) -> re.Pattern[str] | None:
+class _ByTitle:
     """ "Die X-Stiftung finanziert <name>": the funder before a funding verb and the project's
-    name (of four characters or more)."""
-    if len(name) < 4 or len(name) > 80:
+    name (one pattern for every page: the name is compared, never compiled)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def search(self, sentence: str) -> re.Match[str] | None:
+        for match in _VERB_FIRST.finditer(sentence):
+            rest = sentence[match.end() :]
+            if (
+                rest.startswith(self.name)
+                and not rest[len(self.name) : len(self.name) + 1].isalnum()
+            ):
+                return match
         return None
-    return re.compile(
-        rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+{re.escape(name)}\b"
-    )
+
+
+# "<names> finanziert ...": the names before a funding verb, at the sentence's start.
+_VERB_FIRST = re.compile(rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+")
+_Pattern = re.Pattern[str] | _ByTitle
 
 
 def _read_sentence(
@@ -153,7 +168,7 @@ def _read_sentence(
     found: ProseFacts,
     want: tuple[bool, bool, bool],
     lex: Lexicon,
-    named: re.Pattern[str] | None = None,
+    named: _ByTitle | None = None,
 ) -> None:
     want_period, want_funders, want_amount = want
     if want_period and found.period is None:
@@ -161,7 +176,7 @@ def _read_sentence(
     if not _FUNDING_HINT.search(sentence):
         return
     funded = False
-    patterns = _FUNDERS if named is None else (*_FUNDERS, named)
+    patterns: tuple[_Pattern, ...] = _FUNDERS if named is None else (*_FUNDERS, named)
     if want_funders and not found.funders:
         found.funders = _funders(sentence, lex, patterns)
         funded = bool(found.funders)
@@ -193,9 +208,7 @@ def _period(sentence: str) -> PeriodValue | None:
 _ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|the)\s+", _I)
 
 
-def _funders(
-    sentence: str, lex: Lexicon, patterns: tuple[re.Pattern[str], ...] = _FUNDERS
-) -> list[str]:
+def _funders(sentence: str, lex: Lexicon, patterns: tuple[_Pattern, ...] = _FUNDERS) -> list[str]:
     for pattern in patterns:
         match = pattern.search(sentence)
         if match is None:
@@ -216,7 +229,7 @@ def _name_shape(name: str) -> bool:
     )
 
 
-def _funding_verb(sentence: str, patterns: tuple[re.Pattern[str], ...] = _FUNDERS) -> bool:
+def _funding_verb(sentence: str, patterns: tuple[_Pattern, ...] = _FUNDERS) -> bool:
     return any(pattern.search(sentence) for pattern in patterns)
 
 

@@ -9,13 +9,15 @@ the title block only: term links elsewhere (related cards' categories) name othe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
 
 from pipeline import labels
 from pipeline.extract.lines import Line
 
-_TAXONOMIES = frozenset(labels.TOPIC_TAXONOMIES)
+_NAMES = "|".join(sorted((re.escape(t) for t in labels.TOPIC_TAXONOMIES), key=len, reverse=True))
+# The taxonomy's query parameter, or its path segment with the term alone after it.
+_TERM_URL = re.compile(rf"[?&](?:{_NAMES})=|/(?:{_NAMES})/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +29,7 @@ class TitleTopics:
 def term_link(href: str | None) -> bool:
     """Whether a link goes to a topic's listing: a taxonomy's query parameter, or the
     taxonomy's path segment followed by the term alone."""
-    if not href:
-        return False
-    parts = urlsplit(href)
-    if parts.query and any(
-        key.lower() in _TAXONOMIES for key, _v in parse_qsl(parts.query, keep_blank_values=True)
-    ):
-        return True
-    segments = [s for s in parts.path.lower().split("/") if s]
-    return len(segments) >= 2 and segments[-2] in _TAXONOMIES
+    return bool(href) and _TERM_URL.search(href or "") is not None
 
 
 def title_topics(lines: list[Line], end: int) -> TitleTopics:
