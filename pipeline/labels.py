@@ -21,6 +21,7 @@ SOFT_GRANTEE_LABELS: tuple[str, ...] = (
     "Run by",
     "Implemented by",
     "Carried out by",
+    "Implementing partner",
 )
 # Labels of single facts, by record field. A label matches at the start of a line, followed by a
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
@@ -606,6 +607,8 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "director",
     "lead",
     "officer",
+    "förster",
+    "försterin",
     "chair",
 )
 # Salutations before a person's name ("Frau Birgit Schulze"): not part of the name.

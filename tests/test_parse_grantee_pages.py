@@ -511,3 +511,31 @@ def test_a_sentence_naming_the_project_by_its_title_states_its_facts():
     assert (str(record.period.start), str(record.period.end)) == ("2024-03-01", "2026-02-28")
     assert record.funders == ["Hansen-Stiftung"]
     assert record.grant_amount is not None and record.grant_amount.value == 30000
+
+
+def test_a_grantee_whose_name_ends_like_a_role_word_is_still_the_organization():
+    record = parse(
+        page(
+            FACTS + "<h2>Trägerin</h2><p>Lotsenbegleiter Kassel e.V.<br>Wilhelmstraße 8<br>"
+            "34117 Kassel</p><p>Kontakt: Eva Rudolph (Koordinatorin)<br>Tel. 0561 12 34 56</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.persons) == (
+        "Lotsenbegleiter Kassel e.V.",
+        "Wilhelmstraße 8",
+        ["Eva Rudolph"],
+    )
+
+
+def test_an_implementing_partners_card_and_a_foresters_role():
+    contact = parse(
+        page(FACTS + _card("Implementing partner", "Jana Ott, Revierförsterin"))
+    ).contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.persons) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        None,
+        ["Jana Ott"],
+    )

@@ -397,12 +397,18 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
         elif data.postal_code is not None and (person := person_with_role(text, lex)):
             _add_unique(data.persons, [person])  # after the address: its contact person
-        elif not (lex.country_line.match(text) or lex.is_role(text)):
+        elif not (lex.country_line.match(text) or _role_only(text, lex)):
             rest.append(text)
     if rest:
         data.organization = rest[0]
     if len(rest) > 1 and data.unit is None:
         data.unit = rest[1]
+
+
+def _role_only(text: str, lex: Lexicon) -> bool:
+    """A role's line ("Projektleitung"), not an organization's whose name ends like one
+    ("Wegbegleiter Erlangen e.V.")."""
+    return lex.is_role(text) and lex.organization_word.search(text) is None
 
 
 @dataclass(slots=True)
