@@ -146,10 +146,10 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
-        if index > start and lex.chrome_lines.match(line.text):
-            break  # a post's navigation, share or print links after the block
-        if index > start and lex.own_contact.match(line.text):
-            break  # "Ihre Ansprechperson bei der Stiftung": the funder's own staff, a box apart
+        if index > start and lex.block_stop.match(line.text):
+            # a post's navigation, share or print links after the block; "Ihre Ansprechperson
+            # bei der Stiftung": the funder's own staff, a box apart
+            break
         if lex.division_link.match(line.text):
             break
         if (

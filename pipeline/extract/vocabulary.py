@@ -89,6 +89,8 @@ class Lexicon:
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
         self.chrome_lines = re.compile(rf"^(?:{chrome})\s*$", i)
+        # What ends a contact block wherever it stands: chrome, the funder's own contact box.
+        self.block_stop = re.compile(f"{self.chrome_lines.pattern}|{self.own_contact.pattern}", i)
         # Chrome lines, the closed notice and the division link in one pattern (one match per
         # line): lines that stand for themselves, never a label's value.
         # (the closed notice after a lead word, "Hinweis: ...", is :meth:`led_notice`: trying
