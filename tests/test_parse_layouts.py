@@ -392,3 +392,19 @@ def test_related_cards_with_a_date_and_a_read_more_link_keep_the_page_a_project_
     assert result.kind == "project", result.warnings
     assert result.record is not None
     assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["chor", "repair", "lesen"]
+
+
+def test_the_subtitle_after_a_post_info_list_under_the_h1():
+    html = (
+        "<html><body><main><h1>Bienen im Hof</h1><ul class='post-meta'><li>5. Mai 2022</li>"
+        "<li>Rubrik: <a href='/blog/rubrik/umwelt/'>Umwelt</a></li></ul>"
+        "<h2>Ein Schulhof summt</h2><p>Drei Völker leben seit dem Frühjahr auf dem Dach.</p>"
+        "<h3>Was geschah</h3><p>Die Klassen bauten die Kästen selbst.</p>"
+        "<p>Laufzeit: 2022 – 2023</p></main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/blog/bienen/", PROFILE)
+    assert result.record is not None, result.warnings
+    assert (result.record.short_title, result.record.focus_areas) == (
+        "Ein Schulhof summt",
+        ["Umwelt"],
+    )

@@ -10,6 +10,7 @@ from pipeline import labels
 from pipeline.extract.lines import Line
 from pipeline.extract.topics import term_link
 from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.dates import DATE_LINE
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
 
@@ -85,16 +86,9 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     return found
 
 
-# A card's date line ("14.05.2023", "06/05/2024", "6 May 2024", "2024-05-06").
-_DATE_LINE = re.compile(
-    r"^(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})$"
-)
-
-
 def card_meta(text: str, lex: Lexicon) -> bool:
     """A line of a teaser card beside its link: a status badge or a date."""
-    return lex.is_status_word(text) or (len(text) <= 20 and _DATE_LINE.match(text) is not None)
+    return lex.is_status_word(text) or (len(text) <= 20 and DATE_LINE.match(text) is not None)
 
 
 def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
