@@ -720,3 +720,12 @@ def test_an_alerts_lead_word_glued_to_the_closed_notice_marks_the_project_comple
         "zur Information.</span></div><p>Laufzeit: 2017 – 2019</p>"
     )
     assert (record.closed_notice, record.status) == (True, "completed")
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("Förderbeitrag Bürgerstiftung Gera: 8.000 €", 8000), ("Grant Elm Trust: £ 2,500", 2500)],
+)
+def test_an_amounts_label_naming_its_giver_before_the_colon(line, value):
+    record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
+    assert record.grant_amount is not None and record.grant_amount.value == value

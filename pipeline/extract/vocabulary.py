@@ -312,7 +312,17 @@ class Lexicon:
             return LabelHit(field, label, value, inline=False)
         if label in self._inline:
             return LabelHit(field, label, value, inline=True)
-        return None
+        return self._named_grant(field, label, value)
+
+    def _named_grant(self, field: str, label: str, value: str) -> LabelHit | None:
+        """ "Beitrag Muster-Stiftung: CHF 45'000": an amount's label, the giver's name (an
+        organization's form) and a colon, then the amount."""
+        if field != "grant_amount":
+            return None
+        name, colon, amount = value.partition(": ")
+        if not colon or len(name) > 40 or not amount or self.organization_word.search(name) is None:
+            return None
+        return LabelHit(field, label, amount.strip(), inline=False)
 
     def _match_at(self, text: str, pos: int) -> re.Match[str] | None:
         head = text[pos : pos + self._head]
