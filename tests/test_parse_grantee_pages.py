@@ -539,3 +539,17 @@ def test_an_implementing_partners_card_and_a_foresters_role():
         None,
         ["Jana Ott"],
     )
+
+
+def test_a_sentence_naming_the_project_by_a_word_of_its_title_after_an_article():
+    record = parse(
+        page(
+            "<p>Sechzig Stimmen aus vier Dörfern proben jeden Donnerstag.</p>"
+            "<p>Die Elbe-Stiftung unterstützt den Chor von 2023 bis 2025 mit bis zu 6.000 € für "
+            "Noten und Fahrten.</p><p>Status: laufend</p>",
+            title="Chor Regenbogen",
+        )
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2023-01-01", "2025-12-31")
+    assert record.funders == ["Elbe-Stiftung"]
+    assert record.grant_amount is not None and record.grant_amount.raw == "bis zu 6.000 €"

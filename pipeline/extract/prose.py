@@ -115,12 +115,12 @@ def read_prose(
         if taken[i] or line.kind != "p" or line.aside or line.header:
             continue
         text = line.text[:MAX_PARAGRAPH]
-        if not _STEMS.search(text) and (named is None or name not in text):
+        if not _STEMS.search(text) and (named is None or not named.mentions(text)):
             continue  # (most paragraphs: one search)
         for sentence in _SENTENCE_END.split(text):
             if budget <= 0:
                 return found
-            about = _PROJECT.search(sentence) or (named is not None and name in sentence)
+            about = _PROJECT.search(sentence) or (named is not None and named.mentions(sentence))
             if about and not _DECOY.search(sentence):
                 budget -= 1
                 _read_sentence(sentence, found, want, lex, named)
@@ -140,22 +140,40 @@ _TITLE_TAIL = re.compile(r"\s[–—-]\s|:\s")
 
 class _ByTitle:
     """ "Die X-Stiftung finanziert <name>": the funder before a funding verb and the project's
-    name (one pattern for every page: the name is compared, never compiled)."""
+    name, or one of its name's words after an article ("Code Club Zug": "supports the club").
+    One pattern for every page: the name is compared, never compiled."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "nouns")
 
     def __init__(self, name: str) -> None:
         self.name = name
+        words = [w.lower() for w in name.split() if len(w) >= 4 and w.isalpha()]
+        self.nouns = tuple(f"{a} {w}" for w in words[:4] for a in _ARTICLES)
+
+    def mentions(self, text: str) -> bool:
+        """Whether a text names the project: its name, or "the club" for "Code Club Zug"."""
+        if self.name in text:
+            return True
+        low = text.lower()
+        return any(noun in low for noun in self.nouns)
 
     def search(self, sentence: str) -> re.Match[str] | None:
         for match in _VERB_FIRST.finditer(sentence):
             rest = sentence[match.end() :]
-            if (
-                rest.startswith(self.name)
-                and not rest[len(self.name) : len(self.name) + 1].isalnum()
+            object_ = rest.split(" ", 2)
+            if _whole(rest, self.name) or (
+                len(object_) > 1 and f"{object_[0].lower()} {object_[1].lower()}" in self.nouns
             ):
                 return match
         return None
+
+
+def _whole(text: str, name: str) -> bool:
+    """Whether ``text`` opens with ``name`` as a whole word."""
+    return text.startswith(name) and not text[len(name) : len(name) + 1].isalnum()
+
+
+_ARTICLES = ("the", "das", "den", "die", "der", "dem")
 
 
 # "<names> finanziert ...": the names before a funding verb, at the sentence's start.
