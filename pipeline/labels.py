@@ -21,6 +21,7 @@ SOFT_GRANTEE_LABELS: tuple[str, ...] = (
     "Run by",
     "Implemented by",
     "Carried out by",
+    "Implementing partner",
 )
 # Labels of single facts, by record field. A label matches at the start of a line, followed by a
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
@@ -71,6 +72,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Geldgeber",
         "Förderinnen und Förderer",
         "Finanzierung",
+        "Finanzierung durch",
         "Unterstützt durch",
         "Unterstützt von",
         "Mit Unterstützung von",
@@ -127,6 +129,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Bewilligte Fördersumme",
         "Grant awarded",
         "Amount awarded",
+        "Bewilligter Betrag",
+        "Zugesicherter Beitrag",
+        "Zugesprochener Betrag",
+        "Unser Beitrag",
+        "Our contribution",
+        "Annual grant",
+        "Zugesagter Beitrag",
+        "Our grant",
     ),
     "partners": (
         "Partner",
@@ -143,6 +153,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Verbundpartner*innen",
         "Consortium partners",
         "Joint project partners",
+        "Venue partner",
         "In Kooperation mit",
         "In Zusammenarbeit mit",
         "Partners",
@@ -167,6 +178,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Wer profitiert",
         "Wer teilnimmt",
         "Teilnehmende",
+        "Beteiligte",
         "Who benefits",
         "Who takes part",
         "Who took part",
@@ -254,8 +266,10 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Arbeitsschwerpunkte",
         "Themenschwerpunkte",
         "Handlungsfelder",
+        "Handlungsfeld",
         "Themen",
         "Focus areas",
+        "Focus area",
         "Focus",
         "Key areas",
         "Priorities",
@@ -301,6 +315,11 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "What happens",
         "What we fund",
         "What is planned",
+        "Angebot",
+        "Bausteine",
+        "Das Projekt bietet",
+        "Was es gibt",
+        "What we funded",
     ),
     "related": (
         "Verwandte Projekte",
@@ -458,6 +477,20 @@ CONTACT_SUBHEADINGS: tuple[str, ...] = (
 )
 # Lines that close a contact block (regular expressions, matched at the line's start).
 CONTACT_END: tuple[str, ...] = (r"fahrinfo\b", "journey planner", "travel information")
+# The reader's contact at the foundation itself, a box after the grantee's ("Ihre
+# Ansprechperson bei der Stiftung", "Your contact at the Foundation"): it ends the grantee's
+# block. Its lead words, then one of the prepositions naming where that person works.
+OWN_CONTACT_LEADS: tuple[str, ...] = (
+    "Ihre Ansprechperson",
+    "Ihre Ansprechpartnerin",
+    "Ihr Ansprechpartner",
+    "Ihre Kontaktperson",
+    "Ihr Kontakt",
+    "Your contact",
+    "Your contact person",
+    "Your point of contact",
+)
+OWN_CONTACT_PLACES: tuple[str, ...] = ("bei", "in", "im", "an", "at", "with")
 # "Standort Berlin-Mitte": words that open a location line of the contact block.
 LOCATION_WORDS: tuple[str, ...] = ("Standort", "Standorte", "Location", "Site")
 # Words naming a foundation's division: "Geschäftsbereich Lebenslagen" (a unit line) and
@@ -553,9 +586,15 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "sprecher",
     "sprecherin",
     "vorstand",
+    "vorsitz",
     "vorsitzende",
     "vorsitzender",
     "beauftragte",
+    "verantwortliche",
+    "verantwortlicher",
+    "präsident",
+    "präsidentin",
+    "president",
     "beauftragter",
     "assistenz",
     "sekretariat",
@@ -568,6 +607,8 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "director",
     "lead",
     "officer",
+    "förster",
+    "försterin",
     "chair",
 )
 # Salutations before a person's name ("Frau Birgit Schulze"): not part of the name.
@@ -633,6 +674,8 @@ SUBUNIT_WORDS: tuple[str, ...] = (
     "Klinik für",
     "Seminar für",
     "Professur",
+    # an association's local branch ("Bund Naturschutz, Kreisgruppe Fürth-Stadt")
+    *("Kreisgruppe", "Ortsgruppe", "Bezirksgruppe", "Kreisverband", "Ortsverband", "Sektion"),
 )
 # Lines that open a department of the organization: the contact's unit.
 DEPARTMENT_WORDS: tuple[str, ...] = (
@@ -716,6 +759,8 @@ NON_PROJECT_TITLES: tuple[str, ...] = (
     "Contact",
     "About us",
     "Our team",
+    # the home page of a site's archive ("Archiv": its span of years, counts, lists)
+    *("Archiv", "Projektarchiv", "Archive", "Project archive"),
 )
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).
@@ -771,6 +816,9 @@ CHROME_LINES: tuple[str, ...] = (
     r"|results|projects|grants|index|home\s?page|start\s+page)",
     "teilen",
     "share",
+    # a post's previous / next links ("Vorheriger", "Next project"): navigation
+    r"(?:vorherige[rs]?|nächste[rs]?|previous|next)(?:\s+(?:beitrag|artikel|projekt|eintrag"
+    r"|post|project|article|item|entry))?",
     "mehr",
     "more",
     "weiterlesen",
@@ -805,6 +853,15 @@ PROSE_DECOYS: tuple[str, ...] = (
 )
 # A breadcrumb trail: named so by its aria-label, class or id (a regular expression), or opened
 # by one of these words.
+# The names a site's topic taxonomy goes by in its URLs: a term link is a query parameter of
+# that name ("/projekte?category=Bildung") or a path segment of it before the term
+# ("/archiv/themen/bildung/"). A post's meta line above or below its title links its topics so.
+TOPIC_TAXONOMIES: tuple[str, ...] = (
+    *("category", "categories", "kategorie", "kategorien", "rubrik", "rubriken"),
+    *("thema", "themen", "themenfeld", "themenfelder", "handlungsfeld", "handlungsfelder"),
+    *("topic", "topics", "theme", "themes", "focus-area", "focus-areas"),
+    *("project-category", "projekt-kategorie", "projektkategorie", "schwerpunkt", "schwerpunkte"),
+)
 BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
 BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).

@@ -34,6 +34,7 @@ from pipeline.extract.lines import Document, Line, read_document
 from pipeline.extract.nesting import MAX_BLOCK_NESTING
 from pipeline.extract.prose import read_prose
 from pipeline.extract.title import find_title
+from pipeline.extract.topics import title_topics
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
@@ -163,6 +164,9 @@ def _extract(
     # Relative links are relative to the page's <base href> when it has one.
     link_base = (absolute(doc.base, url) if doc.base else None) or page_url
     teasers = _read_labels(lines, taken, facts, link_base, title.end, lex)
+    topics = title_topics(lines, title.end)
+    if not facts.focus_areas:
+        facts.focus_areas = topics.topics  # (before bare lists: those are then services)
     _read_bare_lists(lines, taken, facts, title.end)
     if not facts.focus_areas:
         facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
@@ -194,7 +198,7 @@ def _extract(
             links=_links(doc, link_base),
         )
 
-    _prose_facts(lines, taken, facts, title.end, lex)
+    _prose_facts(lines, taken, facts, title.end, lex, title.title)
     status, status_raw = _status(facts, expiry, lex)
     period = facts.period or _title_period(title.texts, lex)
     if period is None:
@@ -217,7 +221,8 @@ def _extract(
         "site": profile.id if on_site else _host(page_url) or "unknown",
         "lang": lang,
         "title": title.title,
-        "short_title": facts.short_title or title.short_title,
+        "short_title": facts.short_title
+        or (None if title.short_title in topics.meta else title.short_title),
         "status": status,
         "status_raw": status_raw,
         "period": period.as_dict() if period else None,
@@ -258,7 +263,12 @@ def _contact(
 
 
 def _prose_facts(
-    lines: list[Line], taken: list[bool], facts: _Facts, start: int, lex: Lexicon
+    lines: list[Line],
+    taken: list[bool],
+    facts: _Facts,
+    start: int,
+    lex: Lexicon,
+    title: str | None = None,
 ) -> None:
     """The period, funders and amount no label gave, from a sentence about the project (read
     once the page is known for a project page: prose never makes one). Only a page missing its
@@ -271,7 +281,7 @@ def _prose_facts(
     )
     if not (want[0] or want[1]):
         return
-    found = read_prose(lines, taken, start, lex, want)
+    found = read_prose(lines, taken, start, lex, want, title)
     if found.period is not None and want[0]:
         facts.period, facts.period_raw = found.period, found.period.raw
     if found.funders:
@@ -333,7 +343,7 @@ def _read_labels(
             if id(link) in seen:
                 continue
             seen.add(id(link))
-            if lex.teaser_link.match(link.text or "") and not line.aside:
+            if lex.teaser_link.match(link.text or "") and not (line.aside or taken[i]):
                 teasers += 1
             elif link.title and lex.logo_link.match(link.title):
                 facts.funders.append((i, funder_name(link.title, lex) or ""))
@@ -428,7 +438,7 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
         if j == label.i:
-            names = [label.hit.value] if label.hit.value else []
+            names = _funders_on_label_line(label)
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
@@ -436,6 +446,15 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
         found.extend((j, funder_name(name, label.lex) or "") for name in names)
     facts.funders.extend(found)
     return label.follow
+
+
+def _funders_on_label_line(label: _Label) -> list[str]:
+    """The funders after the label on its line: "Gefördert von: Stadt A, Land B" names two
+    (split as a value cell is); an inline label's value without a colon stays as written."""
+    value = label.hit.value
+    if not value:
+        return []
+    return [value] if label.hit.inline else split_value(value, label.lex)
 
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:
@@ -495,11 +514,14 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
         return [hit.value], []
     if follow and lines[follow[0]].kind == "li":
         top = lines[follow[0]].top_list
-        follow = [
-            j
-            for j in range(follow[0], len(lines))
-            if lines[j].top_list == top and lines[j].kind == "li"
-        ]
+        if lines[label.i].top_list == top:
+            follow = _items_to_next_label(lines, follow[0])
+        else:
+            follow = [
+                j
+                for j in range(follow[0], len(lines))
+                if lines[j].top_list == top and lines[j].kind == "li"
+            ]
     if lines[label.i].kind == "h":
         # Under a heading, a sentence is the section's text, not an item.
         ends = [k for k, j in enumerate(follow) if _sentence(lines[j].text)]
@@ -518,6 +540,16 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
     return items, follow
 
 
+def _items_to_next_label(lines: list[Line], first: int) -> list[int]:
+    """The items under a label that stands in the same list as they do (an accordion or a
+    fact list, one item per fact): they end at the next heading or non-item line."""
+    top = lines[first].top_list
+    end = first
+    while end < len(lines) and lines[end].kind == "li" and lines[end].top_list == top:
+        end += 1
+    return list(range(first, end))
+
+
 # A list item written as a line of text after a dash or bullet ("- item", "• item", "– item").
 _DASH_ITEM = re.compile(r"^[-–—•·*]\s+(\S.*)$")
 
@@ -529,6 +561,8 @@ def _sentence(text: str) -> bool:
 
 def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
     items, follow = _list_items(label)
+    if not items and label.lines[label.i].kind == "h":
+        return None  # a heading over running text ("Angebot", then sentences): a section
     if label.hit.value and label.hit.field in ("partners", "target_groups"):
         items = [part for item in items for part in split_names(item)]
     target = {

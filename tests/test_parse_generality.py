@@ -601,3 +601,131 @@ def test_the_fourth_rounds_rules_stay_linear(piece):
 
     small, large = cost(1500), cost(6000)
     assert large < 8 * small, (small, large)
+
+
+# -- round 5: Swiss spelling, more label wordings, a section headed like a list label -------
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("Massnahmen: Kurse", "services", "Kurse"),  # Swiss "ss" for "ß"
+        ("Fördermassnahmen", "services", ""),
+        ("Handlungsfeld: Kultur", "focus_areas", "Kultur"),
+        ("Focus area", "focus_areas", ""),
+        ("Bausteine", "services", ""),
+        ("What we funded", "services", ""),
+        ("Finanzierung durch", "funders", ""),
+        ("Bewilligter Betrag: 9.000 €", "grant_amount", "9.000 €"),
+        ("Our grant", "grant_amount", ""),
+        ("Beteiligte", "target_groups", ""),
+        ("Venue partners", "partners", ""),
+    ],
+)
+def test_round_five_label_variants(line, field, value):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, value)
+
+
+def test_a_list_labels_heading_over_running_text_stays_a_section():
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><h2>Angebot</h2>"
+        "<p>Jede Woche gibt es drei offene Werkstattabende für alle Altersgruppen.</p>"
+    )
+    # ("Angebot" is a services label since round 5: over sentences it heads a section)
+    assert record.services == []
+    assert "Angebot" in [s.heading for s in record.sections]
+
+
+def test_a_posts_previous_link_after_the_grantees_card_is_no_part_of_it():
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><p><b>Trägerin</b></p>"
+        "<p>Nachbarschaftshaus Ost e.V.</p><p>Ringstraße 4</p><p>39104 Magdeburg</p>"
+        "<p>Tel. 0391 12 34 56</p>"
+        "<p><a href='/projekte/y/'>Previous project</a></p><p><a href='/projekte/z/'>Next</a></p>"
+    )
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.unit) == (
+        "Nachbarschaftshaus Ost e.V.",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "funders"),
+    [
+        ("Finanziert von: Stadt Jena, Land Thüringen", ["Stadt Jena", "Land Thüringen"]),
+        ("Funders: Elm Trust; County Council", ["Elm Trust", "County Council"]),
+        # one name's own enumeration stays whole
+        ("Förderer: Ministerium für Bildung, Jugend und Sport", None),
+    ],
+)
+def test_funders_after_the_label_on_its_line_are_split_like_a_value_cell(line, funders):
+    record = parse(f"<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><p>{line}</p>")
+    expected = funders or [line.partition(": ")[2]]
+    assert record.funders == expected
+
+
+def test_an_associations_local_branch_after_a_comma_is_one_partner():
+    record = parse("<ul><li>Laufzeit: 2022 – 2024</li><li>Partner: NABU, Ortsgruppe Aue</li></ul>")
+    assert record.partners == ["NABU, Ortsgruppe Aue"]
+
+
+def test_a_funding_guide_with_its_officer_and_a_form_to_download_is_no_project_page():
+    html = (
+        "<html><body><main><h1>So beantragen Sie Mittel</h1><p>Anträge nehmen wir zweimal im "
+        "Jahr entgegen.</p><h2>Kontakt</h2><p>Nora Held, Programmreferentin</p>"
+        "<p>Tel. 0561 70 80 90</p><p><a href='mailto:held@beispiel-stiftung.de'>"
+        "held@beispiel-stiftung.de</a></p>"
+        "<p><a href='/media/antrag-2026.docx'>Antragsvorlage (Word)</a></p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "not_project", result.record
+
+
+def test_the_archives_home_page_with_its_span_of_years_is_no_project_page():
+    html = (
+        "<html><body><main><h1>Projektarchiv</h1><p>Zeitraum: 2009 – 2018</p>"
+        "<p>Hier finden Sie alle abgeschlossenen Vorhaben.</p></main></body></html>"
+    )
+    assert parse_page(html, URL, PROFILE).kind == "not_project"
+
+
+@pytest.mark.parametrize("person", ["Vorsitz: Ida Kern", "Ida Kern (Präsidentin)"])
+def test_the_person_with_a_role_after_the_address_under_a_contact_heading(person):
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl><h3>Kontakt</h3>"
+        f"<p>Kulturscheune Aue</p><p>Am Anger 2</p><p>08280 Aue</p><p>{person}</p>"
+        "<p>Tel. 03771 22 33 44</p>"
+    )
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.persons) == (
+        "Kulturscheune Aue",
+        ["Ida Kern"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("Unser Beitrag: 7.000 €", 7000), ("Annual grant: £ 4,000", 4000)],
+)
+def test_more_grant_labels(line, value):
+    record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
+    assert record.grant_amount is not None and record.grant_amount.value == value
+
+
+def test_an_alerts_lead_word_glued_to_the_closed_notice_marks_the_project_completed():
+    record = parse(
+        "<div class='alert'><b>Wichtig</b><span>Das Vorhaben ist beendet; die Seite bleibt "
+        "zur Information.</span></div><p>Laufzeit: 2017 – 2019</p>"
+    )
+    assert (record.closed_notice, record.status) == (True, "completed")
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("Förderbeitrag Bürgerstiftung Gera: 8.000 €", 8000), ("Grant Elm Trust: £ 2,500", 2500)],
+)
+def test_an_amounts_label_naming_its_giver_before_the_colon(line, value):
+    record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
+    assert record.grant_amount is not None and record.grant_amount.value == value

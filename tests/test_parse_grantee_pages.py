@@ -431,3 +431,125 @@ def test_a_section_headed_like_a_grantee_label_without_a_card_is_no_contact():
         )
     )
     assert record.contact is None
+
+
+# -- round 5: the grantee's card as a teaser (eyebrow, title heading), its person's role ----
+
+
+def _card(eyebrow: str, person: str, tail: str = "") -> str:
+    return (
+        f"<div class='card'><span class='kicker'>{eyebrow}</span>"
+        "<h5>Kinderhaus Sonnenberg gGmbH</h5><p>Lindenweg 3</p><p>04109 Leipzig</p>"
+        f"<p>{person}</p><p>Tel. 0341 55 66 77</p>"
+        "<p><a href='mailto:ott@kinderhaus-sonnenberg.de'>ott@kinderhaus-sonnenberg.de</a></p>"
+        f"</div>{tail}"
+    )
+
+
+@pytest.mark.parametrize("eyebrow", ["Trägerin", "Durchgeführt von", "Grant holder"])
+def test_a_cards_title_heading_under_the_grantees_eyebrow_is_the_organization(eyebrow):
+    contact = parse(page(FACTS + _card(eyebrow, "Jana Ott"))).contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.postal_code, contact.city) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        "Lindenweg 3",
+        "04109",
+        "Leipzig",
+    )
+    assert (contact.persons, contact.phones) == (["Jana Ott"], ["+49341556677"])
+    assert contact.emails == ["ott@kinderhaus-sonnenberg.de"]
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        "Jana Ott, Geschäftsführerin",
+        "Geschäftsführung: Jana Ott",
+        "Jana Ott (Kassenwart)",
+        "Jana Ott · Projektkoordinatorin",
+    ],
+)
+def test_the_person_after_the_grantees_address_is_read_without_the_role(person):
+    contact = parse(page(FACTS + _card("Trägerin", person))).contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.persons) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        None,
+        ["Jana Ott"],
+    )
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        "Ihr Kontakt bei uns",
+        "Ihre Ansprechpartnerin im Stiftungsbüro",
+        "Your contact at our office",
+    ],
+)
+def test_the_funders_own_contact_after_the_grantee_is_never_the_contact(own):
+    staff = (
+        f"<div class='card'><p>{own}</p><p>Paul Rieger, Referent</p>"
+        "<p>030 400 500 60</p><p><a href='mailto:rieger@beispiel-stiftung.de'>"
+        "rieger@beispiel-stiftung.de</a></p></div>"
+    )
+    contact = parse(page(FACTS + _card("Trägerin", "Jana Ott", staff))).contact
+    assert contact is not None
+    assert (contact.unit, contact.persons) == (None, ["Jana Ott"])
+    assert (contact.phones, contact.emails) == (["+49341556677"], ["ott@kinderhaus-sonnenberg.de"])
+
+
+def test_a_sentence_naming_the_project_by_its_title_states_its_facts():
+    record = parse(
+        page(
+            "<p>Kinder rechnen hier mit Spielen statt mit Arbeitsblättern.</p>"
+            "<p>Die Hansen-Stiftung unterstützt Lernwerkstatt Nord von März 2024 bis Februar "
+            "2026 mit 30.000 €.</p><p>Status: laufend</p>",
+            title="Lernwerkstatt Nord – Mathe für alle",
+        )
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2024-03-01", "2026-02-28")
+    assert record.funders == ["Hansen-Stiftung"]
+    assert record.grant_amount is not None and record.grant_amount.value == 30000
+
+
+def test_a_grantee_whose_name_ends_like_a_role_word_is_still_the_organization():
+    record = parse(
+        page(
+            FACTS + "<h2>Trägerin</h2><p>Lotsenbegleiter Kassel e.V.<br>Wilhelmstraße 8<br>"
+            "34117 Kassel</p><p>Kontakt: Eva Rudolph (Koordinatorin)<br>Tel. 0561 12 34 56</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.persons) == (
+        "Lotsenbegleiter Kassel e.V.",
+        "Wilhelmstraße 8",
+        ["Eva Rudolph"],
+    )
+
+
+def test_an_implementing_partners_card_and_a_foresters_role():
+    contact = parse(
+        page(FACTS + _card("Implementing partner", "Jana Ott, Revierförsterin"))
+    ).contact
+    assert contact is not None
+    assert (contact.organization, contact.unit, contact.persons) == (
+        "Kinderhaus Sonnenberg gGmbH",
+        None,
+        ["Jana Ott"],
+    )
+
+
+def test_a_sentence_naming_the_project_by_a_word_of_its_title_after_an_article():
+    record = parse(
+        page(
+            "<p>Sechzig Stimmen aus vier Dörfern proben jeden Donnerstag.</p>"
+            "<p>Die Elbe-Stiftung unterstützt den Chor von 2023 bis 2025 mit bis zu 6.000 € für "
+            "Noten und Fahrten.</p><p>Status: laufend</p>",
+            title="Chor Regenbogen",
+        )
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2023-01-01", "2025-12-31")
+    assert record.funders == ["Elbe-Stiftung"]
+    assert record.grant_amount is not None and record.grant_amount.raw == "bis zu 6.000 €"

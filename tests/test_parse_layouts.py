@@ -281,3 +281,165 @@ def test_the_content_root_is_the_main_landmark_holding_the_heading(html, read):
     page = html if html.startswith("<body") else f"<body>{html}</body>"
     lines = read_document(f"<html>{page}</html>", lexicon_for(PROFILE)).lines
     assert [line.text for line in lines] == read
+
+
+# -- round 5: a post's topic term links beside its title ------------------------------------
+
+
+def _post(meta_before: str, meta_after: str = "") -> str:
+    return (
+        "<html><body><main><article>"
+        f"{meta_before}<header><h1>Sommerlager am See</h1>{meta_after}</header>"
+        "<p>Jugendliche aus drei Gemeinden verbringen zwei Wochen am Ufer.</p>"
+        "<ul><li>Laufzeit: 2023 – 2025</li></ul>"
+        "<h2>Mehr Projekte</h2><p><a href='/blog/?rubrik=Natur'>Natur</a></p>"
+        "<p><a href='/blog/waldtage/'>Waldtage</a></p>"
+        "</article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "<div class='entry-meta'><a href='/blog/?rubrik=Jugend'>Jugend</a>"
+            "<a href='/blog/?rubrik=Sport'>Sport</a><span>3. März 2024</span></div>",
+            "",
+        ),
+        (
+            "",
+            "<p>3. März 2024 · 4 Min. · Kreis Nord · Schwerpunkte: "
+            "<a href='/blog/schwerpunkte/jugend/'>Jugend</a>, "
+            "<a href='/blog/schwerpunkte/sport/'>Sport</a></p>",
+        ),
+    ],
+)
+def test_a_posts_term_links_beside_its_title_are_its_topics_never_its_short_title(before, after):
+    result = parse_page(
+        _post(before, after), "https://www.beispiel-stiftung.de/blog/sommerlager/", PROFILE
+    )
+    assert result.record is not None, result.warnings
+    assert result.record.focus_areas == ["Jugend", "Sport"]
+    assert result.record.short_title is None
+
+
+def test_related_cards_with_topics_and_excerpts_without_the_listing_link():
+    cards = "".join(
+        f"<div class='item'><div class='tags'><a href='/vorhaben/?thema={t}'>{t}</a></div>"
+        f"<div class='item-title'><a href='/vorhaben/{slug}/'>{name}</a></div>"
+        f"<div class='item-text'>{name} bringt das Viertel zusammen, jede Woche neu.</div>"
+        "</div>"
+        for t, slug, name in (
+            ("Sport", "bolzplatz", "Bolzplatz Nord"),
+            ("Kunst", "atelier", "Atelier 5"),
+        )
+    )
+    record = parse(
+        "<dl><dt>Laufzeit</dt><dd>2024 – 2026</dd></dl>"
+        f"<h3>Weitere Vorhaben</h3><p><a href='/vorhaben/'>Alle Vorhaben</a></p>{cards}"
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/vorhaben/bolzplatz",
+        "https://www.beispiel-stiftung.de/vorhaben/atelier",
+    ]
+
+
+def test_an_accordions_titles_in_heading_buttons_are_the_facts_labels():
+    def item(title: str, panel: str) -> str:
+        return (
+            f"<h3 class='acc'><button type='button' aria-expanded='false'>{title}"
+            f"<span class='icon'></span></button></h3><div role='region'>{panel}</div>"
+        )
+
+    record = parse(
+        item("Projektlaufzeit", "<p>03/2023 – 02/2025</p>")
+        + item("Zugesagter Beitrag", "<p>12.500 €</p>")
+        + item(
+            "Unterstützt von",
+            "<ul><li>Landkreis Gifhorn</li><li>Bürgerstiftung Wolfsburg</li></ul>",
+        )
+        + "<form><button>Suchen</button></form>"
+    )
+    assert (str(record.period.start), str(record.period.end)) == ("2023-03-01", "2025-02-28")
+    assert record.grant_amount is not None and record.grant_amount.value == 12500
+    assert record.funders == ["Landkreis Gifhorn", "Bürgerstiftung Wolfsburg"]
+    assert "Suchen" not in " ".join(s.text for s in record.sections)
+
+
+def test_a_fact_list_with_one_item_per_fact_ends_each_value_at_the_next_label():
+    def item(title: str, body: str) -> str:
+        return f"<li class='fact'><h5>{title}</h5><div>{body}</div></li>"
+
+    record = parse(
+        "<ul class='facts'>"
+        + item("Zeitraum", "<p>2022 – 2024</p>")
+        + item("Kooperationspartner", "<ul><li>Stadtbibliothek Gera</li></ul>")
+        + item("Für wen", "<ul><li>Grundschulkinder</li><li>Eltern</li></ul>")
+        + item(
+            "Durchgeführt von",
+            "<p>Lesewelt Gera e.V.</p><p>Burgstraße 2</p><p>07545 Gera</p>"
+            "<p>Leitung: Mia Sommer</p><p>0365 123 45 67</p>",
+        )
+        + "</ul>"
+    )
+    assert record.partners == ["Stadtbibliothek Gera"]
+    assert record.target_groups == ["Grundschulkinder", "Eltern"]
+    assert record.contact is not None
+    assert (record.contact.organization, record.contact.city) == ("Lesewelt Gera e.V.", "Gera")
+    assert record.contact.persons == ["Mia Sommer"]
+
+
+@pytest.mark.parametrize(
+    ("sub", "sections", "short"),
+    [
+        ("h4", "h2", "Gärtnern ohne Zaun"),  # a deeper heading over the lede, sections h2
+        ("h2", "h3", "Gärtnern ohne Zaun"),  # the next level, sections one deeper
+        ("h2", "h2", None),  # a section heading: its siblings share its level
+    ],
+)
+def test_a_heading_under_the_h1_ranked_apart_from_the_sections_is_the_subtitle(
+    sub, sections, short
+):
+    record = parse(
+        f"<{sub}>Gärtnern ohne Zaun</{sub}><p>Zwölf Beete stehen allen offen, die mitmachen.</p>"
+        f"<{sections}>Wie es begann</{sections}><p>Eine Brache wurde zum Garten.</p>"
+        f"<{sections}>Eckdaten</{sections}><p>Laufzeit: 2021 – 2023</p>"
+    )
+    assert record.short_title == short
+
+
+def test_related_cards_with_a_date_and_a_read_more_link_keep_the_page_a_project_page():
+    cards = "".join(
+        f"<article><h4><a href='/vorhaben/{slug}/'>{name}</a></h4><time>{day}</time>"
+        f"<p>{name} lädt jeden Monat zum offenen Treffen ein …</p>"
+        f"<p><a href='/vorhaben/{slug}/'>mehr</a></p></article>"
+        for slug, name, day in (
+            ("chor", "Chor der Nachbarn", "04.05.2021"),
+            ("repair", "Repair-Treff", "11.06.2022"),
+            ("lesen", "Lesepaten", "02.02.2023"),
+        )
+    )
+    html = (
+        "<html><body><h1>Gartenwerk Süd</h1><p>Laufzeit: 2021 – 2023</p>"
+        f"<h3>Ähnliche Vorhaben</h3>{cards}</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.kind == "project", result.warnings
+    assert result.record is not None
+    assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["chor", "repair", "lesen"]
+
+
+def test_the_subtitle_after_a_post_info_list_under_the_h1():
+    html = (
+        "<html><body><main><h1>Bienen im Hof</h1><ul class='post-meta'><li>5. Mai 2022</li>"
+        "<li>Rubrik: <a href='/blog/rubrik/umwelt/'>Umwelt</a></li></ul>"
+        "<h2>Ein Schulhof summt</h2><p>Drei Völker leben seit dem Frühjahr auf dem Dach.</p>"
+        "<h3>Was geschah</h3><p>Die Klassen bauten die Kästen selbst.</p>"
+        "<p>Laufzeit: 2022 – 2023</p></main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/blog/bienen/", PROFILE)
+    assert result.record is not None, result.warnings
+    assert (result.record.short_title, result.record.focus_areas) == (
+        "Ein Schulhof summt",
+        ["Umwelt"],
+    )

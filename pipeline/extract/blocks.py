@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from pipeline import labels
 from pipeline.extract.lines import Line
+from pipeline.extract.topics import term_link
 from pipeline.extract.vocabulary import Lexicon
+from pipeline.normalize.dates import DATE_LINE
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
 
@@ -68,35 +71,71 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
     last = min(len(lines), index + 1 + 4 * MAX_VALUE_LINES)
     for j in range(index + 1, last):
         line = lines[j]
-        if not line.links and not card_meta(line.text, lex) and not _card_text(lines, j, found):
+        if (
+            not line.links
+            and not card_meta(line.text, lex)
+            and not _card_text(lines, j, found)
+            and not _excerpt(lines, j, found)
+        ):
             break  # (a card's own status badge or date, outside its link, is part of it)
         if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
             break
-        if line.kind != "h" and _stops(line, head, lex):
+        if line.kind != "h" and _stops(line, head, lex) and not _read_more(line, lines, found, lex):
             break
         found.append(j)
     return found
 
 
-# A card's date line ("14.05.2023", "06/05/2024", "6 May 2024", "2024-05-06").
-_DATE_LINE = re.compile(
-    r"^(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})$"
-)
-
-
 def card_meta(text: str, lex: Lexicon) -> bool:
     """A line of a teaser card beside its link: a status badge or a date."""
-    return lex.is_status_word(text) or (len(text) <= 20 and _DATE_LINE.match(text) is not None)
+    return lex.is_status_word(text) or (len(text) <= 20 and DATE_LINE.match(text) is not None)
 
 
 def _card_text(lines: list[Line], j: int, found: list[int]) -> bool:
     """A card's teaser text outside its links: between the card's heading link and its "read
     more" link to the same page."""
+    linked = _last_linked(lines, found)
+    if linked is None or j + 1 >= len(lines):
+        return False
+    target = linked.links[-1].href
+    return target is not None and any(link.href == target for link in lines[j + 1].links)
+
+
+def _read_more(line: Line, lines: list[Line], found: list[int], lex: Lexicon) -> bool:
+    """A card's "read more" link ("mehr", "Weiterlesen »") to the card's own page."""
+    linked = _last_linked(lines, found)
+    if linked is None or len(line.links) != 1 or not lex.teaser_link.match(line.text):
+        return False
+    return line.links[0].href is not None and line.links[0].href == linked.links[-1].href
+
+
+def _last_linked(lines: list[Line], found: list[int]) -> Line | None:
+    """The block's last line with a link (the card's heading; its date may follow it), among
+    its last few lines."""
+    return next((lines[k] for k in reversed(found[-3:]) if lines[k].links), None)
+
+
+def _excerpt(lines: list[Line], j: int, found: list[int]) -> bool:
+    """A card's excerpt outside its links, when the line after it opens another card the way
+    a card of the block opened: its topic links, or one link beside the earlier cards' own."""
     if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
         return False
-    target = lines[found[-1]].links[-1].href
-    return target is not None and any(link.href == target for link in lines[j + 1].links)
+    after = lines[j + 1]
+    return bool(after.links) and any(_same_opening(lines[k], after) for k in found)
+
+
+def _same_opening(seen: Line, line: Line) -> bool:
+    if seen.kind != line.kind or not seen.links or not line.links:
+        return False
+    if all(term_link(k.href) for k in seen.links):
+        return all(term_link(k.href) for k in line.links)
+    if len(seen.links) != 1 or len(line.links) != 1 or seen.links[0].href == line.links[0].href:
+        return False
+    return _folder(seen.links[0].href) == _folder(line.links[0].href)
+
+
+def _folder(href: str | None) -> str:
+    return urlsplit(href or "").path.rstrip("/").rpartition("/")[0]
 
 
 _NAME_SPLIT = re.compile(r"\s*[;,]\s+")
@@ -181,11 +220,24 @@ def unique_funders(names: Iterable[str]) -> list[str]:
 
 
 def related_urls(lines: list[Line], page_url: str) -> list[str]:
-    """Absolute URLs of the links in a related-projects block, in order, de-duplicated."""
+    """Absolute URLs of the links in a related-projects block, in order, de-duplicated; the
+    block's link to the listing and its cards' topic links are no projects."""
     found: list[str] = []
     for line in lines:
         for link in line.links:
             url = absolute(link.href or "", page_url)
-            if url is not None and url not in found:
+            if url is not None and url not in found and not listing_link(url, page_url):
                 found.append(url)
     return found
+
+
+def listing_link(url: str, page_url: str) -> bool:
+    """Whether a link goes to a listing rather than a page: a topic's listing, or the listing
+    the page sits in (a folder above the page's own address, "All projects"), filtered or not."""
+    if term_link(url):
+        return True
+    target, page = urlsplit(url), urlsplit(page_url)
+    if target.netloc != page.netloc:
+        return False
+    folder = target.path.rstrip("/") + "/"
+    return folder != "/" and page.path.startswith(folder) and len(page.path) > len(folder)

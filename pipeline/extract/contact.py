@@ -132,6 +132,7 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
         outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
         if (
             line.kind == "h"
+            and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
             and outer_heading
             and not _contact_part(line, lex)
@@ -145,6 +146,10 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
+        if index > start and lex.block_stop.match(line.text):
+            # a post's navigation, share or print links after the block; "Ihre Ansprechperson
+            # bei der Stiftung": the funder's own staff, a box apart
+            break
         if lex.division_link.match(line.text):
             break
         if (
@@ -155,6 +160,16 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         index += 1
     return index
+
+
+def _card_title(label: Line | None, lex: Lexicon) -> bool:
+    """Whether a heading right under ``label`` is a card's title: under a grantee's label that
+    is no heading itself (a card's eyebrow, "Projektträger" over "Verein X e.V."), the heading
+    names the organization."""
+    if label is None or label.kind == "h":
+        return False
+    hit = lex.match_label(label.text)
+    return hit is not None and hit.field == "grantee" and not hit.value
 
 
 def _call_to_action(text: str) -> bool:
@@ -185,9 +200,12 @@ def _card_under(lines: list[Line], i: int, lex: Lexicon, person: bool) -> bool:
     card: a postcode line (and, when ``person``, a contact person's label after it) before any
     heading, list or other fact's label."""
     postal = False
-    for line in lines[i + 1 : i + 1 + PARTNER_CARD_LINES]:
-        if line.kind in ("h", "li"):
-            return False
+    first = i + 1
+    if first < len(lines) and lines[first].kind == "h" and _card_title(lines[i], lex):
+        first += 1  # the card's title: the organization's name as a heading
+    for line in lines[first : i + 1 + PARTNER_CARD_LINES]:
+        if line.kind == "h" or (line.kind == "li" and line.top_list != lines[i].top_list):
+            return False  # (a label in a list, an accordion's: its card's lines are items)
         postal = postal or lex.postal_line.match(line.text) is not None
         if postal and not person:
             return True
@@ -343,9 +361,16 @@ def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
         )
         if street is not None:
             data.street = head.pop(street)
-    if postal is None and data.street is None and head and lex.is_person(head[0]):
-        # No address: a person's name first is the contact person, never the organization.
-        _add_unique(data.persons, [head.pop(0)])
+    if (
+        postal is None
+        and data.street is None
+        and head
+        and (first := person_with_role(head[0], lex))
+    ):
+        # No address: a person's name first (with its role: "Eva Roth, Referentin") is the
+        # contact person, never the organization.
+        head.pop(0)
+        _add_unique(data.persons, [first])
         head = [t for t in head if not lex.is_role(t)]
     if head:
         data.organization = head[0]
@@ -370,12 +395,20 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             data.unit = text
         elif rest and lex.salutation.match(text) and lex.is_person(text):
             _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
-        elif not (lex.country_line.match(text) or lex.is_role(text)):
+        elif data.postal_code is not None and (person := person_with_role(text, lex)):
+            _add_unique(data.persons, [person])  # after the address: its contact person
+        elif not (lex.country_line.match(text) or _role_only(text, lex)):
             rest.append(text)
     if rest:
         data.organization = rest[0]
     if len(rest) > 1 and data.unit is None:
         data.unit = rest[1]
+
+
+def _role_only(text: str, lex: Lexicon) -> bool:
+    """A role's line ("Projektleitung"), not an organization's whose name ends like one
+    ("Wegbegleiter Erlangen e.V.")."""
+    return lex.is_role(text) and lex.organization_word.search(text) is None
 
 
 @dataclass(slots=True)
@@ -449,10 +482,18 @@ def _finish(data: ContactData, state: _Reading, lex: Lexicon) -> None:
 def _unlabelled_line(data: ContactData, state: _Reading, line: Line, lex: Lexicon) -> None:
     if _web_address(line):
         data.website = data.website or line.text
-    elif _link_button(line):
-        return  # "Send an email": the address is its link's, read with the other links
-    elif line.kind not in ("h", "img"):
+    elif _link_button(line) or _download(line):
+        return  # "Send an email": the address is its link's; "Antragsformular (PDF)": a file
+    elif line.kind == "img" or (line.kind == "h" and not _grantee_title(state)):
+        return
+    else:
         _unlabelled(data, state, line.text, lex)
+
+
+def _grantee_title(state: _Reading) -> bool:
+    """Whether a heading is the grantee card's title: the first line after the grantee's
+    label, before any other of its lines."""
+    return state.part == "grantee" and not state.grantee and not state.address
 
 
 def _link_button(line: Line) -> bool:
@@ -460,6 +501,17 @@ def _link_button(line: Line) -> bool:
     if len(line.links) != 1 or _contact_form(line.text):
         return False
     return (line.links[0].href or "").lower().startswith(("mailto:", "tel:"))
+
+
+def _download(line: Line) -> bool:
+    """A line that is one link to a document file (a form, a flyer): never a contact line."""
+    if len(line.links) != 1:
+        return False
+    path = (line.links[0].href or "").lower().partition("?")[0].partition("#")[0]
+    return path.endswith(_DOCUMENT_FILES)
+
+
+_DOCUMENT_FILES = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".zip")
 
 
 def _web_address(line: Line) -> bool:
@@ -622,10 +674,10 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
     postal line closed the address, a name's shape is a person and a role word drops out; an
     e-mail, web address or phone number is never an address line. Whether the line was taken."""
     if any(lex.postal_line.match(t) for t in state.address):
-        if lex.is_role(text):
+        if person := person_with_role(text, lex):
+            _add_unique(data.persons, [person])  # ("Co-Leitung: Lea Roth": the person)
             return True
-        if lex.is_person(text):
-            _add_unique(data.persons, [text])
+        if lex.is_role(text):
             return True
     if text.lower().startswith(("www.", "http://", "https://")):
         return False
@@ -696,6 +748,26 @@ def _take_persons(
     people = [name for name in names if not lex.is_role(name)]
     # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person.
     _add_unique(data.persons, people or names)
+
+
+def person_with_role(text: str, lex: Lexicon) -> str | None:
+    """The person a line names, with or without its role: "Andrea Buchli, Schulleiterin",
+    "Co-Leitung: Lea Zihlmann", "Marco Iten (Präsident)", "Name · Role", or a name alone; None
+    for a line of another form."""
+    if lex.is_person(text):
+        return text
+    for sep in (", ", " · ", " – ", " | "):
+        name, found, role = text.partition(sep)
+        if found and lex.is_person(name) and lex.is_role(role):
+            return name
+    role, found, name = text.partition(": ")
+    if found and lex.is_role(role) and lex.is_person(name):
+        return name
+    if text.endswith(")"):
+        name = _without_role(text, lex)
+        if name != text and lex.is_person(name):
+            return name
+    return None
 
 
 def _without_role(name: str, lex: Lexicon) -> str:

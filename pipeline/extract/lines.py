@@ -266,6 +266,9 @@ class _Flattener:
                     self.walk(child)
                     if buf or self._links:
                         self.flush()
+                elif tag == "button" and self._ctx[0] == "h":
+                    # A button inside a heading (WAI-ARIA's accordion): the panel's title.
+                    self.walk(child)
                 continue
             attrs = child.attributes
             if (attrs or tag in _HEADER_FOOTER) and self._chrome.skips(child, tag, attrs):

@@ -66,6 +66,7 @@ _DECOY_FOLDED = _folded(labels.PROSE_DECOYS)
 _FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support")
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
+_FUNDING_VERBS = "fördert|förderte|finanziert|unterstützt|funds|funded|supports|finances"
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
 # "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
 _FUNDERS = (
@@ -81,9 +82,8 @@ _FUNDERS = (
         _I,
     ),
     re.compile(
-        r"^(?P<names>[A-ZÄÖÜ][^.;:!?]{1,160}?)\s+(?:fördert|förderte|finanziert|unterstützt|funds|"
-        r"funded|supports|finances)\s+(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|"
-        r"programme)\b"
+        rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+(?:das|dieses|the|this)"
+        r"\s+(?:Vorhaben|Projekt|project|programme)\b"
     ),
 )
 _AMOUNT = re.compile(
@@ -113,34 +113,97 @@ def read_prose(
     start: int,
     lex: Lexicon,
     want: tuple[bool, bool, bool],
+    title: str | None = None,
 ) -> ProseFacts:
     """The period, funders and amount (those ``want`` asks for, in that order) of the first
-    sentences about the project in the main content's paragraphs from line ``start``."""
+    sentences about the project in the main content's paragraphs from line ``start``; a
+    sentence that names the project by its ``title`` ("Die X-Stiftung finanziert FinanzFit
+    von ... bis ...") is about it too."""
     found = ProseFacts()
     budget = MAX_SENTENCES
+    name = _title_name(title)
+    named = _ByTitle(name) if 4 <= len(name) <= 80 else None
     for i in range(start, len(lines)):
         line = lines[i]
         if taken[i] or line.kind != "p" or line.aside or line.header:
             continue
         text = line.text[:MAX_PARAGRAPH]
-        if not _STEMS.search(text):
+        if not _STEMS.search(text) and (named is None or not named.mentions(text)):
             continue  # (most paragraphs: one search)
         for sentence in _SENTENCE_END.split(text):
             if budget <= 0:
                 return found
             folded = sentence.casefold()
-            if not _PROJECT_FOLDED.search(folded) or not _PROJECT.search(sentence):
-                continue
-            if not (_DECOY_FOLDED.search(folded) and _DECOY.search(sentence)):
+            about = bool(_PROJECT_FOLDED.search(folded) and _PROJECT.search(sentence)) or (
+                named is not None and named.mentions(sentence)
+            )
+            if about and not (_DECOY_FOLDED.search(folded) and _DECOY.search(sentence)):
                 budget -= 1
-                _read_sentence(sentence, folded, found, want, lex)
+                _read_sentence(sentence, folded, found, want, lex, named)
         if found.complete(want):
             break
     return found
 
 
+def _title_name(title: str | None) -> str:
+    """The project's name in its title: the title, or its part before a spaced dash or a colon
+    ("FinanzFit – Schuldenprävention für junge Erwachsene" is FinanzFit)."""
+    return _TITLE_TAIL.split(title or "", maxsplit=1)[0].strip()
+
+
+_TITLE_TAIL = re.compile(r"\s[–—-]\s|:\s")
+
+
+class _ByTitle:
+    """ "Die X-Stiftung finanziert <name>": the funder before a funding verb and the project's
+    name, or one of its name's words after an article ("Code Club Zug": "supports the club").
+    One pattern for every page: the name is compared, never compiled."""
+
+    __slots__ = ("name", "nouns")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        words = [w.lower() for w in name.split() if len(w) >= 4 and w.isalpha()]
+        self.nouns = tuple(f"{a} {w}" for w in words[:4] for a in _ARTICLES)
+
+    def mentions(self, text: str) -> bool:
+        """Whether a text names the project: its name, or "the club" for "Code Club Zug"."""
+        if self.name in text:
+            return True
+        low = text.lower()
+        return any(noun in low for noun in self.nouns)
+
+    def search(self, sentence: str) -> re.Match[str] | None:
+        for match in _VERB_FIRST.finditer(sentence):
+            rest = sentence[match.end() :]
+            object_ = rest.split(" ", 2)
+            if _whole(rest, self.name) or (
+                len(object_) > 1 and f"{object_[0].lower()} {object_[1].lower()}" in self.nouns
+            ):
+                return match
+        return None
+
+
+def _whole(text: str, name: str) -> bool:
+    """Whether ``text`` opens with ``name`` as a whole word."""
+    return text.startswith(name) and not text[len(name) : len(name) + 1].isalnum()
+
+
+_ARTICLES = ("the", "das", "den", "die", "der", "dem")
+
+
+# "<names> finanziert ...": the names before a funding verb, at the sentence's start.
+_VERB_FIRST = re.compile(rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+")
+_Pattern = re.Pattern[str] | _ByTitle
+
+
 def _read_sentence(
-    sentence: str, folded: str, found: ProseFacts, want: tuple[bool, bool, bool], lex: Lexicon
+    sentence: str,
+    folded: str,
+    found: ProseFacts,
+    want: tuple[bool, bool, bool],
+    lex: Lexicon,
+    named: _ByTitle | None = None,
 ) -> None:
     want_period, want_funders, want_amount = want
     if want_period and found.period is None:
@@ -148,10 +211,11 @@ def _read_sentence(
     if not _FUNDING_HINT.search(folded):
         return
     funded = False
+    patterns: tuple[_Pattern, ...] = _FUNDERS if named is None else (*_FUNDERS, named)
     if want_funders and not found.funders:
-        found.funders = _funders(sentence, lex)
+        found.funders = _funders(sentence, lex, patterns)
         funded = bool(found.funders)
-    if want_amount and found.amount is None and (funded or _funding_verb(sentence)):
+    if want_amount and found.amount is None and (funded or _funding_verb(sentence, patterns)):
         found.amount = _amount(sentence)
 
 
@@ -179,8 +243,8 @@ def _period(sentence: str) -> PeriodValue | None:
 _ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|the)\s+", _I)
 
 
-def _funders(sentence: str, lex: Lexicon) -> list[str]:
-    for pattern in _FUNDERS:
+def _funders(sentence: str, lex: Lexicon, patterns: tuple[_Pattern, ...] = _FUNDERS) -> list[str]:
+    for pattern in patterns:
         match = pattern.search(sentence)
         if match is None:
             continue
@@ -200,8 +264,8 @@ def _name_shape(name: str) -> bool:
     )
 
 
-def _funding_verb(sentence: str) -> bool:
-    return any(pattern.search(sentence) for pattern in _FUNDERS)
+def _funding_verb(sentence: str, patterns: tuple[_Pattern, ...] = _FUNDERS) -> bool:
+    return any(pattern.search(sentence) for pattern in patterns)
 
 
 def _amount(sentence: str) -> Amount | None:

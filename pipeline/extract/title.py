@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.lines import Line
+from pipeline.extract.topics import term_link
 from pipeline.extract.vocabulary import Lexicon
-from pipeline.normalize.dates import TITLE_YEARS
+from pipeline.normalize.dates import DATE_LINE, TITLE_YEARS
 from pipeline.normalize.text import fold
 
 MAX_TITLE_LINES = 6
+MAX_META_LINES = 3
 MAX_TITLE_LENGTH = 200
 _WORD = re.compile(r"\w{3,}")
 # "Projekt X | Beispiel-Stiftung": the site's name after (or before) a spaced separator; the
@@ -73,7 +75,7 @@ class _Title:
         return not self.tokens.isdisjoint(_tokens(line.text, self.lex.title_stopwords))
 
 
-def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
+def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon, top: int = -1) -> bool:
     """The first line after the page header that holds the h1 (and its dateline), standing
     alone before the description or the first fact's label: a subtitle, even when it shares
     no word with the title."""
@@ -81,16 +83,44 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon) -> bool:
     if line.header or index + 1 >= len(lines):
         return False
     after = lines[index + 1]
-    if line.kind == "h" and line.level == lines[h1].level + 1 and index == h1 + 1:
+    top = h1 + 1 if top < 0 else top  # the first line after the h1 and its post meta lines
+    if line.kind == "h" and line.level == lines[h1].level + 1 and index == top:
         # A subheadline: the next heading level right below the h1, a fact's label after it
-        # (a section's heading has its text after it).
-        return lex.match_label(after.text) is not None
+        # (a section's heading has its text after it) ...
+        return lex.match_label(after.text) is not None or _ranked_apart(lines, index)
+    if line.kind == "h" and line.level > lines[h1].level and index == top:
+        return _ranked_apart(lines, index)
     if line.kind != "p":
         return False
     lede = after.kind == "p" and after.text.endswith(".")
     if index == h1 + 1 and not after.header and (lede or lex.match_label(after.text)):
         return True  # right below the h1, the lede or a fact's label after it
     return lede and all(lines[k].header for k in range(h1, index))
+
+
+def _ranked_apart(lines: list[Line], index: int) -> bool:
+    """... or the lede after it, and the body's sections headed at another level than it (a
+    section's heading has its siblings' level: "h1, h3 subtitle, lede, h2 sections")."""
+    if lines[index + 1].kind != "p":
+        return False
+    level = lines[index].level
+    after = next((line for line in lines[index + 1 :] if line.kind == "h"), None)
+    return after is not None and after.level != level and after.level > 1
+
+
+def _after_meta(lines: list[Line], start: int, lex: Lexicon) -> int:
+    """Where the title block goes on after a post's meta lines under its h1 (a post-info
+    list: its date, its topics' term links), at most a few."""
+    end = start
+    while end < len(lines) and end - start < MAX_META_LINES:
+        line = lines[end]
+        if line.kind not in ("li", "p") or not (
+            (len(line.text) <= 20 and DATE_LINE.match(line.text))
+            or (line.links and all(term_link(link.href) for link in line.links))
+        ):
+            break
+        end += 1
+    return end
 
 
 def _names(title_tag: str | None, og_title: str | None) -> tuple[str, ...]:
@@ -172,7 +202,8 @@ def find_title(
         title = _SITE_SUFFIX.sub("", named).strip() if named else None
         return TitleBlock(title or None, None, 0, (title,) if title else ())
     title = lines[h1].text
-    end = h1 + 1
+    top = _after_meta(lines, h1 + 1, lex)
+    end = top
     while end < len(lines) and end - h1 <= MAX_TITLE_LINES:
         line = lines[end]
         if (
@@ -185,15 +216,15 @@ def find_title(
     # A heading right before the body that does not echo the title opens the first section.
     known = _Title.of(title, lex)
     while (
-        end > h1 + 1 and not known.owns(lines[end - 1]) and not _subtitle(lines, h1, end - 1, lex)
+        end > top and not known.owns(lines[end - 1]) and not _subtitle(lines, h1, end - 1, lex, top)
     ):
         end -= 1
-    subtitle = lines[end - 1] if end > h1 + 1 and _subtitle(lines, h1, end - 1, lex) else None
+    subtitle = lines[end - 1] if end > top and _subtitle(lines, h1, end - 1, lex, top) else None
     before = [line for line in lines[:h1] if line.kind in ("h", "p", "cap") or line.header]
     block = [*before, *lines[h1 + 1 : end]]
     # The line below the h1 (a subtitle) before any above it; above it, only a heading: a
     # plain line over the h1 is an eyebrow (the programme, a category), never the short title.
-    candidates = [*lines[h1 + 1 : end], *(line for line in before if line.kind == "h")]
+    candidates = [*lines[top:end], *(line for line in before if line.kind == "h")]
     short = next(
         (
             line.text

@@ -63,6 +63,10 @@ class Lexicon:
             rf"^(?:{_alternatives(labels.CONTACT_SUBHEADINGS, escape=False)})\s*:?", i
         )
         self.contact_end = line_start(rf"^(?:{'|'.join(labels.CONTACT_END)})", i)
+        self.own_contact = line_start(
+            rf"^(?:{_phrase(labels.OWN_CONTACT_LEADS)})\s+(?:{_phrase(labels.OWN_CONTACT_PLACES)})\s",
+            i,
+        )
         self.location_line = line_start(rf"^(?:{_phrase(labels.LOCATION_WORDS)})\s+\S", i)
         division = (*labels.DIVISION_WORDS, *extra.division)
         self.division_unit = line_start(
@@ -78,10 +82,16 @@ class Lexicon:
         closed = "|".join((*labels.CLOSED_NOTICES, _phrase(extra.closed_notices) or "(?!)"))
         lead = rf"(?:(?:{_phrase(labels.NOTICE_LEADS)})\s*:\s*)?"
         self.closed_notice = line_start(rf"^{lead}(?:{closed})", i)
+        # "HinweisDieses Projekt ist abgeschlossen.": an alert's title and text, two elements
+        # side by side with nothing between them (a style sheet sets them apart for a reader).
+        self._notice_leads = tuple(labels.NOTICE_LEADS)
+        self.glued_notice = line_start(rf"^(?:{_phrase(labels.NOTICE_LEADS)})(?:{closed})", i)
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
         self.chrome_lines = line_start(rf"^(?:{chrome})\s*$", i)
+        # What ends a contact block wherever it stands: chrome, the funder's own contact box.
+        self.block_stop = line_start(f"{self.chrome_lines.pattern}|{self.own_contact.pattern}", i)
         # Chrome lines, the closed notice and the division link in one pattern (one match per
         # line): lines that stand for themselves, never a label's value.
         # (the closed notice after a lead word, "Hinweis: ...", is :meth:`led_notice`: trying
@@ -164,7 +174,9 @@ class Lexicon:
         """A closed notice after a lead word and a colon ("Hinweis: Dieses Projekt ist
         abgeschlossen", "Please note: this project has been completed")."""
         colon = text.find(":", 0, _LEAD_COLON)
-        return colon > 1 and self.closed_notice.match(text) is not None
+        if colon > 1:
+            return self.closed_notice.match(text) is not None
+        return text.startswith(self._notice_leads) and self.glued_notice.match(text) is not None
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
@@ -220,6 +232,9 @@ class Lexicon:
                 inline.update(added)  # their values are checked before an inline label counts
         for name in ("focus_areas", "services", "related"):
             fields[name] = (*fields[name], *getattr(extra, name))
+        for name, words in fields.items():
+            # Swiss spelling writes "ss" for "ß" ("Massnahmen"): each such label both ways.
+            fields[name] = (*words, *(w.replace("ß", "ss") for w in words if "ß" in w))
         self.fields = fields
         # "Mehr Projekte aus Kassel", "More projects like this": a heading that starts with a
         # related-projects label, words after it.
@@ -298,7 +313,17 @@ class Lexicon:
             return LabelHit(field, label, value, inline=False)
         if label in self._inline:
             return LabelHit(field, label, value, inline=True)
-        return None
+        return self._named_grant(field, label, value)
+
+    def _named_grant(self, field: str, label: str, value: str) -> LabelHit | None:
+        """ "Beitrag Muster-Stiftung: CHF 45'000": an amount's label, the giver's name (an
+        organization's form) and a colon, then the amount."""
+        if field != "grant_amount":
+            return None
+        name, colon, amount = value.partition(": ")
+        if not colon or len(name) > 40 or not amount or self.organization_word.search(name) is None:
+            return None
+        return LabelHit(field, label, amount.strip(), inline=False)
 
     def _match_at(self, text: str, pos: int) -> re.Match[str] | None:
         head = text[pos : pos + self._head]

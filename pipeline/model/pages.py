@@ -12,12 +12,16 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 5  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 6  # 2: grant facts, contact read by form, badges, tags, related cards
 # 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 # 4: hidden content (inline styles, the page's own <style>), sidebars with facts, person and
 #    grantee cards, eyebrow lines, every related card
 # 5: the grantee's card beside <main>, subheadlines, quarters and open periods, facts in prose,
 #    funders joined by a conjunction, the breadcrumb's topic, related cards with dates
+# 6: a card's title heading under the grantee's eyebrow, the person's role set apart, the
+#    funder's own contact box, accordion titles in heading buttons, a post's term links as its
+#    topics, related blocks without their listing links, "ss" spellings, subtitles ranked
+#    apart from the sections, sentences naming the project by its title
 
 
 @dataclass(frozen=True, slots=True)
