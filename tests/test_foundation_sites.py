@@ -293,6 +293,16 @@ HELD_OUT_SHAPES = {
             ("/archiv", "b_start:int=10"),  # the Plone 4 archive's batched collection
         ],
     ),
+    "wendland": (
+        ("next", "neos"),
+        [
+            ("/projekte", "seite=2"),  # the Next.js list's own query parameter
+            ("/en/projects", "page=2"),
+            # the Neos archive's paginate widget, its brackets escaped as Neos writes the href
+            ("/archiv/de/projekte.html", "--paginate%5BcurrentPage%5D=2"),
+            ("/archiv/en/projects.html", "--paginate%5BcurrentPage%5D=2"),
+        ],
+    ),
 }
 
 
