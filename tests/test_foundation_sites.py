@@ -293,6 +293,14 @@ HELD_OUT_SHAPES = {
             ("/archiv", "b_start:int=10"),  # the Plone 4 archive's batched collection
         ],
     ),
+    "seetal": (
+        ("wix", "jimdo"),
+        [
+            ("/projekte", "page=2"),  # the Wix dataset's "Mehr laden" link
+            ("/en/projects", "page=2"),
+            ("/archiv/blog/page/2/", None),  # the Jimdo archive's blog pagination
+        ],
+    ),
 }
 
 
