@@ -303,6 +303,14 @@ HELD_OUT_SHAPES = {
             ("/archiv/en/projects.html", "--paginate%5BcurrentPage%5D=2"),
         ],
     ),
+    "seetal": (
+        ("wix", "jimdo"),
+        [
+            ("/projekte", "page=2"),  # the Wix dataset's "Mehr laden" link
+            ("/en/projects", "page=2"),
+            ("/archiv/blog/page/2/", None),  # the Jimdo archive's blog pagination
+        ],
+    ),
 }
 
 
