@@ -36,8 +36,13 @@ _CATEGORIES = {
     sre_constants.CATEGORY_SPACE: _SPACES,
     sre_constants.CATEGORY_WORD: _WORD,
 }
-# The ASCII letters that case-insensitive matching pairs with these non-ASCII ones.
-_ASCII_FOLDS = {"\u017f": "s", "\u212a": "k", "\u0131": "i", "\u0130": "i"}
+# The non-ASCII letters case-insensitive matching pairs with an ASCII one are the long s, the
+# Kelvin sign, the dotless i (their lower or upper case is ASCII) and the dotted capital I
+# (whose lower case is two characters): that one is told here.
+_ASCII_FOLDS = {"\u0130": "i"}
+# "(?!)", a pattern that never matches: an empty negative look-ahead up to Python 3.12, its own
+# opcode from 3.13 on.
+_FAILURE = getattr(sre_constants, "FAILURE", None)
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
 
 
@@ -58,7 +63,7 @@ def prefixes(regex: re.Pattern[str]) -> tuple[int, frozenset[str]] | None:
             found = _sequence(list(parsed), length)
         except (_Unknown, RecursionError):
             continue
-        if all(len(text) == length for text in found):
+        if found and all(len(text) == length for text in found):
             return length, frozenset(found)
     return None
 
@@ -96,7 +101,7 @@ def _item(op: Any, av: Any, budget: int) -> set[str]:
         return _sequence(list(av), budget)
     if op in _REPEATS:
         return _repeat(av, budget)
-    if op is sre_constants.ASSERT_NOT and not av[1]:
+    if (op is sre_constants.ASSERT_NOT and not av[1]) or (_FAILURE is not None and op is _FAILURE):
         return set()  # "(?!)": never matches (the branch for words a profile may add)
     if op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
         return {""}  # an anchor or a look-around: no character of its own (a superset)
@@ -116,8 +121,12 @@ def _repeat(av: Any, budget: int) -> set[str]:
             for text in _sequence(parsed, budget - len(start)):
                 joined = start + text
                 (done if len(joined) == budget else going).add(joined)
-        # (a body that may match nothing adds no new ways: then they are all told)
-        current = set() if going <= current else going
+        if going <= current:
+            # No new ways: the body may match nothing (or only what it matched before), so
+            # each of these also ends a repeat of ``low`` or more (a superset if not).
+            done |= going
+            break
+        current = going
         if count >= low:
             done |= going
         if len(done) + len(current) > MAX_PREFIXES:
