@@ -164,6 +164,45 @@ def test_writers_started_together_on_a_lake_nobody_made_all_open_it(lake):
     assert [v for (v,) in done] == [version for version, _, _ in migrations()]  # each once
 
 
+def _set_option_when_told(db: str, start: Any, answers: Any) -> None:
+    """A writer making a lake, at the step where it sets the lake's inlining limit: many times,
+    at the same moment as the others."""
+    from pipeline.warehouse import lake as lake_backend
+
+    con, _new = lake_backend.connect(lake_backend.LakeTarget(db), False, {}, None)
+    start.wait()
+    try:
+        for _ in range(10):
+            lake_backend._no_inlining(con)
+        answers.put("ok")
+    except Exception as exc:
+        answers.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        con.close()
+
+
+def test_writers_making_the_same_lake_all_set_its_options(lake):
+    """Writers that all reached the making of one new lake set its options at the same moment:
+    PostgreSQL fails all but one of simultaneous updates, and the losers set the option again."""
+    Warehouse.open(lake.db, data_path=lake.data_path).close()
+    spawn = multiprocessing.get_context("spawn")
+    start, answers = spawn.Barrier(4), spawn.Queue()
+    writers = [
+        spawn.Process(target=_set_option_when_told, args=(lake.db, start, answers))
+        for _ in range(4)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+    assert [answers.get(timeout=5) for _ in writers] == ["ok"] * 4
+    with Warehouse.open(lake.db, read_only=True) as warehouse:
+        limit = warehouse.con.execute(
+            "SELECT value FROM lake.options() WHERE option_name = 'data_inlining_row_limit'"
+        ).fetchone()
+    assert limit == ("0",)
+
+
 def test_a_new_lake_needs_data_path_and_readers_need_a_lake(lake, tmp_path):
     with pytest.raises(InputError) as caught:
         Warehouse.open(lake.db)

@@ -174,11 +174,29 @@ def _create(con: duckdb.DuckDBPyConnection, target: LakeTarget, data_path: Path 
         # Rows are never inlined into the catalog: DuckLake 1.5.5 fails reading inlined rows of
         # STRUCT columns back from PostgreSQL ("Attempted to access index 0 within vector of
         # size 0", the connection then invalidated); every write goes to Parquet files.
-        con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
+        _no_inlining(con)
     except duckdb.Error as exc:
         if "Failed to initialize DuckLake" in str(exc):
             raise _MadeMeanwhile(f"cannot make the DuckLake {target}: {exc}") from exc
         raise WarehouseError(f"cannot make the DuckLake {target}: {exc}") from exc
+
+
+def _no_inlining(con: duckdb.DuckDBPyConnection) -> None:
+    """Set the new lake's inlining limit to 0. Writers making the same lake at one moment all
+    set it; PostgreSQL fails all but one of the simultaneous updates ("could not serialize
+    access due to concurrent update"), so a writer whose update lost sets it again (the value
+    is the same: whoever wins, the lake has it)."""
+    for attempt in range(MAKE_ATTEMPTS):
+        try:
+            con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
+            return
+        except duckdb.Error as exc:
+            if _CONCURRENT_UPDATE not in str(exc) or attempt + 1 == MAKE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
+
+
+_CONCURRENT_UPDATE = "could not serialize access due to concurrent update"
 
 
 def stored_data_path(con: duckdb.DuckDBPyConnection) -> Path | None:
