@@ -123,6 +123,18 @@ def test_a_profile_crosses_to_worker_processes_whole():
     assert copy.is_project_path("/projekte/x/") and copy.hosts == SPI.hosts
 
 
+def test_what_a_profile_computes_once_is_no_part_of_it():
+    """Hosts, patterns and the fingerprint are computed on first use and kept: a profile that
+    has computed them equals, dumps and hashes as one that has not."""
+    fresh, used = (SiteProfile.model_validate(SPI.model_dump()) for _ in range(2))
+    assert used.hosts == {"stiftung-spi.de"} and used.is_project_path("/projekte/x/")
+    assert not used.keep_param("cHash") and used.lang_for_path("/en/x") == "en"
+    assert used.fingerprint == SPI.fingerprint
+    assert used == fresh and hash(used) == hash(fresh)
+    assert used.model_dump() == fresh.model_dump() == SPI.model_dump()
+    assert used.model_dump_json() == fresh.model_dump_json()
+
+
 def test_an_unknown_host_parses_with_a_generic_profile():
     html = (PAGES / "spi-aktionsraum-mitte.html").read_bytes()
     url = "https://www.unknown.example/projekte/aktionsraummitte/?cHash=1"

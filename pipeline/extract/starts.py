@@ -11,9 +11,9 @@ where the parse holds what cannot be told (a back reference, a conditional group
 pattern can match fewer characters than the prefix is long, a shorter prefix is tried, and
 failing that every line goes to the regex.
 
-Prefixes are lowercase ASCII, compared with the line's own first characters lowercased, so a
+Prefixes are told in lowercase ASCII and held in every upper- and lower-case spelling, so a
 case-insensitive pattern and a case-sensitive one are filtered alike (a superset for the
-latter). A line whose first characters are not all ASCII always goes to the regex: matching
+latter) and a line's head is looked up as it is. A line whose first characters are not all ASCII always goes to the regex: matching
 case-insensitively across Unicode has rules of its own (the long s, the Kelvin sign).
 """
 
@@ -190,16 +190,28 @@ def _matcher(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
     told = prefixes(regex)
     if told is None:
         return regex.match
-    length, starts = told
+    length, lowered = told
+    starts = frozenset(_cases(lowered))  # (no lower() of each line's head)
     match = regex.match
 
     def filtered(text: str) -> re.Match[str] | None:
         head = text[:length]
-        if head.isascii() and head.lower() not in starts:
-            return None
-        return match(text)
+        if head in starts or not head.isascii():
+            return match(text)
+        return None
 
     return filtered
+
+
+def _cases(prefixes: frozenset[str]) -> set[str]:
+    """Every way of writing these lowercase ASCII prefixes in upper and lower case."""
+    out: set[str] = set()
+    for prefix in prefixes:
+        ways = [""]
+        for char in prefix:
+            ways = [way + c for way in ways for c in dict.fromkeys((char, char.upper()))]
+        out.update(ways)
+    return out
 
 
 def line_start(pattern: str, flags: int = 0) -> LineStart:
