@@ -135,6 +135,19 @@ def test_every_migration_is_recorded_on_a_new_lake_and_nothing_is_inlined(lake):
         assert again.migrate() == []
 
 
+def _together(writer: Any, *args: str, count: int = 4) -> list[str]:
+    """Run ``writer(*args, start, answers)`` in ``count`` processes that wait at one barrier,
+    and return what each put in ``answers`` ("ok" or its error)."""
+    spawn = multiprocessing.get_context("spawn")
+    start, answers = spawn.Barrier(count), spawn.Queue()
+    writers = [spawn.Process(target=writer, args=(*args, start, answers)) for _ in range(count)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(timeout=120)
+    return [answers.get(timeout=5) for _ in writers]
+
+
 def _open_when_told(db: str, data_path: str, start: Any, answers: Any) -> None:
     """A writer process: opens (makes and migrates) the lake at the barrier."""
     start.wait()
@@ -148,17 +161,7 @@ def _open_when_told(db: str, data_path: str, start: Any, answers: Any) -> None:
 def test_writers_started_together_on_a_lake_nobody_made_all_open_it(lake):
     """Four nightly crawls started by one cron line on a fresh deployment: PostgreSQL lets one
     make the catalog and each migration; the others attach what it made and skip what it did."""
-    spawn = multiprocessing.get_context("spawn")
-    start, answers = spawn.Barrier(4), spawn.Queue()
-    writers = [
-        spawn.Process(target=_open_when_told, args=(lake.db, str(lake.data_path), start, answers))
-        for _ in range(4)
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(timeout=120)
-    assert [answers.get(timeout=5) for _ in writers] == ["ok"] * 4
+    assert _together(_open_when_told, lake.db, str(lake.data_path)) == ["ok"] * 4
     with Warehouse.open(lake.db, read_only=True) as warehouse:
         done = warehouse.con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
     assert [v for (v,) in done] == [version for version, _, _ in migrations()]  # each once
@@ -185,17 +188,7 @@ def test_writers_making_the_same_lake_all_set_its_options(lake):
     """Writers that all reached the making of one new lake set its options at the same moment:
     PostgreSQL fails all but one of simultaneous updates, and the losers set the option again."""
     Warehouse.open(lake.db, data_path=lake.data_path).close()
-    spawn = multiprocessing.get_context("spawn")
-    start, answers = spawn.Barrier(4), spawn.Queue()
-    writers = [
-        spawn.Process(target=_set_option_when_told, args=(lake.db, start, answers))
-        for _ in range(4)
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(timeout=120)
-    assert [answers.get(timeout=5) for _ in writers] == ["ok"] * 4
+    assert _together(_set_option_when_told, lake.db) == ["ok"] * 4
     with Warehouse.open(lake.db, read_only=True) as warehouse:
         limit = warehouse.con.execute(
             "SELECT value FROM lake.options() WHERE option_name = 'data_inlining_row_limit'"
