@@ -862,6 +862,10 @@ TOPIC_TAXONOMIES: tuple[str, ...] = (
     *("topic", "topics", "theme", "themes", "focus-area", "focus-areas"),
     *("project-category", "projekt-kategorie", "projektkategorie", "schwerpunkt", "schwerpunkte"),
 )
+# A post's byline links its author's page by one of these path segments (".../author/<name>/",
+# ".../autor/<name>"): a line of the title block linking only there is the byline, never the
+# short title.
+AUTHOR_PATHS: tuple[str, ...] = ("author", "authors", "autor", "autoren", "autorin", "autorinnen")
 BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
 BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).

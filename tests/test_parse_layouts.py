@@ -443,3 +443,23 @@ def test_the_subtitle_after_a_post_info_list_under_the_h1():
         "Ein Schulhof summt",
         ["Umwelt"],
     )
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        # the author's name as a heading, linked to the author's page, then the date and more
+        "<h5><a href='/journal/autorin/eva-klein'>Eva Klein</a></h5><p>12 March 2019 | 4 min</p>",
+        # one line: the author, linked, and the document's record
+        "<p class='meta'>Text: <a href='/authors/ek/'>ek</a> · geändert am 3.4.2019</p>",
+    ],
+)
+def test_a_posts_byline_in_its_header_is_no_short_title(meta):
+    html = (
+        f"<html><body><main><header><h1>Bienen im Hof</h1>{meta}</header>"
+        "<p>Drei Völker leben seit dem Frühjahr auf dem Dach.</p>"
+        "<p>Laufzeit: 2022 – 2023</p></main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/vorhaben/bienen/", PROFILE)
+    assert result.record is not None, result.warnings
+    assert result.record.short_title is None
