@@ -291,6 +291,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Topics",
         "Topic",
         "Tags",
+        *("Abgelegt unter", "Abgelegt in", "Gespeichert unter", "Filed under", "Posted in"),
+        *("Stichworte", "Keywords"),
     ),
     "services": (
         "Leistungen",
@@ -351,6 +353,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "See also",
         "Siehe auch",
         "Siehe ebenfalls",
+        *("Verwandte Inhalte", "Verwandte Beiträge", "Ähnliche Beiträge", "Weitere Beiträge"),
+        *("Related content", "Related items", "Related posts", "More posts", "Read more"),
     ),
 }
 
@@ -861,6 +865,8 @@ TOPIC_TAXONOMIES: tuple[str, ...] = (
     *("thema", "themen", "themenfeld", "themenfelder", "handlungsfeld", "handlungsfelder"),
     *("topic", "topics", "theme", "themes", "focus-area", "focus-areas"),
     *("project-category", "projekt-kategorie", "projektkategorie", "schwerpunkt", "schwerpunkte"),
+    *("tag", "tags", "schlagwort", "schlagworte", "stichwort", "keyword", "keywords"),
+    *("subject", "subject:list", "subject%3alist"),
 )
 # A post's byline links its author's page by one of these path segments (".../author/<name>/",
 # ".../autor/<name>"): a line of the title block linking only there is the byline, never the

@@ -729,3 +729,41 @@ def test_an_alerts_lead_word_glued_to_the_closed_notice_marks_the_project_comple
 def test_an_amounts_label_naming_its_giver_before_the_colon(line, value):
     record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
     assert record.grant_amount is not None and record.grant_amount.value == value
+
+
+def test_a_posts_tag_links_above_its_title_are_its_focus_areas():
+    html = (
+        "<html><body><main><article><header><div class='kicker'>"
+        "<a href='/journal/tags/umwelt/'>Umwelt</a> <a href='/journal/tags/schule/'>Schule</a>"
+        "</div><h1>Projekt X</h1></header><p>Laufzeit: 2020 – 2022</p></article></main>"
+        "</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert result.record.focus_areas == ["Umwelt", "Schule"]
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        "<p>Filed under: <a href='/suche?keywords=Kultur'>Kultur</a>, "
+        "<a href='/suche?keywords=Alter'>Alter</a></p>",
+        "<div>Stichworte: <a href='/s?q=Kultur'>Kultur</a> <a href='/s?q=Alter'>Alter</a></div>",
+    ],
+)
+def test_a_keywords_line_after_the_facts_is_the_focus_areas_not_the_last_facts(keywords):
+    record = parse(
+        "<table><tr><th>Laufzeit</th><td>2020 – 2022</td></tr>"
+        f"<tr><th>Zielgruppen</th><td>Seniorinnen</td></tr></table>{keywords}"
+    )
+    assert (record.focus_areas, record.target_groups) == (["Kultur", "Alter"], ["Seniorinnen"])
+
+
+def test_a_related_term_in_a_definition_list_takes_its_descriptions_only():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><dl class='box'><dt>Related items</dt>"
+        "<dd><a href='/projekte/y/'>Projekt Y</a></dd></dl>"
+        "<p class='pager'><a href='/projekte/w/'>‹ Projekt W</a> <a href='/projekte/z/'>"
+        "Projekt Z ›</a></p>"
+    )
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]

@@ -27,6 +27,8 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
         or line.aside != label.aside
         # a fact row's label cell, known or not, opens the next row
         or (line.kind in _LABEL_CELLS and label.kind in _LABEL_CELLS)
+        # a term's value is its description: a line after the list is none of it
+        or (label.kind == "dt" and line.kind not in ("dd", "li"))
         or lex.match_label(text) is not None
         or lex.marker_lines.match(text) is not None
         or bool(lex.contact_headings.match(text) and len(text) < 60)
