@@ -354,7 +354,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Siehe auch",
         "Siehe ebenfalls",
         *("Verwandte Inhalte", "Verwandte Beiträge", "Ähnliche Beiträge", "Weitere Beiträge"),
-        *("Related content", "Related items", "Related posts", "More posts", "Read more"),
+        *("Related content", "Related items", "Related posts"),
+        *("More from the archive", "Read more from the archive", "Mehr aus dem Archiv"),
     ),
 }
 

@@ -463,3 +463,23 @@ def test_a_posts_byline_in_its_header_is_no_short_title(meta):
     result = parse_page(html, "https://www.beispiel-stiftung.de/vorhaben/bienen/", PROFILE)
     assert result.record is not None, result.warnings
     assert result.record.short_title is None
+
+
+def test_related_cards_in_an_aside_after_main_with_titles_ranked_above_its_heading():
+    cards = "".join(
+        f"<div class='card'><a href='/vorhaben/{slug}/'><img src='{slug}.jpg' alt=''>"
+        f"<span class='kicker'>Natur</span><h3>{name}</h3><p>Ein Satz über das Vorhaben.</p>"
+        f"</a><footer>{day}</footer></div>"
+        for slug, name, day in (
+            ("teich", "Teichpaten", "3. Mai 2019"),
+            ("obst", "Obstwiese", "9. Juni 2020"),
+        )
+    )
+    html = (
+        "<html><body><main><h1>Gartenwerk Süd</h1><p>Laufzeit: 2021 – 2023</p></main>"
+        f"<aside class='more'><h4>Mehr Projekte aus der Nachbarschaft</h4>{cards}</aside>"
+        "</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["teich", "obst"]

@@ -80,7 +80,10 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
             and not _excerpt(lines, j, found)
         ):
             break  # (a card's own status badge or date, outside its link, is part of it)
-        if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
+        if line.kind == "h" and (
+            # (a card's title in the card's link, ranked above the block's heading, is a card's)
+            (line.level <= head.level and not line.links) or lex.news_heading.match(line.text)
+        ):
             break
         if line.kind != "h" and _stops(line, head, lex) and not _read_more(line, lines, found, lex):
             break
