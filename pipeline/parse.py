@@ -38,7 +38,7 @@ from pipeline.extract.topics import title_topics
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
-from pipeline.normalize.amounts import Amount, parse_amount
+from pipeline.normalize.amounts import Amount, amount_only, parse_amount
 from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
 from pipeline.profiles import SiteProfile
 from pipeline.urls import absolute, bare_host, canonical_key, canonical_url, host_of, url_problem
@@ -439,13 +439,27 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     for j in [label.i, *label.follow]:
         if j == label.i:
             names = _funders_on_label_line(label)
+        elif _reach(label.lines[j]):
+            continue  # a phone or mail link: a person's card under a desk's name, no funder
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
         names = [part for name in names for part in split_conjoined(name, label.lex)]
-        found.extend((j, funder_name(name, label.lex) or "") for name in names)
+        for name in names:
+            amount = amount_only(name)
+            if amount is None:
+                found.append((j, funder_name(name, label.lex) or ""))
+            elif facts.grant_amount is None:
+                facts.grant_amount = amount  # "Förderung: 2.500 Euro": the grant, not a giver
     facts.funders.extend(found)
     return label.follow
+
+
+def _reach(line: Line) -> bool:
+    """Whether a line links only a phone number or a mail address."""
+    return bool(line.links) and all(
+        (link.href or "").lower().startswith(("tel:", "mailto:")) for link in line.links
+    )
 
 
 def _funders_on_label_line(label: _Label) -> list[str]:

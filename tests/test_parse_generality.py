@@ -767,3 +767,27 @@ def test_a_related_term_in_a_definition_list_takes_its_descriptions_only():
         "Projekt Z ›</a></p>"
     )
     assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+
+
+@pytest.mark.parametrize(
+    ("line", "funders", "value"),
+    [
+        ("<dl><dt>Finanzierung</dt><dd>1.250 €</dd></dl>", [], 1250),
+        ("<p><b>Finanzierung:</b> CHF 3'400</p>", [], 3400),
+        ("<p><b>Förderer:</b> Stadt Kiel</p>", ["Stadt Kiel"], None),
+    ],
+)
+def test_a_funders_label_over_a_sum_alone_gives_the_grant(line, funders, value):
+    record = parse(f"<p>Laufzeit: 2020 – 2022</p>{line}")
+    amount = record.grant_amount.value if record.grant_amount else None
+    assert (record.funders, amount) == (funders, value)
+
+
+def test_a_desks_card_under_a_funding_word_gives_no_funder():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><p>Gefördert durch: Land Hessen</p>"
+        "<aside><p>Fragen?</p><p>Ole Wendt</p><p>Förderung</p>"
+        "<p><a href='tel:+49301234567'>030 123 45 67</a></p>"
+        "<p><a href='mailto:ow@beispiel-stiftung.de'>ow@beispiel-stiftung.de</a></p></aside>"
+    )
+    assert record.funders == ["Land Hessen"]

@@ -73,3 +73,12 @@ def parse_amount(text: str) -> Amount | None:
         raw = text.strip()
         return Amount(round(value * multiplier, 2), _CURRENCY[currency.lower()], raw)
     return None
+
+
+def amount_only(text: str) -> Amount | None:
+    """The amount ``text`` is and nothing more ("2.500 Euro", "€ 6,500"), or None: a value that
+    names no one, only a sum."""
+    match = _AMOUNT.fullmatch(text.strip())
+    if match is None or not (match["cur1"] or match["cur2"]):
+        return None
+    return parse_amount(text)
