@@ -553,3 +553,23 @@ def test_a_sentence_naming_the_project_by_a_word_of_its_title_after_an_article()
     assert (str(record.period.start), str(record.period.end)) == ("2023-01-01", "2025-12-31")
     assert record.funders == ["Elbe-Stiftung"]
     assert record.grant_amount is not None and record.grant_amount.raw == "bis zu 6.000 €"
+
+
+def test_a_grantees_term_in_a_portlet_list_ends_at_the_next_term():
+    portlets = (
+        "<aside><dl class='box'><dt>Projektträger</dt><dd>Kulturverein Prenzlau e.V.</dd>"
+        "<dd>Lindenallee 4</dd><dd>17291 Prenzlau</dd><dd>Tel. 03984 71 22 05</dd></dl>"
+        "<dl class='box'><dt>Aus dem Stiftungsbüro</dt><dd>Jana Ott</dd>"
+        "<dd>+49 30 55 66 77-8</dd></dl>"
+        "<dl class='box'><dt>Neuigkeiten</dt><dd><a href='/presse/jahresbericht/'>Jahresbericht"
+        " erschienen</a></dd></dl></aside>"
+    )
+    record = parse(page(FACTS, portlets))
+    assert record.contact is not None
+    contact = record.contact
+    assert (contact.organization, contact.unit, contact.phones, contact.persons) == (
+        "Kulturverein Prenzlau e.V.",
+        None,
+        ["+493984712205"],
+        [],
+    )

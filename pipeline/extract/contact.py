@@ -131,7 +131,10 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             return index + 1
         outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
         if (
-            line.kind == "h"
+            (
+                line.kind == "h"
+                or (line.kind == "dt" and heading is not None and heading.kind == "dt")
+            )
             and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
             and outer_heading
