@@ -573,3 +573,15 @@ def test_a_grantees_term_in_a_portlet_list_ends_at_the_next_term():
         ["+493984712205"],
         [],
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Kulturstiftung Nord, Kreis Uckermark und Gemeinde Gramzow",
+        "Kulturstiftung Nord, Kreis Uckermark &amp; Gemeinde Gramzow",
+    ],
+)
+def test_funders_listed_with_commas_and_a_last_conjunction_are_each_a_funder(value):
+    record = parse(page(f"{FACTS}<table><tr><th>Förderer</th><td>{value}</td></tr></table>"))
+    assert record.funders == ["Kulturstiftung Nord", "Kreis Uckermark", "Gemeinde Gramzow"]

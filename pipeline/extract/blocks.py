@@ -176,7 +176,9 @@ def split_conjoined(text: str, lex: Lexicon) -> list[str]:
     for match in _CONJUNCTION.finditer(text):
         left, right = text[: match.start()], text[match.end() :]
         if right[:1].isupper() and lex.organization_word.search(left) and not _OPEN.search(left):
-            return [left, *split_conjoined(right, lex)]
+            # "X-Stiftung, Land Y und Stadt Z": the commas before the conjunction list names too
+            names = [_ARTICLE.sub("", name) for name in split_names(left)]
+            return [*names, *split_conjoined(right, lex)]
     return [text]
 
 
