@@ -769,6 +769,19 @@ NON_PROJECT_TITLES: tuple[str, ...] = (
 )
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).
+# Words before an amount that only bound it ("bis zu 1.500 €", "up to €25,000", "insgesamt").
+AMOUNT_BOUNDS: tuple[str, ...] = (
+    *("bis zu", "bis", "maximal", "max.", "höchstens", "insgesamt", "ca.", "rund", "je", "jeweils"),
+    *("up to", "a maximum of", "maximum", "max", "total", "in total", "approx.", "about", "around"),
+)
+# A news section's name, in a page's breadcrumb trail or as the kicker over its title
+# ("Aktuelles · 18. November 2026"): the page is a news item, unless it states a project's own
+# facts (a status, a period, funders) besides amounts and dates.
+NEWS_SECTIONS: tuple[str, ...] = (
+    *("Aktuelles", "Aktuell", "News", "Neuigkeiten", "Nachrichten", "Meldungen"),
+    *("Pressemitteilungen", "Pressemeldungen", "Presse", "Newsroom"),
+    *("Latest news", "Press releases", "Press", "Announcements", "Mitteilungen"),
+)
 NEWS_HEADINGS: tuple[str, ...] = (
     "Pressekontakt",
     "Presse",

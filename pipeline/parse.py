@@ -174,22 +174,28 @@ def _extract(
 
     # An expiry date in the title block ("(abgeschlossen am 30.06.2019)"): the first one.
     expiry = next((m for t in title.texts if (m := lex.expiry.search(t))), None)
-    signals = [
-        facts.status_label,
-        facts.period is not None,
-        # a contact alone (a job ad's, a news post's) needs an organization or an address
-        contact is not None and bool(contact.organization or contact.street or contact.city),
-        facts.division is not None,
-        facts.closed_notice,
-        expiry is not None,
-        facts.related_label,
-    ]
-    any_fact = any(signals) or any(
+    # The project's own facts: a news item built on the project template has none of them
+    # (only amounts, dates -- a period too -- and a contact).
+    own = (
+        facts.status_label
+        or facts.division is not None
+        or facts.closed_notice
+        or expiry is not None
+        or facts.related_label
         # (funders that are all persons' names -- a team page's funding desk -- say nothing)
-        not lex.is_person(name)
-        for _i, name in facts.funders
+        or any(not lex.is_person(name) for _i, name in facts.funders)
     )
-    reason = _not_a_project(title.title, teasers, any_fact, lex)
+    # a contact alone (a job ad's, a news post's) needs an organization or an address
+    any_fact = (
+        own
+        or facts.period is not None
+        or (contact is not None and bool(contact.organization or contact.street or contact.city))
+    )
+    listed = bool(facts.partners or facts.target_groups)  # (the project's, not the news')
+    if not (own or listed) and _news_item(doc.crumbs, lines[: title.end], lex):
+        reason: str | None = "a news item: no project facts of its own"
+    else:
+        reason = _not_a_project(title.title, teasers, any_fact, lex)
     if reason is not None:
         return ParseResult(
             page_url,
@@ -288,6 +294,19 @@ def _prose_facts(
         facts.funders.extend((len(lines), name) for name in found.funders)
     if found.amount is not None:
         facts.grant_amount = found.amount
+
+
+def _news_item(crumbs: tuple[tuple[str, str], ...], block: list[Line], lex: Lexicon) -> bool:
+    """Whether a page sits in a news section as a reader sees it: its breadcrumb trail links
+    one ("Startseite > Aktuelles"), or a kicker in its title block names one ("News",
+    "Aktuelles · 18. November 2026")."""
+    return any(lex.news_section.match(text) for text, _href in crumbs[1:]) or any(
+        line.kind == "p"
+        and not line.links  # (a menu's link to the news section is no kicker)
+        and len(line.text) <= 40
+        and lex.news_section.match(line.text)
+        for line in block
+    )
 
 
 def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:
@@ -435,6 +454,8 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     text = label.lines[label.i].text
     if label.hit.inline and (len(text) > 150 or text.endswith(".")):
         return None
+    if not label.hit.value and _under_a_name(label):
+        return None  # "Eva Roth" over "Projektförderung": her desk, no label
     found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
         if j == label.i:
@@ -453,6 +474,14 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
                 facts.grant_amount = amount  # "Förderung: 2.500 Euro": the grant, not a giver
     facts.funders.extend(found)
     return label.follow
+
+
+def _under_a_name(label: _Label) -> bool:
+    """Whether a label line of a card's text stands right under a person's name."""
+    if label.i == 0 or label.lines[label.i].kind not in ("p", "li"):
+        return False
+    before = label.lines[label.i - 1]
+    return before.kind in ("p", "h") and label.lex.is_person(before.text)
 
 
 def _reach(line: Line) -> bool:

@@ -585,3 +585,43 @@ def test_a_grantees_term_in_a_portlet_list_ends_at_the_next_term():
 def test_funders_listed_with_commas_and_a_last_conjunction_are_each_a_funder(value):
     record = parse(page(f"{FACTS}<table><tr><th>Förderer</th><td>{value}</td></tr></table>"))
     assert record.funders == ["Kulturstiftung Nord", "Kreis Uckermark", "Gemeinde Gramzow"]
+
+
+NEWS_FACTS = (
+    "<dl><dt>Laufzeit</dt><dd>03/2025 – 02/2026</dd><dt>Zuschuss</dt><dd>bis zu 4.000 €</dd></dl>"
+    "<h2>Ansprechpartner</h2><p>Beispiel-Stiftung</p><p>Marktplatz 1</p><p>10115 Berlin</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<nav class='c-breadcrumbs'><ol><li><a href='/'>Home</a></li>"
+        "<li><a href='/meldungen/'>Meldungen</a></li><li>Neue Runde</li></ol></nav>",
+        "<p class='eyebrow'>Neuigkeiten | 4. März 2025</p>",
+    ],
+)
+def test_a_news_item_on_the_project_template_is_no_project_page(before):
+    kicker, trail = (before, "") if before.startswith("<p") else ("", before)
+    html = (
+        f"<html><body><main>{trail}<header>{kicker}<h1>Neue Förderrunde</h1></header>"
+        f"<p>Vereine können jetzt Anträge stellen.</p>{NEWS_FACTS}</main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/vorhaben/neue-runde/", PROFILE)
+    assert result.kind == "not_project", result.warnings
+
+
+def test_a_project_page_under_a_news_kicker_with_facts_of_its_own_stays_a_project():
+    html = (
+        "<html><body><main><p>Neuigkeiten</p><h1>Kulturbus Uckermark</h1>"
+        f"<p>Status: laufend</p>{NEWS_FACTS}</main></body></html>"
+    )
+    assert parse(html).status == "active"
+
+
+def test_a_funding_desk_under_a_staff_members_name_is_no_funders_label():
+    html = page(
+        f"{FACTS}<h2>Team</h2><h3>Ole Wendt</h3><ul><li>Förderung</li><li>Tel. 030 12 34 56</li>"
+        "</ul>"
+    )
+    assert parse(html).funders == []

@@ -138,6 +138,10 @@ class Lexicon:
 
         self.non_project_title = line_start(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
         self.news_heading = line_start(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
+        # the section alone, or its name, a separator and the item's date
+        self.news_section = line_start(
+            rf"^(?:{_phrase(labels.NEWS_SECTIONS)})(?:\s*[·|•–—,:]\s*[^\W_]*\.?\s*\d.{{0,24}})?$", i
+        )
 
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
