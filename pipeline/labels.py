@@ -137,6 +137,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Annual grant",
         "Zugesagter Beitrag",
         "Our grant",
+        *("Bewilligte Förderung", "Zuschuss", "Zuschuss der Stiftung", "Zusage", "Förderzusage"),
+        *("Jährlicher Beitrag", "Jährliche Förderung", "Förderung pro Jahr", "Förderung jährlich"),
+        *("Grant per year", "Annual funding", "Funding per year", "Yearly grant"),
     ),
     "partners": (
         "Partner",

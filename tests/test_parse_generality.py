@@ -791,3 +791,22 @@ def test_a_desks_card_under_a_funding_word_gives_no_funder():
         "<p><a href='mailto:ow@beispiel-stiftung.de'>ow@beispiel-stiftung.de</a></p></aside>"
     )
     assert record.funders == ["Land Hessen"]
+
+
+def test_a_display_forms_field_labels_beside_their_values_are_labels():
+    record = parse(
+        "<div class='view'><div class='row'><label>Laufzeit</label><span>2020 – 2022</span></div>"
+        "<div class='row'><label>Finanziert durch</label><span>Land Hessen</span></div>"
+        "<div class='row'><label>Zuschuss</label><span>7.000 €</span></div></div>"
+    )
+    assert (record.period is not None, record.funders, record.grant_amount.value) == (
+        True,
+        ["Land Hessen"],
+        7000,
+    )
+
+
+@pytest.mark.parametrize("line", ["Zuschuss: 7.000 €", "Jährlicher Beitrag: 7.000 €"])
+def test_round_six_grant_labels(line):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == ("grant_amount", "7.000 €")

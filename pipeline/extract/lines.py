@@ -94,6 +94,7 @@ BLOCKS = frozenset(
         "h5",
         "h6",
         "legend",
+        "label",  # a field's label beside its value (a display form: "Status" | "in Planung")
         "menu",
         "body",
         "html",
