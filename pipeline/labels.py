@@ -468,6 +468,8 @@ CONTACT_HEADINGS: tuple[str, ...] = (
     "So erreichen Sie uns",
     "Get in touch",
     "Anfahrt",
+    *("Ansprechpartnerin", "Ansprechpartner:in", "Ansprechpartner*in", "Ansprechpartnerinnen"),
+    *("So erreichen Sie", "So erreichst du", "Kontaktdaten", "How to reach"),
 )
 # Sub-headings inside a contact block, whose lines are skipped (regular expressions).
 CONTACT_SUBHEADINGS: tuple[str, ...] = (

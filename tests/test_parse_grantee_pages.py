@@ -625,3 +625,51 @@ def test_a_funding_desk_under_a_staff_members_name_is_no_funders_label():
         "</ul>"
     )
     assert parse(html).funders == []
+
+
+def test_a_contact_line_joining_the_address_with_commas_is_read_as_its_parts():
+    record = parse(
+        page(
+            f"{FACTS}<h3>So erreichen Sie uns</h3>"
+            "<p>Kulturverein Prenzlau e.V., Lindenallee 4, 17291 Prenzlau</p>"
+            "<p>Tel. 03984 71 22 05</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.postal_code, contact.city) == (
+        "Kulturverein Prenzlau e.V.",
+        "Lindenallee 4",
+        "17291",
+        "Prenzlau",
+    )
+
+
+@pytest.mark.parametrize(
+    "person",
+    ["<p>Jana Ott, Vereinsvorsitzende</p>", "<p>Jana Ott</p><p>Projektkoordinatorin</p>"],
+)
+def test_a_card_that_opens_with_its_person_names_the_organization_after_her(person):
+    record = parse(
+        page(
+            f"{FACTS}<h2>Ihre Ansprechpartnerin</h2>{person}<p>Kulturverein Prenzlau e.V.</p>"
+            "<p>Lindenallee 4</p><p>17291 Prenzlau</p><p>kulturverein@prenzlau.example</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.persons, contact.city) == (
+        "Kulturverein Prenzlau e.V.",
+        ["Jana Ott"],
+        "Prenzlau",
+    )
+
+
+def test_a_contact_heading_in_the_feminine_form_opens_the_contact_block():
+    record = parse(
+        page(
+            f"{FACTS}<h2>Ansprechpartnerin im Verein</h2><p>Kulturverein Prenzlau e.V.</p>"
+            "<p>Lindenallee 4</p><p>17291 Prenzlau</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.city == "Prenzlau"

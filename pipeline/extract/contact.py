@@ -8,7 +8,7 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from pipeline.extract.lines import Line, Link
 from pipeline.extract.vocabulary import LabelHit, Lexicon
@@ -429,11 +429,50 @@ class _Reading:
     run: list[str] = field(default_factory=list)  # the lines after a person's name
 
 
+def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
+    """The block's lines as a reader takes them: a line that joins an address with commas
+    ("Verein X e. V., Lindenstraße 4, 12345 Stadt") is the lines it joins, and so is a person's
+    name with a role after a comma ("Eva Roth, Ehrenamtliche Leitung")."""
+    out: list[Line] = []
+    for line in lines:
+        parts = line.text.split(", ") if ", " in line.text and not line.links else ()
+        address = len(parts) >= 2 and lex.postal_line.match(parts[-1]) is not None
+        person = (
+            len(parts) == 2
+            and lex.is_person(parts[0])
+            and lex.is_role(parts[1])
+            and not lex.is_role(parts[0])
+        )
+        if address or person:
+            out.extend(replace(line, text=part) for part in parts)
+        else:
+            out.append(line)
+    return _person_first(out, lex)
+
+
+def _person_first(lines: list[Line], lex: Lexicon) -> list[Line]:
+    """A card that opens with its person ("Eva Roth", her role, then the organization and its
+    address) reads as one naming her after the address: the organization is the card's first
+    line then, as on a card that opens with it."""
+    first = next((k for k, line in enumerate(lines) if line.kind != "h"), None)
+    if first is None or first + 2 >= len(lines):
+        return lines
+    person, role = lines[first], lines[first + 1]
+    if not (lex.is_person(person.text) and lex.is_role(role.text)) or lex.is_role(person.text):
+        return lines
+    postal = next(
+        (k for k in range(first + 2, len(lines)) if lex.postal_line.match(lines[k].text)), None
+    )
+    if postal is None:
+        return lines
+    return [*lines[:first], *lines[first + 2 : postal + 1], person, role, *lines[postal + 1 :]]
+
+
 def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
     """Read the fields of a contact block's lines."""
     data = ContactData()
     state = _Reading()
-    for index, line in enumerate(lines):
+    for index, line in enumerate(_unjoined(lines, lex)):
         text = line.text
         if _is_marker(line, state, lex):
             _close_run(data, state, lex)
