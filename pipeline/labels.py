@@ -779,6 +779,9 @@ AMOUNT_BOUNDS: tuple[str, ...] = (
     *("bis zu", "bis", "maximal", "max.", "höchstens", "insgesamt", "ca.", "rund", "je", "jeweils"),
     *("up to", "a maximum of", "maximum", "max", "total", "in total", "approx.", "about", "around"),
 )
+# A page series' segment beside a listing's members: a word, then the page's number
+# (Craft's "p2", "page-3", "seite2"): a listing's later page, never a project's slug.
+PAGE_SERIES_WORDS: tuple[str, ...] = ("p", "page", "pg", "seite")
 # A news section's name, in a page's breadcrumb trail or as the kicker over its title
 # ("Aktuelles · 18. November 2026"): the page is a news item, unless it states a project's own
 # facts (a status, a period, funders) besides amounts and dates.
