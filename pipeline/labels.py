@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Zeitrahmen",
         *("Start", "Beginn", "Projektbeginn", "Projektstart", "Starts", "Start date"),
         *("Geplanter Beginn", "Geplanter Start", "Planned start", "Expected start"),
+        *("Geplanter Projektstart", "Geplanter Projektbeginn", "Planned project start"),
         *("Bewilligungszeitraum", "Bewilligungsdauer", "Grant period"),
     ),
     "funders": (
@@ -313,6 +314,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Activities",
         "Measures",
         "What we offer",
+        *("Was angeboten wird", "Das bietet das Projekt", "Was das Projekt bietet"),
+        *("What the project offers", "What it offers", "What is on offer"),
         "Was passiert",
         "Was geplant ist",
         "Was wir fördern",
@@ -367,6 +370,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 PERIOD_START_LABELS: frozenset[str] = frozenset(
     {"start", "beginn", "projektbeginn", "projektstart", "starts", "start date"}
     | {"geplanter beginn", "geplanter start", "planned start", "expected start"}
+    | {"geplanter projektstart", "geplanter projektbeginn", "planned project start"}
 )
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
 # Such a line only counts when its value parses for the field (a period, a status word) or, for

@@ -810,3 +810,22 @@ def test_a_display_forms_field_labels_beside_their_values_are_labels():
 def test_round_six_grant_labels(line):
     hit = LEX.match_label(line)
     assert hit is not None and (hit.field, hit.value) == ("grant_amount", "7.000 €")
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Wer profitiert?", "target_groups"),
+        ("Was das Projekt bietet", "services"),
+        ("What it offers", "services"),
+    ],
+)
+def test_a_question_heading_and_offer_headings_are_labels(line, field):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, "")
+
+
+def test_a_planned_project_start_is_an_open_period():
+    record = parse("<p><strong>Geplanter Projektbeginn:</strong> Mai 2026</p>")
+    assert record.period is not None
+    assert (record.period.start.isoformat(), record.period.end) == ("2026-05-01", None)

@@ -249,7 +249,8 @@ class Lexicon:
         self._inline = frozenset(label.lower() for label in inline)
         # "Zielgruppen", "Partner:innen": a plural or gender ending after a label.
         suffix = rf"(?:{_alternatives(labels.LABEL_SUFFIXES)})?"
-        tail = rf"{suffix}(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$"
+        # (a question mark ending the line is a question heading's colon: "Für wen?")
+        tail = rf"{suffix}(?=\s|:|\?$|$)\s*(?P<colon>:|\?$)?\s*(?P<value>.*)$"
         flags = re.IGNORECASE | re.DOTALL
 
         def pattern(words: list[str]) -> re.Pattern[str]:
