@@ -157,6 +157,8 @@ def _extract(
         line = lines[i]
         if line.kind != "h" and lex.is_status_word(line.text):
             badges.append(line.text)
+        elif (match := lex.marker_lines.match(line.text)) is not None and match["closed"]:
+            facts.closed_notice = True  # a status message over the title: "Project ended."
     _badge_status(badges, facts, lex)
 
     contact = _contact(lines, taken, facts, lex)

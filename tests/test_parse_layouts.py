@@ -483,3 +483,14 @@ def test_related_cards_in_an_aside_after_main_with_titles_ranked_above_its_headi
     result = parse_page(html, URL, PROFILE)
     assert result.record is not None, result.warnings
     assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["teich", "obst"]
+
+
+def test_a_closed_notice_as_a_status_message_over_the_title_closes_the_project():
+    html = (
+        "<html><body><main><div class='messages' role='status'><p>Hinweis</p>"
+        "<p>Dieses Vorhaben ist abgeschlossen.</p></div><h1>Gartenwerk Süd</h1>"
+        "<p>Laufzeit: 2019 – 2021</p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert (result.record.closed_notice, result.record.status) == (True, "completed")
