@@ -608,7 +608,7 @@ def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
     items, follow = _list_items(label)
     if not items and label.lines[label.i].kind == "h":
         return None  # a heading over running text ("Angebot", then sentences): a section
-    if label.hit.value and label.hit.field in ("partners", "target_groups"):
+    if label.hit.value and label.hit.field in ("partners", "target_groups", "services"):
         items = [part for item in items for part in split_names(item)]
     target = {
         "focus_areas": facts.focus_areas,

@@ -829,3 +829,10 @@ def test_a_planned_project_start_is_an_open_period():
     record = parse("<p><strong>Geplanter Projektbeginn:</strong> Mai 2026</p>")
     assert record.period is not None
     assert (record.period.start.isoformat(), record.period.end) == ("2026-05-01", None)
+
+
+def test_services_after_their_label_on_its_line_are_each_a_service():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><p>Leistungen: Nachhilfe, Elterncafé, Ferienkurs</p>"
+    )
+    assert record.services == ["Nachhilfe", "Elterncafé", "Ferienkurs"]
