@@ -359,6 +359,7 @@ def _read_labels(
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
     seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
+    fact_lists: dict[int, bool] = {}  # list id -> whether every item opens with a label
     for i, line in enumerate(lines):
         for link in line.links:
             if id(link) in seen:
@@ -385,9 +386,31 @@ def _read_labels(
         elif (
             hit := lex.match_label(text)
             or (_related_heading(line, lex) if line.kind == "h" else None)
+            or (_fact_item(lines, i, lex, fact_lists) if line.kind == "li" else None)
         ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
+
+
+MIN_FACT_ITEMS = 3
+
+
+def _fact_item(
+    lines: list[Line], i: int, lex: Lexicon, fact_lists: dict[int, bool]
+) -> LabelHit | None:
+    """An item of a fact list (every item a label and its value, no colon between: "Fördergeber
+    Stadt A und Land B", "Grant amount up to €25,000"): its label, read as if a colon followed."""
+    list_id = lines[i].list_id
+    if list_id < 0:
+        return None
+    known = fact_lists.get(list_id)
+    if known is None:
+        items = [line for line in lines if line.list_id == list_id and line.kind == "li"]
+        known = len(items) >= MIN_FACT_ITEMS and all(
+            not line.links and lex.item_label(line.text) is not None for line in items
+        )
+        fact_lists[list_id] = known
+    return lex.item_label(lines[i].text) if known else None
 
 
 def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:

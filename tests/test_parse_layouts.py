@@ -494,3 +494,29 @@ def test_a_closed_notice_as_a_status_message_over_the_title_closes_the_project()
     result = parse_page(html, URL, PROFILE)
     assert result.record is not None, result.warnings
     assert (result.record.closed_notice, result.record.status) == (True, "completed")
+
+
+def test_a_fact_list_of_label_and_value_spans_without_colons_is_read():
+    items = "".join(
+        f"<li><i class='ico'></i><span>{label}</span> <span>{value}</span></li>"
+        for label, value in (
+            ("Laufzeit", "2021 – 2023"),
+            ("Finanziert durch", "Kulturstiftung Nord und Land Hessen"),
+            ("Förderbetrag", "12.500 €"),
+            ("Partner", "Nachbarschaftshaus Süd"),
+        )
+    )
+    record = parse(f"<p>Ein Garten für das Viertel.</p><div class='facts'><ul>{items}</ul></div>")
+    assert (record.funders, record.grant_amount.value, record.partners) == (
+        ["Kulturstiftung Nord", "Land Hessen"],
+        12500,
+        ["Nachbarschaftshaus Süd"],
+    )
+
+
+def test_a_list_of_running_items_starting_with_a_label_word_is_no_fact_list():
+    record = parse(
+        "<p>Laufzeit: 2021 – 2023</p><h2>Angebote</h2><ul><li>Partner finden im Viertel</li>"
+        "<li>Beete anlegen</li><li>Ernte teilen</li></ul>"
+    )
+    assert record.partners == [] and record.services[:1] == ["Partner finden im Viertel"]

@@ -320,6 +320,24 @@ class Lexicon:
             return LabelHit(field, label, value, inline=True)
         return self._named_grant(field, label, value)
 
+    def item_label(self, text: str) -> LabelHit | None:
+        """The label a fact list's item starts with, its value after it without a colon ("Grant
+        amount up to €25,000", the label and value as two spans): any label, as when a colon
+        followed it. The caller checks that the item's list is a fact list."""
+        hit = self.match_label(text)
+        if hit is not None or len(text) > 150:
+            return hit
+        text = text.strip()
+        head = text[: self._head].lower()
+        pattern = self._by_head.get(head)
+        if pattern is None and not head.isascii():
+            pattern = self._label_re
+        match = None if pattern is None else pattern.match(text)
+        if match is None or not match["value"].strip():
+            return None
+        label = match["label"].lower()
+        return LabelHit(self._by_label[label], label, match["value"].strip(), inline=False)
+
     def _named_grant(self, field: str, label: str, value: str) -> LabelHit | None:
         """ "Beitrag Muster-Stiftung: CHF 45'000": an amount's label, the giver's name (an
         organization's form) and a colon, then the amount."""
