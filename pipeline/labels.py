@@ -143,6 +143,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Grant per year", "Annual funding", "Funding per year", "Yearly grant"),
     ),
     "partners": (
+        *("Mitveranstalter", "Mitveranstalterin", "Co-organiser", "Co-organizer", "Co-host"),
         "Partner",
         "Partnerorganisation",
         "Partnerorganisationen",
@@ -746,13 +747,13 @@ HIDDEN_LINK_NOTES: tuple[str, ...] = (
 )
 # Grant amounts: currency words and signs, and the words that multiply a number.
 CURRENCIES: dict[str, tuple[str, ...]] = {
-    "EUR": ("€", "EUR", "Euro"),
+    "EUR": ("€", "EUR", "Euro", "Euros"),
     "CHF": ("CHF", "SFr.", "sFr.", "Fr.", "Franken"),
     "USD": ("US$", "$", "USD"),
     "GBP": ("£", "GBP"),
 }
 AMOUNT_MULTIPLIERS: dict[int, tuple[str, ...]] = {
-    1_000: ("Tsd.", "Tsd", "Tausend", "k", "thousand"),
+    1_000: ("Tsd.", "Tsd", "Tausend", "k", "thousand", "T"),  # "20 T€"
     1_000_000: ("Mio.", "Mio", "Millionen", "Million", "million", "millions", "m", "Mn"),
     1_000_000_000: ("Mrd.", "Mrd", "Milliarden", "billion"),
 }

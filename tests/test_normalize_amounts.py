@@ -69,3 +69,9 @@ def test_never_raises(text):
 def test_amount_only_is_a_sum_and_nothing_more(text, value):
     found = amount_only(text)
     assert (found.value if found else None) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("7,500 euros", 7500), ("bis zu 35 T€", 35000)])
+def test_euros_and_thousands_written_as_t(text, value):
+    found = parse_amount(text)
+    assert found is not None and (found.value, found.currency) == (value, "EUR")

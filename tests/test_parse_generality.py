@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.vocabulary import lexicon_for
+from pipeline.extract.vocabulary import LabelHit, lexicon_for
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 
@@ -836,3 +836,9 @@ def test_services_after_their_label_on_its_line_are_each_a_service():
         "<p>Laufzeit: 2020 – 2022</p><p>Leistungen: Nachhilfe, Elterncafé, Ferienkurs</p>"
     )
     assert record.services == ["Nachhilfe", "Elterncafé", "Ferienkurs"]
+
+
+def test_a_co_organiser_is_a_partner():
+    assert LEX.match_label("Co-organiser: Kiezladen e.V.") == LabelHit(
+        "partners", "co-organiser", "Kiezladen e.V.", False
+    )
