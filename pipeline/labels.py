@@ -53,6 +53,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Bewilligungszeitraum", "Bewilligungsdauer", "Grant period"),
     ),
     "funders": (
+        *("Fördernde", "Fördernde Stellen", "Förderinnen"),
         "Finanziert durch",
         "Finanziert von",
         "Gefördert durch",

@@ -673,3 +673,9 @@ def test_a_contact_heading_in_the_feminine_form_opens_the_contact_block():
         )
     )
     assert record.contact is not None and record.contact.city == "Prenzlau"
+
+
+def test_a_last_funder_with_its_own_enumeration_after_a_preposition_stays_apart():
+    value = "Kulturstiftung Nord, Fonds für Kunst und Kultur"
+    record = parse(page(f"{FACTS}<dl><dt>Fördernde</dt><dd>{value}</dd></dl>"))
+    assert record.funders == ["Kulturstiftung Nord", "Fonds für Kunst und Kultur"]

@@ -192,7 +192,9 @@ def split_value(text: str, lex: Lexicon) -> list[str]:
     "Kinder, Jugendliche"); a name that enumerates within itself stays whole, and so does a
     person's name with a degree after it ("Eva Roth, MSc")."""
     parts = split_names(text)
-    if len(parts) < 2 or _ENUMERATION_END.search(parts[-1]):
+    # (a last name with its own enumeration after a preposition -- "Stiftung für Engagement und
+    # Ehrenamt" -- ends no enumeration of the names before it)
+    if len(parts) < 2 or (_ENUMERATION_END.search(parts[-1]) and not _OPEN.search(parts[-1])):
         return [", ".join(parts)] if parts else [text]
     names: list[str] = []
     for part in parts:
