@@ -53,7 +53,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Bewilligungszeitraum", "Bewilligungsdauer", "Grant period"),
     ),
     "funders": (
-        *("Fördernde", "Fördernde Stellen", "Förderinnen"),
+        *("Fördernde", "Fördernde Stellen", "Förderinnen", "Funding from", "Funded through"),
         "Finanziert durch",
         "Finanziert von",
         "Gefördert durch",

@@ -679,3 +679,18 @@ def test_a_last_funder_with_its_own_enumeration_after_a_preposition_stays_apart(
     value = "Kulturstiftung Nord, Fonds für Kunst und Kultur"
     record = parse(page(f"{FACTS}<dl><dt>Fördernde</dt><dd>{value}</dd></dl>"))
     assert record.funders == ["Kulturstiftung Nord", "Fonds für Kunst und Kultur"]
+
+
+def test_two_persons_joined_by_and_on_a_cards_line_are_two_persons():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Contact</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>Jana Ott &amp; Mirko Lenz</p><p>Tel. 03984 71 22 05</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.persons == ["Jana Ott", "Mirko Lenz"]
+
+
+def test_funding_from_under_a_small_heading_names_the_funder():
+    record = parse(page(f"{FACTS}<h3>Funding from</h3><p>Northern Arts Trust</p>"))
+    assert record.funders == ["Northern Arts Trust"]

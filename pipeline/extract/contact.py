@@ -429,6 +429,9 @@ class _Reading:
     run: list[str] = field(default_factory=list)  # the lines after a person's name
 
 
+_PERSON_PAIR = re.compile(r"\s+(?:und|and|&)\s+")
+
+
 def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
     """The block's lines as a reader takes them: a line that joins an address with commas
     ("Verein X e. V., Lindenstraße 4, 12345 Stadt") is the lines it joins, and so is a person's
@@ -443,8 +446,11 @@ def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
             and lex.is_role(parts[1])
             and not lex.is_role(parts[0])
         )
+        pair = _PERSON_PAIR.split(line.text) if not line.links else ()
         if address or person:
             out.extend(replace(line, text=part) for part in parts)
+        elif len(pair) == 2 and all(lex.is_person(p) and not lex.is_role(p) for p in pair):
+            out.extend(replace(line, text=part) for part in pair)  # "Eva Roth und Ida Kern"
         else:
             out.append(line)
     return _person_first(out, lex)
