@@ -613,6 +613,7 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "president",
     "beauftragter",
     "assistenz",
+    "worker",  # "Streetworker", "Youth worker"
     "sekretariat",
     "mitarbeiterin",
     "mitarbeiter",

@@ -694,3 +694,28 @@ def test_two_persons_joined_by_and_on_a_cards_line_are_two_persons():
 def test_funding_from_under_a_small_heading_names_the_funder():
     record = parse(page(f"{FACTS}<h3>Funding from</h3><p>Northern Arts Trust</p>"))
     assert record.funders == ["Northern Arts Trust"]
+
+
+def test_a_box_under_its_own_small_heading_after_the_contacts_mail_is_no_part_of_it():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Projektträger</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>E-Mail: info@kv-prenzlau.example</p>"
+            "<h5>Mitglied werden</h5><p>Ab 5 € im Monat sind Sie dabei.</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None and (contact.organization, contact.unit) == (
+        "Kulturverein Prenzlau e.V.",
+        None,
+    )
+
+
+def test_a_youth_worker_after_a_comma_is_the_persons_role():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Kontakt</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>Mirko Lenz, Youth worker</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.persons == ["Mirko Lenz"]

@@ -129,7 +129,13 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         if lex.contact_end.match(line.text):
             return index + 1
-        outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
+        outer_heading = (
+            heading is None
+            or heading.kind != "h"
+            or line.level <= heading.level
+            # a box of its own after the contact's phone, mail or web lines ("Baumpatenschaft")
+            or any(_contact_form(lines[k].text) for k in range(start, index))
+        )
         if (
             (
                 line.kind == "h"
