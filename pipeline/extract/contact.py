@@ -440,22 +440,27 @@ _PERSON_PAIR = re.compile(r"\s+(?:und|and|&)\s+")
 
 def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
     """The block's lines as a reader takes them: a line that joins an address with commas
-    ("Verein X e. V., Lindenstraße 4, 12345 Stadt") is the lines it joins, and so is a person's
-    name with a role after a comma ("Eva Roth, Ehrenamtliche Leitung")."""
+    ("Verein X e. V., Lindenstraße 4, 12345 Stadt") is the lines it joins, and so are a
+    person's name with a role after a comma ("Eva Roth, Ehrenamtliche Leitung") and two persons'
+    names joined by a conjunction ("Eva Roth und Ida Kern")."""
     out: list[Line] = []
     for line in lines:
-        parts = line.text.split(", ") if ", " in line.text and not line.links else ()
+        text = line.text
+        if (
+            line.links
+            or ":" in text  # (a labelled line: read by its label)
+            or not (", " in text or " und " in text or " and " in text or "&" in text)
+        ):
+            out.append(line)  # (most lines: nothing joined)
+            continue
+        parts = text.split(", ") if ", " in text else ()
         address = len(parts) >= 2 and lex.postal_line.match(parts[-1]) is not None
-        person = (
-            len(parts) == 2
-            and lex.is_person(parts[0])
-            and lex.is_role(parts[1])
-            and not lex.is_role(parts[0])
-        )
-        pair = _PERSON_PAIR.split(line.text) if not line.links else ()
+        # (is_person first: it fails fast on an organization's line, and excludes a role)
+        person = len(parts) == 2 and lex.is_person(parts[0]) and lex.is_role(parts[1])
+        pair = _PERSON_PAIR.split(text) if not parts else ()
         if address or person:
             out.extend(replace(line, text=part) for part in parts)
-        elif len(pair) == 2 and all(lex.is_person(p) and not lex.is_role(p) for p in pair):
+        elif len(pair) == 2 and all(lex.is_person(p) for p in pair):
             out.extend(replace(line, text=part) for part in pair)  # "Eva Roth und Ida Kern"
         else:
             out.append(line)
@@ -470,7 +475,7 @@ def _person_first(lines: list[Line], lex: Lexicon) -> list[Line]:
     if first is None or first + 2 >= len(lines):
         return lines
     person, role = lines[first], lines[first + 1]
-    if not (lex.is_person(person.text) and lex.is_role(role.text)) or lex.is_role(person.text):
+    if not (lex.is_person(person.text) and lex.is_role(role.text)):
         return lines
     postal = next(
         (k for k in range(first + 2, len(lines)) if lex.postal_line.match(lines[k].text)), None

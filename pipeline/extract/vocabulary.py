@@ -46,6 +46,7 @@ class Lexicon:
     def __init__(self, extra: Vocabulary, country: str) -> None:
         self._labels: dict[str, LabelHit | None] = {}
         self._chrome: dict[str, int] = {}
+        self._roles: dict[str, bool] = {}
         self._build_labels(extra)
         # The site's own status words come last: where they differ from the shared ones, the
         # site's meaning wins.
@@ -184,9 +185,16 @@ class Lexicon:
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
-        if text.count(" ") > 4 or _NOT_A_ROLE.search(text):
+        if text.count(" ") > 4:
             return False
-        return self._role.search(text) is not None
+        cache = self._roles  # (its search is slow, and templates repeat their lines)
+        found = cache.get(text)
+        if found is None:
+            found = _NOT_A_ROLE.search(text) is None and self._role.search(text) is not None
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[text] = found
+        return found
 
     def without_salutation(self, name: str) -> str:
         """ "Frau Birgit Schulze" is Birgit Schulze; an academic title stays ("Dr. Eva B.")."""
@@ -281,6 +289,7 @@ class Lexicon:
         """Forget the lines and class names seen so far (benchmarks start each pass cold)."""
         self._labels.clear()
         self._chrome.clear()
+        self._roles.clear()
 
     def match_label(self, text: str) -> LabelHit | None:
         """The label a line starts with, and its value.
