@@ -405,9 +405,19 @@ def _fact_item(
         return None
     known = fact_lists.get(list_id)
     if known is None:
-        items = [line for line in lines if line.list_id == list_id and line.kind == "li"]
-        known = len(items) >= MIN_FACT_ITEMS and all(
-            not line.links and lex.item_label(line.text) is not None for line in items
+        # its outer list's lines stand together: read them from the first to the last
+        top, first, last = lines[i].top_list, i, i
+        while first > 0 and lines[first - 1].top_list == top:
+            first -= 1
+        while last + 1 < len(lines) and lines[last + 1].top_list == top:
+            last += 1
+        own = [
+            line
+            for line in lines[first : last + 1]
+            if line.list_id == list_id and line.kind == "li"
+        ]
+        known = len(own) >= MIN_FACT_ITEMS and all(
+            not line.links and lex.item_label(line.text) is not None for line in own
         )
         fact_lists[list_id] = known
     return lex.item_label(lines[i].text) if known else None

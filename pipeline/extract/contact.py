@@ -444,6 +444,7 @@ def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
     person's name with a role after a comma ("Eva Roth, Ehrenamtliche Leitung") and two persons'
     names joined by a conjunction ("Eva Roth und Ida Kern")."""
     out: list[Line] = []
+    changed = False
     for line in lines:
         text = line.text
         if (
@@ -460,11 +461,13 @@ def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
         pair = _PERSON_PAIR.split(text) if not parts else ()
         if address or person:
             out.extend(replace(line, text=part) for part in parts)
+            changed = True
         elif len(pair) == 2 and all(lex.is_person(p) for p in pair):
             out.extend(replace(line, text=part) for part in pair)  # "Eva Roth und Ida Kern"
+            changed = True
         else:
             out.append(line)
-    return _person_first(out, lex)
+    return _person_first(out if changed else lines, lex)
 
 
 def _person_first(lines: list[Line], lex: Lexicon) -> list[Line]:
@@ -486,10 +489,19 @@ def _person_first(lines: list[Line], lex: Lexicon) -> list[Line]:
 
 
 def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
-    """Read the fields of a contact block's lines."""
+    """Read the fields of a contact block's lines; a block that gives no person or no postcode
+    so is read again as the lines its joined lines join (see :func:`_unjoined`)."""
+    data = _read_lines(lines, lex)
+    if data.persons and data.postal_code:
+        return data  # (most blocks: nothing more to look for)
+    unjoined = _unjoined(lines, lex)
+    return data if unjoined is lines else _read_lines(unjoined, lex)
+
+
+def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
     data = ContactData()
     state = _Reading()
-    for index, line in enumerate(_unjoined(lines, lex)):
+    for index, line in enumerate(lines):
         text = line.text
         if _is_marker(line, state, lex):
             _close_run(data, state, lex)
