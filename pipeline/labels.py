@@ -49,9 +49,11 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Zeitrahmen",
         *("Start", "Beginn", "Projektbeginn", "Projektstart", "Starts", "Start date"),
         *("Geplanter Beginn", "Geplanter Start", "Planned start", "Expected start"),
+        *("Geplanter Projektstart", "Geplanter Projektbeginn", "Planned project start"),
         *("Bewilligungszeitraum", "Bewilligungsdauer", "Grant period"),
     ),
     "funders": (
+        *("Fördernde", "Fördernde Stellen", "Förderinnen", "Funding from", "Funded through"),
         "Finanziert durch",
         "Finanziert von",
         "Gefördert durch",
@@ -137,8 +139,12 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Annual grant",
         "Zugesagter Beitrag",
         "Our grant",
+        *("Bewilligte Förderung", "Zuschuss", "Zuschuss der Stiftung", "Zusage", "Förderzusage"),
+        *("Jährlicher Beitrag", "Jährliche Förderung", "Förderung pro Jahr", "Förderung jährlich"),
+        *("Grant per year", "Annual funding", "Funding per year", "Yearly grant"),
     ),
     "partners": (
+        *("Mitveranstalter", "Mitveranstalterin", "Co-organiser", "Co-organizer", "Co-host"),
         "Partner",
         "Partnerorganisation",
         "Partnerorganisationen",
@@ -291,6 +297,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Topics",
         "Topic",
         "Tags",
+        *("Abgelegt unter", "Abgelegt in", "Gespeichert unter", "Filed under", "Posted in"),
+        *("Stichworte", "Keywords"),
     ),
     "services": (
         "Leistungen",
@@ -308,6 +316,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Activities",
         "Measures",
         "What we offer",
+        *("Was angeboten wird", "Das bietet das Projekt", "Was das Projekt bietet"),
+        *("What the project offers", "What it offers", "What is on offer"),
         "Was passiert",
         "Was geplant ist",
         "Was wir fördern",
@@ -351,6 +361,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "See also",
         "Siehe auch",
         "Siehe ebenfalls",
+        *("Verwandte Inhalte", "Verwandte Beiträge", "Ähnliche Beiträge", "Weitere Beiträge"),
+        *("Related content", "Related items", "Related posts"),
+        *("More from the archive", "Read more from the archive", "Mehr aus dem Archiv"),
     ),
 }
 
@@ -359,6 +372,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 PERIOD_START_LABELS: frozenset[str] = frozenset(
     {"start", "beginn", "projektbeginn", "projektstart", "starts", "start date"}
     | {"geplanter beginn", "geplanter start", "planned start", "expected start"}
+    | {"geplanter projektstart", "geplanter projektbeginn", "planned project start"}
 )
 # Labels whose value may follow without a colon on the same line ("Zeitraum 01.02.2014 bis ...").
 # Such a line only counts when its value parses for the field (a period, a status word) or, for
@@ -460,6 +474,8 @@ CONTACT_HEADINGS: tuple[str, ...] = (
     "So erreichen Sie uns",
     "Get in touch",
     "Anfahrt",
+    *("Ansprechpartnerin", "Ansprechpartner:in", "Ansprechpartner*in", "Ansprechpartnerinnen"),
+    *("So erreichen Sie", "So erreichst du", "Kontaktdaten", "How to reach"),
 )
 # Sub-headings inside a contact block, whose lines are skipped (regular expressions).
 CONTACT_SUBHEADINGS: tuple[str, ...] = (
@@ -597,6 +613,7 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "president",
     "beauftragter",
     "assistenz",
+    "worker",  # "Streetworker", "Youth worker"
     "sekretariat",
     "mitarbeiterin",
     "mitarbeiter",
@@ -732,13 +749,13 @@ HIDDEN_LINK_NOTES: tuple[str, ...] = (
 )
 # Grant amounts: currency words and signs, and the words that multiply a number.
 CURRENCIES: dict[str, tuple[str, ...]] = {
-    "EUR": ("€", "EUR", "Euro"),
+    "EUR": ("€", "EUR", "Euro", "Euros"),
     "CHF": ("CHF", "SFr.", "sFr.", "Fr.", "Franken"),
     "USD": ("US$", "$", "USD"),
     "GBP": ("£", "GBP"),
 }
 AMOUNT_MULTIPLIERS: dict[int, tuple[str, ...]] = {
-    1_000: ("Tsd.", "Tsd", "Tausend", "k", "thousand"),
+    1_000: ("Tsd.", "Tsd", "Tausend", "k", "thousand", "T"),  # "20 T€"
     1_000_000: ("Mio.", "Mio", "Millionen", "Million", "million", "millions", "m", "Mn"),
     1_000_000_000: ("Mrd.", "Mrd", "Milliarden", "billion"),
 }
@@ -764,6 +781,22 @@ NON_PROJECT_TITLES: tuple[str, ...] = (
 )
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).
+# Words before an amount that only bound it ("bis zu 1.500 €", "up to €25,000", "insgesamt").
+AMOUNT_BOUNDS: tuple[str, ...] = (
+    *("bis zu", "bis", "maximal", "max.", "höchstens", "insgesamt", "ca.", "rund", "je", "jeweils"),
+    *("up to", "a maximum of", "maximum", "max", "total", "in total", "approx.", "about", "around"),
+)
+# A page series' segment beside a listing's members: a word, then the page's number
+# (Craft's "p2", "page-3", "seite2"): a listing's later page, never a project's slug.
+PAGE_SERIES_WORDS: tuple[str, ...] = ("p", "page", "pg", "seite")
+# A news section's name, in a page's breadcrumb trail or as the kicker over its title
+# ("Aktuelles · 18. November 2026"): the page is a news item, unless it states a project's own
+# facts (a status, a period, funders) besides amounts and dates.
+NEWS_SECTIONS: tuple[str, ...] = (
+    *("Aktuelles", "Aktuell", "News", "Neuigkeiten", "Nachrichten", "Meldungen"),
+    *("Pressemitteilungen", "Pressemeldungen", "Presse", "Newsroom"),
+    *("Latest news", "Press releases", "Press", "Announcements", "Mitteilungen"),
+)
 NEWS_HEADINGS: tuple[str, ...] = (
     "Pressekontakt",
     "Presse",
@@ -861,7 +894,13 @@ TOPIC_TAXONOMIES: tuple[str, ...] = (
     *("thema", "themen", "themenfeld", "themenfelder", "handlungsfeld", "handlungsfelder"),
     *("topic", "topics", "theme", "themes", "focus-area", "focus-areas"),
     *("project-category", "projekt-kategorie", "projektkategorie", "schwerpunkt", "schwerpunkte"),
+    *("tag", "tags", "schlagwort", "schlagworte", "stichwort", "keyword", "keywords"),
+    *("subject", "subject:list", "subject%3alist"),
 )
+# A post's byline links its author's page by one of these path segments (".../author/<name>/",
+# ".../autor/<name>"): a line of the title block linking only there is the byline, never the
+# short title.
+AUTHOR_PATHS: tuple[str, ...] = ("author", "authors", "autor", "autoren", "autorin", "autorinnen")
 BREADCRUMB_NAMES = r"bread-?crumbs?|brotkrümel|krümelpfad|pfadnavigation|rootline"
 BREADCRUMB_LEADS: tuple[str, ...] = ("Sie sind hier", "Du bist hier", "You are here")
 # Class or id tokens of elements that are never content (skipped when flattening).

@@ -38,7 +38,7 @@ from pipeline.extract.topics import title_topics
 from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
-from pipeline.normalize.amounts import Amount, parse_amount
+from pipeline.normalize.amounts import Amount, amount_only, parse_amount
 from pipeline.normalize.dates import TITLE_YEARS, PeriodValue, parse_period
 from pipeline.profiles import SiteProfile
 from pipeline.urls import absolute, bare_host, canonical_key, canonical_url, host_of, url_problem
@@ -157,6 +157,8 @@ def _extract(
         line = lines[i]
         if line.kind != "h" and lex.is_status_word(line.text):
             badges.append(line.text)
+        elif (match := lex.marker_lines.match(line.text)) is not None and match["closed"]:
+            facts.closed_notice = True  # a status message over the title: "Project ended."
     _badge_status(badges, facts, lex)
 
     contact = _contact(lines, taken, facts, lex)
@@ -174,22 +176,28 @@ def _extract(
 
     # An expiry date in the title block ("(abgeschlossen am 30.06.2019)"): the first one.
     expiry = next((m for t in title.texts if (m := lex.expiry.search(t))), None)
-    signals = [
-        facts.status_label,
-        facts.period is not None,
-        # a contact alone (a job ad's, a news post's) needs an organization or an address
-        contact is not None and bool(contact.organization or contact.street or contact.city),
-        facts.division is not None,
-        facts.closed_notice,
-        expiry is not None,
-        facts.related_label,
-    ]
-    any_fact = any(signals) or any(
+    # The project's own facts: a news item built on the project template has none of them
+    # (only amounts, dates -- a period too -- and a contact).
+    own = (
+        facts.status_label
+        or facts.division is not None
+        or facts.closed_notice
+        or expiry is not None
+        or facts.related_label
         # (funders that are all persons' names -- a team page's funding desk -- say nothing)
-        not lex.is_person(name)
-        for _i, name in facts.funders
+        or any(not lex.is_person(name) for _i, name in facts.funders)
     )
-    reason = _not_a_project(title.title, teasers, any_fact, lex)
+    # a contact alone (a job ad's, a news post's) needs an organization or an address
+    any_fact = (
+        own
+        or facts.period is not None
+        or (contact is not None and bool(contact.organization or contact.street or contact.city))
+    )
+    listed = bool(facts.partners or facts.target_groups)  # (the project's, not the news')
+    if not (own or listed) and _news_item(doc.crumbs, lines[: title.end], lex):
+        reason: str | None = "a news item: no project facts of its own"
+    else:
+        reason = _not_a_project(title.title, teasers, any_fact, lex)
     if reason is not None:
         return ParseResult(
             page_url,
@@ -290,6 +298,19 @@ def _prose_facts(
         facts.grant_amount = found.amount
 
 
+def _news_item(crumbs: tuple[tuple[str, str], ...], block: list[Line], lex: Lexicon) -> bool:
+    """Whether a page sits in a news section as a reader sees it: its breadcrumb trail links
+    one ("Startseite > Aktuelles"), or a kicker in its title block names one ("News",
+    "Aktuelles · 18. November 2026")."""
+    return any(lex.news_section.match(text) for text, _href in crumbs[1:]) or any(
+        line.kind == "p"
+        and not line.links  # (a menu's link to the news section is no kicker)
+        and len(line.text) <= 40
+        and lex.news_section.match(line.text)
+        for line in block
+    )
+
+
 def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -> str | None:
     """Why a page is no project page, or None when it is one."""
     if title is None:
@@ -338,6 +359,7 @@ def _read_labels(
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
     seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
+    fact_lists: dict[int, bool] = {}  # list id -> whether every item opens with a label
     for i, line in enumerate(lines):
         for link in line.links:
             if id(link) in seen:
@@ -364,9 +386,41 @@ def _read_labels(
         elif (
             hit := lex.match_label(text)
             or (_related_heading(line, lex) if line.kind == "h" else None)
+            or (_fact_item(lines, i, lex, fact_lists) if line.kind == "li" else None)
         ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
     return teasers
+
+
+MIN_FACT_ITEMS = 3
+
+
+def _fact_item(
+    lines: list[Line], i: int, lex: Lexicon, fact_lists: dict[int, bool]
+) -> LabelHit | None:
+    """An item of a fact list (every item a label and its value, no colon between: "Fördergeber
+    Stadt A und Land B", "Grant amount up to €25,000"): its label, read as if a colon followed."""
+    list_id = lines[i].list_id
+    if list_id < 0:
+        return None
+    known = fact_lists.get(list_id)
+    if known is None:
+        # its outer list's lines stand together: read them from the first to the last
+        top, first, last = lines[i].top_list, i, i
+        while first > 0 and lines[first - 1].top_list == top:
+            first -= 1
+        while last + 1 < len(lines) and lines[last + 1].top_list == top:
+            last += 1
+        own = [
+            line
+            for line in lines[first : last + 1]
+            if line.list_id == list_id and line.kind == "li"
+        ]
+        known = len(own) >= MIN_FACT_ITEMS and all(
+            not line.links and lex.item_label(line.text) is not None for line in own
+        )
+        fact_lists[list_id] = known
+    return lex.item_label(lines[i].text) if known else None
 
 
 def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:
@@ -435,17 +489,41 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     text = label.lines[label.i].text
     if label.hit.inline and (len(text) > 150 or text.endswith(".")):
         return None
+    if not label.hit.value and _under_a_name(label):
+        return None  # "Eva Roth" over "Projektförderung": her desk, no label
     found: list[tuple[int, str]] = []
     for j in [label.i, *label.follow]:
         if j == label.i:
             names = _funders_on_label_line(label)
+        elif _reach(label.lines[j]):
+            continue  # a phone or mail link: a person's card under a desk's name, no funder
         else:  # a value cell: "Stadt A, Land B" names two funders
             line = label.lines[j]
             names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
         names = [part for name in names for part in split_conjoined(name, label.lex)]
-        found.extend((j, funder_name(name, label.lex) or "") for name in names)
+        for name in names:
+            amount = amount_only(name)
+            if amount is None:
+                found.append((j, funder_name(name, label.lex) or ""))
+            elif facts.grant_amount is None:
+                facts.grant_amount = amount  # "Förderung: 2.500 Euro": the grant, not a giver
     facts.funders.extend(found)
     return label.follow
+
+
+def _under_a_name(label: _Label) -> bool:
+    """Whether a label line of a card's text stands right under a person's name."""
+    if label.i == 0 or label.lines[label.i].kind not in ("p", "li"):
+        return False
+    before = label.lines[label.i - 1]
+    return before.kind in ("p", "h") and label.lex.is_person(before.text)
+
+
+def _reach(line: Line) -> bool:
+    """Whether a line links only a phone number or a mail address."""
+    return bool(line.links) and all(
+        (link.href or "").lower().startswith(("tel:", "mailto:")) for link in line.links
+    )
 
 
 def _funders_on_label_line(label: _Label) -> list[str]:
@@ -563,7 +641,7 @@ def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
     items, follow = _list_items(label)
     if not items and label.lines[label.i].kind == "h":
         return None  # a heading over running text ("Angebot", then sentences): a section
-    if label.hit.value and label.hit.field in ("partners", "target_groups"):
+    if label.hit.value and label.hit.field in ("partners", "target_groups", "services"):
         items = [part for item in items for part in split_names(item)]
     target = {
         "focus_areas": facts.focus_areas,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize.amounts import parse_amount
+from pipeline.normalize.amounts import amount_only, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,25 @@ def test_no_amount(text):
 def test_never_raises(text):
     amount = parse_amount(text)
     assert amount is None or amount.value >= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2.500 Euro", 2500),
+        ("bis zu 1.500 €", 1500),
+        ("up to €25,000", 25000),
+        ("Stadt Kiel", None),
+        ("Stiftung X: 2.500 €", None),
+        ("15.000 € pro Jahr", None),
+    ],
+)
+def test_amount_only_is_a_sum_and_nothing_more(text, value):
+    found = amount_only(text)
+    assert (found.value if found else None) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("7,500 euros", 7500), ("bis zu 35 T€", 35000)])
+def test_euros_and_thousands_written_as_t(text, value):
+    found = parse_amount(text)
+    assert found is not None and (found.value, found.currency) == (value, "EUR")

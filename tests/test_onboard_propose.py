@@ -208,3 +208,18 @@ SITE_IDS = [
 @pytest.mark.parametrize(("origin", "expected"), SITE_IDS)
 def test_site_id(origin, expected):
     assert site_id(origin) == expected
+
+
+def test_a_listings_later_pages_beside_the_project_slugs_are_never_project_pages():
+    slugs = [f"angebot-{c}" for c in "abcdefgh"]
+    site: Site = {
+        "/": page("Verein", links("/projekte/")),
+        "/projekte/": page("Projekte", links(*(f"/projekte/{s}" for s in slugs[:4]))),
+        "/projekte/seite-2": page("Projekte 2", links(*(f"/projekte/{s}" for s in slugs[4:]))),
+    }
+    site["/projekte/"] = str(site["/projekte/"]) + '<a href="/projekte/seite-2">2</a>'
+    site |= {f"/projekte/{s}": project(s.title()) for s in slugs}
+    profile = propose(site).profile
+    assert all(profile.is_project_path(f"/projekte/{s}") for s in slugs)
+    assert not profile.is_project_path("/projekte/seite-2")
+    assert not profile.is_project_path("/projekte/seite-3")  # met by a later crawl

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.vocabulary import lexicon_for
+from pipeline.extract.vocabulary import LabelHit, lexicon_for
 from pipeline.parse import parse_page
 from pipeline.profiles import SiteProfile
 
@@ -729,3 +729,116 @@ def test_an_alerts_lead_word_glued_to_the_closed_notice_marks_the_project_comple
 def test_an_amounts_label_naming_its_giver_before_the_colon(line, value):
     record = parse(f"<ul><li>Laufzeit: 2024 – 2026</li><li>{line}</li></ul>")
     assert record.grant_amount is not None and record.grant_amount.value == value
+
+
+def test_a_posts_tag_links_above_its_title_are_its_focus_areas():
+    html = (
+        "<html><body><main><article><header><div class='kicker'>"
+        "<a href='/journal/tags/umwelt/'>Umwelt</a> <a href='/journal/tags/schule/'>Schule</a>"
+        "</div><h1>Projekt X</h1></header><p>Laufzeit: 2020 – 2022</p></article></main>"
+        "</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert result.record.focus_areas == ["Umwelt", "Schule"]
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        "<p>Filed under: <a href='/suche?keywords=Kultur'>Kultur</a>, "
+        "<a href='/suche?keywords=Alter'>Alter</a></p>",
+        "<div>Stichworte: <a href='/s?q=Kultur'>Kultur</a> <a href='/s?q=Alter'>Alter</a></div>",
+    ],
+)
+def test_a_keywords_line_after_the_facts_is_the_focus_areas_not_the_last_facts(keywords):
+    record = parse(
+        "<table><tr><th>Laufzeit</th><td>2020 – 2022</td></tr>"
+        f"<tr><th>Zielgruppen</th><td>Seniorinnen</td></tr></table>{keywords}"
+    )
+    assert (record.focus_areas, record.target_groups) == (["Kultur", "Alter"], ["Seniorinnen"])
+
+
+def test_a_related_term_in_a_definition_list_takes_its_descriptions_only():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><dl class='box'><dt>Related items</dt>"
+        "<dd><a href='/projekte/y/'>Projekt Y</a></dd></dl>"
+        "<p class='pager'><a href='/projekte/w/'>‹ Projekt W</a> <a href='/projekte/z/'>"
+        "Projekt Z ›</a></p>"
+    )
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/y"]
+
+
+@pytest.mark.parametrize(
+    ("line", "funders", "value"),
+    [
+        ("<dl><dt>Finanzierung</dt><dd>1.250 €</dd></dl>", [], 1250),
+        ("<p><b>Finanzierung:</b> CHF 3'400</p>", [], 3400),
+        ("<p><b>Förderer:</b> Stadt Kiel</p>", ["Stadt Kiel"], None),
+    ],
+)
+def test_a_funders_label_over_a_sum_alone_gives_the_grant(line, funders, value):
+    record = parse(f"<p>Laufzeit: 2020 – 2022</p>{line}")
+    amount = record.grant_amount.value if record.grant_amount else None
+    assert (record.funders, amount) == (funders, value)
+
+
+def test_a_desks_card_under_a_funding_word_gives_no_funder():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><p>Gefördert durch: Land Hessen</p>"
+        "<aside><p>Fragen?</p><p>Ole Wendt</p><p>Förderung</p>"
+        "<p><a href='tel:+49301234567'>030 123 45 67</a></p>"
+        "<p><a href='mailto:ow@beispiel-stiftung.de'>ow@beispiel-stiftung.de</a></p></aside>"
+    )
+    assert record.funders == ["Land Hessen"]
+
+
+def test_a_display_forms_field_labels_beside_their_values_are_labels():
+    record = parse(
+        "<div class='view'><div class='row'><label>Laufzeit</label><span>2020 – 2022</span></div>"
+        "<div class='row'><label>Finanziert durch</label><span>Land Hessen</span></div>"
+        "<div class='row'><label>Zuschuss</label><span>7.000 €</span></div></div>"
+    )
+    assert (record.period is not None, record.funders, record.grant_amount.value) == (
+        True,
+        ["Land Hessen"],
+        7000,
+    )
+
+
+@pytest.mark.parametrize("line", ["Zuschuss: 7.000 €", "Jährlicher Beitrag: 7.000 €"])
+def test_round_six_grant_labels(line):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == ("grant_amount", "7.000 €")
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Wer profitiert?", "target_groups"),
+        ("Was das Projekt bietet", "services"),
+        ("What it offers", "services"),
+    ],
+)
+def test_a_question_heading_and_offer_headings_are_labels(line, field):
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, "")
+
+
+def test_a_planned_project_start_is_an_open_period():
+    record = parse("<p><strong>Geplanter Projektbeginn:</strong> Mai 2026</p>")
+    assert record.period is not None
+    assert (record.period.start.isoformat(), record.period.end) == ("2026-05-01", None)
+
+
+def test_services_after_their_label_on_its_line_are_each_a_service():
+    record = parse(
+        "<p>Laufzeit: 2020 – 2022</p><p>Leistungen: Nachhilfe, Elterncafé, Ferienkurs</p>"
+    )
+    assert record.services == ["Nachhilfe", "Elterncafé", "Ferienkurs"]
+
+
+def test_a_co_organiser_is_a_partner():
+    assert LEX.match_label("Co-organiser: Kiezladen e.V.") == LabelHit(
+        "partners", "co-organiser", "Kiezladen e.V.", False
+    )

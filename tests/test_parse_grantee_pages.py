@@ -553,3 +553,169 @@ def test_a_sentence_naming_the_project_by_a_word_of_its_title_after_an_article()
     assert (str(record.period.start), str(record.period.end)) == ("2023-01-01", "2025-12-31")
     assert record.funders == ["Elbe-Stiftung"]
     assert record.grant_amount is not None and record.grant_amount.raw == "bis zu 6.000 €"
+
+
+def test_a_grantees_term_in_a_portlet_list_ends_at_the_next_term():
+    portlets = (
+        "<aside><dl class='box'><dt>Projektträger</dt><dd>Kulturverein Prenzlau e.V.</dd>"
+        "<dd>Lindenallee 4</dd><dd>17291 Prenzlau</dd><dd>Tel. 03984 71 22 05</dd></dl>"
+        "<dl class='box'><dt>Aus dem Stiftungsbüro</dt><dd>Jana Ott</dd>"
+        "<dd>+49 30 55 66 77-8</dd></dl>"
+        "<dl class='box'><dt>Neuigkeiten</dt><dd><a href='/presse/jahresbericht/'>Jahresbericht"
+        " erschienen</a></dd></dl></aside>"
+    )
+    record = parse(page(FACTS, portlets))
+    assert record.contact is not None
+    contact = record.contact
+    assert (contact.organization, contact.unit, contact.phones, contact.persons) == (
+        "Kulturverein Prenzlau e.V.",
+        None,
+        ["+493984712205"],
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Kulturstiftung Nord, Kreis Uckermark und Gemeinde Gramzow",
+        "Kulturstiftung Nord, Kreis Uckermark &amp; Gemeinde Gramzow",
+    ],
+)
+def test_funders_listed_with_commas_and_a_last_conjunction_are_each_a_funder(value):
+    record = parse(page(f"{FACTS}<table><tr><th>Förderer</th><td>{value}</td></tr></table>"))
+    assert record.funders == ["Kulturstiftung Nord", "Kreis Uckermark", "Gemeinde Gramzow"]
+
+
+NEWS_FACTS = (
+    "<dl><dt>Laufzeit</dt><dd>03/2025 – 02/2026</dd><dt>Zuschuss</dt><dd>bis zu 4.000 €</dd></dl>"
+    "<h2>Ansprechpartner</h2><p>Beispiel-Stiftung</p><p>Marktplatz 1</p><p>10115 Berlin</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<nav class='c-breadcrumbs'><ol><li><a href='/'>Home</a></li>"
+        "<li><a href='/meldungen/'>Meldungen</a></li><li>Neue Runde</li></ol></nav>",
+        "<p class='eyebrow'>Neuigkeiten | 4. März 2025</p>",
+    ],
+)
+def test_a_news_item_on_the_project_template_is_no_project_page(before):
+    kicker, trail = (before, "") if before.startswith("<p") else ("", before)
+    html = (
+        f"<html><body><main>{trail}<header>{kicker}<h1>Neue Förderrunde</h1></header>"
+        f"<p>Vereine können jetzt Anträge stellen.</p>{NEWS_FACTS}</main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/vorhaben/neue-runde/", PROFILE)
+    assert result.kind == "not_project", result.warnings
+
+
+def test_a_project_page_under_a_news_kicker_with_facts_of_its_own_stays_a_project():
+    html = (
+        "<html><body><main><p>Neuigkeiten</p><h1>Kulturbus Uckermark</h1>"
+        f"<p>Status: laufend</p>{NEWS_FACTS}</main></body></html>"
+    )
+    assert parse(html).status == "active"
+
+
+def test_a_funding_desk_under_a_staff_members_name_is_no_funders_label():
+    html = page(
+        f"{FACTS}<h2>Team</h2><h3>Ole Wendt</h3><ul><li>Förderung</li><li>Tel. 030 12 34 56</li>"
+        "</ul>"
+    )
+    assert parse(html).funders == []
+
+
+def test_a_contact_line_joining_the_address_with_commas_is_read_as_its_parts():
+    record = parse(
+        page(
+            f"{FACTS}<h3>So erreichen Sie uns</h3>"
+            "<p>Kulturverein Prenzlau e.V., Lindenallee 4, 17291 Prenzlau</p>"
+            "<p>Tel. 03984 71 22 05</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.street, contact.postal_code, contact.city) == (
+        "Kulturverein Prenzlau e.V.",
+        "Lindenallee 4",
+        "17291",
+        "Prenzlau",
+    )
+
+
+@pytest.mark.parametrize(
+    "person",
+    ["<p>Jana Ott, Vereinsvorsitzende</p>", "<p>Jana Ott</p><p>Projektkoordinatorin</p>"],
+)
+def test_a_card_that_opens_with_its_person_names_the_organization_after_her(person):
+    record = parse(
+        page(
+            f"{FACTS}<h2>Ihre Ansprechpartnerin</h2>{person}<p>Kulturverein Prenzlau e.V.</p>"
+            "<p>Lindenallee 4</p><p>17291 Prenzlau</p><p>kulturverein@prenzlau.example</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None
+    assert (contact.organization, contact.persons, contact.city) == (
+        "Kulturverein Prenzlau e.V.",
+        ["Jana Ott"],
+        "Prenzlau",
+    )
+
+
+def test_a_contact_heading_in_the_feminine_form_opens_the_contact_block():
+    record = parse(
+        page(
+            f"{FACTS}<h2>Ansprechpartnerin im Verein</h2><p>Kulturverein Prenzlau e.V.</p>"
+            "<p>Lindenallee 4</p><p>17291 Prenzlau</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.city == "Prenzlau"
+
+
+def test_a_last_funder_with_its_own_enumeration_after_a_preposition_stays_apart():
+    value = "Kulturstiftung Nord, Fonds für Kunst und Kultur"
+    record = parse(page(f"{FACTS}<dl><dt>Fördernde</dt><dd>{value}</dd></dl>"))
+    assert record.funders == ["Kulturstiftung Nord", "Fonds für Kunst und Kultur"]
+
+
+def test_two_persons_joined_by_and_on_a_cards_line_are_two_persons():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Contact</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>Jana Ott &amp; Mirko Lenz</p><p>Tel. 03984 71 22 05</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.persons == ["Jana Ott", "Mirko Lenz"]
+
+
+def test_funding_from_under_a_small_heading_names_the_funder():
+    record = parse(page(f"{FACTS}<h3>Funding from</h3><p>Northern Arts Trust</p>"))
+    assert record.funders == ["Northern Arts Trust"]
+
+
+def test_a_box_under_its_own_small_heading_after_the_contacts_mail_is_no_part_of_it():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Projektträger</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>E-Mail: info@kv-prenzlau.example</p>"
+            "<h5>Mitglied werden</h5><p>Ab 5 € im Monat sind Sie dabei.</p>"
+        )
+    )
+    contact = record.contact
+    assert contact is not None and (contact.organization, contact.unit) == (
+        "Kulturverein Prenzlau e.V.",
+        None,
+    )
+
+
+def test_a_youth_worker_after_a_comma_is_the_persons_role():
+    record = parse(
+        page(
+            f"{FACTS}<h3>Kontakt</h3><p>Kulturverein Prenzlau e.V.</p><p>Lindenallee 4</p>"
+            "<p>17291 Prenzlau</p><p>Mirko Lenz, Youth worker</p>"
+        )
+    )
+    assert record.contact is not None and record.contact.persons == ["Mirko Lenz"]

@@ -443,3 +443,80 @@ def test_the_subtitle_after_a_post_info_list_under_the_h1():
         "Ein Schulhof summt",
         ["Umwelt"],
     )
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        # the author's name as a heading, linked to the author's page, then the date and more
+        "<h5><a href='/journal/autorin/eva-klein'>Eva Klein</a></h5><p>12 March 2019 | 4 min</p>",
+        # one line: the author, linked, and the document's record
+        "<p class='meta'>Text: <a href='/authors/ek/'>ek</a> · geändert am 3.4.2019</p>",
+    ],
+)
+def test_a_posts_byline_in_its_header_is_no_short_title(meta):
+    html = (
+        f"<html><body><main><header><h1>Bienen im Hof</h1>{meta}</header>"
+        "<p>Drei Völker leben seit dem Frühjahr auf dem Dach.</p>"
+        "<p>Laufzeit: 2022 – 2023</p></main></body></html>"
+    )
+    result = parse_page(html, "https://www.beispiel-stiftung.de/vorhaben/bienen/", PROFILE)
+    assert result.record is not None, result.warnings
+    assert result.record.short_title is None
+
+
+def test_related_cards_in_an_aside_after_main_with_titles_ranked_above_its_heading():
+    cards = "".join(
+        f"<div class='card'><a href='/vorhaben/{slug}/'><img src='{slug}.jpg' alt=''>"
+        f"<span class='kicker'>Natur</span><h3>{name}</h3><p>Ein Satz über das Vorhaben.</p>"
+        f"</a><footer>{day}</footer></div>"
+        for slug, name, day in (
+            ("teich", "Teichpaten", "3. Mai 2019"),
+            ("obst", "Obstwiese", "9. Juni 2020"),
+        )
+    )
+    html = (
+        "<html><body><main><h1>Gartenwerk Süd</h1><p>Laufzeit: 2021 – 2023</p></main>"
+        f"<aside class='more'><h4>Mehr Projekte aus der Nachbarschaft</h4>{cards}</aside>"
+        "</body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert [u.rsplit("/", 1)[-1] for u in result.record.related] == ["teich", "obst"]
+
+
+def test_a_closed_notice_as_a_status_message_over_the_title_closes_the_project():
+    html = (
+        "<html><body><main><div class='messages' role='status'><p>Hinweis</p>"
+        "<p>Dieses Vorhaben ist abgeschlossen.</p></div><h1>Gartenwerk Süd</h1>"
+        "<p>Laufzeit: 2019 – 2021</p></main></body></html>"
+    )
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, result.warnings
+    assert (result.record.closed_notice, result.record.status) == (True, "completed")
+
+
+def test_a_fact_list_of_label_and_value_spans_without_colons_is_read():
+    items = "".join(
+        f"<li><i class='ico'></i><span>{label}</span> <span>{value}</span></li>"
+        for label, value in (
+            ("Laufzeit", "2021 – 2023"),
+            ("Finanziert durch", "Kulturstiftung Nord und Land Hessen"),
+            ("Förderbetrag", "12.500 €"),
+            ("Partner", "Nachbarschaftshaus Süd"),
+        )
+    )
+    record = parse(f"<p>Ein Garten für das Viertel.</p><div class='facts'><ul>{items}</ul></div>")
+    assert (record.funders, record.grant_amount.value, record.partners) == (
+        ["Kulturstiftung Nord", "Land Hessen"],
+        12500,
+        ["Nachbarschaftshaus Süd"],
+    )
+
+
+def test_a_list_of_running_items_starting_with_a_label_word_is_no_fact_list():
+    record = parse(
+        "<p>Laufzeit: 2021 – 2023</p><h2>Angebote</h2><ul><li>Partner finden im Viertel</li>"
+        "<li>Beete anlegen</li><li>Ernte teilen</li></ul>"
+    )
+    assert record.partners == [] and record.services[:1] == ["Partner finden im Viertel"]

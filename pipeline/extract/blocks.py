@@ -27,6 +27,8 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
         or line.aside != label.aside
         # a fact row's label cell, known or not, opens the next row
         or (line.kind in _LABEL_CELLS and label.kind in _LABEL_CELLS)
+        # a term's value is its description: a line after the list is none of it
+        or (label.kind == "dt" and line.kind not in ("dd", "li"))
         or lex.match_label(text) is not None
         or lex.marker_lines.match(text) is not None
         or bool(lex.contact_headings.match(text) and len(text) < 60)
@@ -78,7 +80,10 @@ def related_block(lines: list[Line], index: int, lex: Lexicon) -> list[int]:
             and not _excerpt(lines, j, found)
         ):
             break  # (a card's own status badge or date, outside its link, is part of it)
-        if line.kind == "h" and (line.level <= head.level or lex.news_heading.match(line.text)):
+        if line.kind == "h" and (
+            # (a card's title in the card's link, ranked above the block's heading, is a card's)
+            (line.level <= head.level and not line.links) or lex.news_heading.match(line.text)
+        ):
             break
         if line.kind != "h" and _stops(line, head, lex) and not _read_more(line, lines, found, lex):
             break
@@ -171,7 +176,9 @@ def split_conjoined(text: str, lex: Lexicon) -> list[str]:
     for match in _CONJUNCTION.finditer(text):
         left, right = text[: match.start()], text[match.end() :]
         if right[:1].isupper() and lex.organization_word.search(left) and not _OPEN.search(left):
-            return [left, *split_conjoined(right, lex)]
+            # "X-Stiftung, Land Y und Stadt Z": the commas before the conjunction list names too
+            names = [_ARTICLE.sub("", name) for name in split_names(left)]
+            return [*names, *split_conjoined(right, lex)]
     return [text]
 
 
@@ -185,7 +192,9 @@ def split_value(text: str, lex: Lexicon) -> list[str]:
     "Kinder, Jugendliche"); a name that enumerates within itself stays whole, and so does a
     person's name with a degree after it ("Eva Roth, MSc")."""
     parts = split_names(text)
-    if len(parts) < 2 or _ENUMERATION_END.search(parts[-1]):
+    # (a last name with its own enumeration after a preposition -- "Stiftung für Engagement und
+    # Ehrenamt" -- ends no enumeration of the names before it)
+    if len(parts) < 2 or (_ENUMERATION_END.search(parts[-1]) and not _OPEN.search(parts[-1])):
         return [", ".join(parts)] if parts else [text]
     names: list[str] = []
     for part in parts:

@@ -8,7 +8,7 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from pipeline.extract.lines import Line, Link
 from pipeline.extract.vocabulary import LabelHit, Lexicon
@@ -129,9 +129,18 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         if lex.contact_end.match(line.text):
             return index + 1
-        outer_heading = heading is None or heading.kind != "h" or line.level <= heading.level
+        outer_heading = (
+            heading is None
+            or heading.kind != "h"
+            or line.level <= heading.level
+            # a box of its own after the contact's phone, mail or web lines ("Baumpatenschaft")
+            or any(_contact_form(lines[k].text) for k in range(start, index))
+        )
         if (
-            line.kind == "h"
+            (
+                line.kind == "h"
+                or (line.kind == "dt" and heading is not None and heading.kind == "dt")
+            )
             and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
             and outer_heading
@@ -426,8 +435,70 @@ class _Reading:
     run: list[str] = field(default_factory=list)  # the lines after a person's name
 
 
+_PERSON_PAIR = re.compile(r"\s+(?:und|and|&)\s+")
+
+
+def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
+    """The block's lines as a reader takes them: a line that joins an address with commas
+    ("Verein X e. V., Lindenstraße 4, 12345 Stadt") is the lines it joins, and so are a
+    person's name with a role after a comma ("Eva Roth, Ehrenamtliche Leitung") and two persons'
+    names joined by a conjunction ("Eva Roth und Ida Kern")."""
+    out: list[Line] = []
+    changed = False
+    for line in lines:
+        text = line.text
+        if (
+            line.links
+            or ":" in text  # (a labelled line: read by its label)
+            or not (", " in text or " und " in text or " and " in text or "&" in text)
+        ):
+            out.append(line)  # (most lines: nothing joined)
+            continue
+        parts = text.split(", ") if ", " in text else ()
+        address = len(parts) >= 2 and lex.postal_line.match(parts[-1]) is not None
+        # (is_person first: it fails fast on an organization's line, and excludes a role)
+        person = len(parts) == 2 and lex.is_person(parts[0]) and lex.is_role(parts[1])
+        pair = _PERSON_PAIR.split(text) if not parts else ()
+        if address or person:
+            out.extend(replace(line, text=part) for part in parts)
+            changed = True
+        elif len(pair) == 2 and all(lex.is_person(p) for p in pair):
+            out.extend(replace(line, text=part) for part in pair)  # "Eva Roth und Ida Kern"
+            changed = True
+        else:
+            out.append(line)
+    return _person_first(out if changed else lines, lex)
+
+
+def _person_first(lines: list[Line], lex: Lexicon) -> list[Line]:
+    """A card that opens with its person ("Eva Roth", her role, then the organization and its
+    address) reads as one naming her after the address: the organization is the card's first
+    line then, as on a card that opens with it."""
+    first = next((k for k, line in enumerate(lines) if line.kind != "h"), None)
+    if first is None or first + 2 >= len(lines):
+        return lines
+    person, role = lines[first], lines[first + 1]
+    if not (lex.is_person(person.text) and lex.is_role(role.text)):
+        return lines
+    postal = next(
+        (k for k in range(first + 2, len(lines)) if lex.postal_line.match(lines[k].text)), None
+    )
+    if postal is None:
+        return lines
+    return [*lines[:first], *lines[first + 2 : postal + 1], person, role, *lines[postal + 1 :]]
+
+
 def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
-    """Read the fields of a contact block's lines."""
+    """Read the fields of a contact block's lines; a block that gives no person or no postcode
+    so is read again as the lines its joined lines join (see :func:`_unjoined`)."""
+    data = _read_lines(lines, lex)
+    if data.persons and data.postal_code:
+        return data  # (most blocks: nothing more to look for)
+    unjoined = _unjoined(lines, lex)
+    return data if unjoined is lines else _read_lines(unjoined, lex)
+
+
+def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
     data = ContactData()
     state = _Reading()
     for index, line in enumerate(lines):

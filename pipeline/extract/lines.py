@@ -94,6 +94,7 @@ BLOCKS = frozenset(
         "h5",
         "h6",
         "legend",
+        "label",  # a field's label beside its value (a display form: "Status" | "in Planung")
         "menu",
         "body",
         "html",
@@ -570,6 +571,20 @@ def _grantee_card(aside: LexborNode, chrome: _Chrome) -> bool:
     return False
 
 
+def _related_box(aside: LexborNode, chrome: _Chrome) -> bool:
+    """Whether an aside after the content holds the related posts: its first heading is a
+    related label ("Weitere Projekte aus dem Archiv", "Related posts")."""
+    heading = aside.css_first("h2, h3, h4")
+    if heading is None or "hidden" in aside.attributes:
+        return False
+    text = collapse(heading.text(deep=True))
+    if len(text) > 80:
+        return False
+    lex = chrome.lex
+    hit = lex.match_label(text)
+    return (hit is not None and hit.field == "related") or bool(lex.related_heading.match(text))
+
+
 def _h1_holders(headings: list[LexborNode]) -> tuple[set[int], LexborNode | None]:
     """The elements (by ``mem_id``) that have one of these ``<h1>`` among their descendants, and
     the first ``<main>`` (or ``role=main`` element, the body included) in document order that
@@ -659,8 +674,9 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
     flattener.walk(root.node)
     flattener.flush()
     for aside in root.asides:
-        # The grantee's card in a column beside <main>: read after the content, as its aside.
-        if _grantee_card(aside, root.chrome):
+        # The grantee's card in a column beside <main>, or the related posts under it: read
+        # after the content, as its aside.
+        if _grantee_card(aside, root.chrome) or _related_box(aside, root.chrome):
             flattener.walk_aside(aside)
     hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
     return Document(

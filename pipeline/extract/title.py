@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.lines import Line
-from pipeline.extract.topics import term_link
+from pipeline.extract.topics import byline, term_link
 from pipeline.extract.vocabulary import Lexicon
-from pipeline.normalize.dates import DATE_LINE, TITLE_YEARS
+from pipeline.normalize.dates import DATE_LINE, DATED_META, TITLE_YEARS
 from pipeline.normalize.text import fold
 
 MAX_TITLE_LINES = 6
@@ -232,6 +232,8 @@ def find_title(
             if line.kind not in ("img", "cap")
             and fold(line.text) != known.key
             and not lex.dateline.match(line.text)
+            and not byline(line)
+            and not DATED_META.match(line.text)
             and (known.owns(line) or line is subtitle)
         ),
         None,

@@ -20,6 +20,11 @@ _NAMES = "|".join(sorted((re.escape(t) for t in labels.TOPIC_TAXONOMIES), key=le
 _TERM_URL = re.compile(rf"[?&](?:{_NAMES})=|/(?:{_NAMES})/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
 
 
+_AUTHORS = "|".join(re.escape(a) for a in labels.AUTHOR_PATHS)
+# An author's page: the author segment with one name after it.
+_AUTHOR_URL = re.compile(rf"/(?:{_AUTHORS})/[^/?#]+/?(?:[?#]|$)", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class TitleTopics:
     topics: list[str]  # the term links' texts, in page order, each once
@@ -30,6 +35,14 @@ def term_link(href: str | None) -> bool:
     """Whether a link goes to a topic's listing: a taxonomy's query parameter, or the
     taxonomy's path segment followed by the term alone."""
     return bool(href) and _TERM_URL.search(href or "") is not None
+
+
+def byline(line: Line) -> bool:
+    """Whether a line is a post's byline: it links its author's page and nothing else ("von
+    redaktion — zuletzt verändert: ...", the author's name as a heading)."""
+    return bool(line.links) and all(
+        link.href and _AUTHOR_URL.search(link.href) for link in line.links
+    )
 
 
 def title_topics(lines: list[Line], end: int) -> TitleTopics:

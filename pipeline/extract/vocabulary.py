@@ -46,6 +46,7 @@ class Lexicon:
     def __init__(self, extra: Vocabulary, country: str) -> None:
         self._labels: dict[str, LabelHit | None] = {}
         self._chrome: dict[str, int] = {}
+        self._roles: dict[str, bool] = {}
         self._build_labels(extra)
         # The site's own status words come last: where they differ from the shared ones, the
         # site's meaning wins.
@@ -138,6 +139,10 @@ class Lexicon:
 
         self.non_project_title = line_start(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
         self.news_heading = line_start(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
+        # the section alone, or its name, a separator and the item's date
+        self.news_section = line_start(
+            rf"^(?:{_phrase(labels.NEWS_SECTIONS)})(?:\s*[·|•–—,:]\s*[^\W_]*\.?\s*\d.{{0,24}})?$", i
+        )
 
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
@@ -180,9 +185,16 @@ class Lexicon:
 
     def is_role(self, text: str) -> bool:
         """Whether a line names a role ("Projektleitung", "Co-Leitung", "Project lead")."""
-        if text.count(" ") > 4 or _NOT_A_ROLE.search(text):
+        if text.count(" ") > 4:
             return False
-        return self._role.search(text) is not None
+        cache = self._roles  # (its search is slow, and templates repeat their lines)
+        found = cache.get(text)
+        if found is None:
+            found = _NOT_A_ROLE.search(text) is None and self._role.search(text) is not None
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[text] = found
+        return found
 
     def without_salutation(self, name: str) -> str:
         """ "Frau Birgit Schulze" is Birgit Schulze; an academic title stays ("Dr. Eva B.")."""
@@ -245,7 +257,8 @@ class Lexicon:
         self._inline = frozenset(label.lower() for label in inline)
         # "Zielgruppen", "Partner:innen": a plural or gender ending after a label.
         suffix = rf"(?:{_alternatives(labels.LABEL_SUFFIXES)})?"
-        tail = rf"{suffix}(?=\s|:|$)\s*(?P<colon>:)?\s*(?P<value>.*)$"
+        # (a question mark ending the line is a question heading's colon: "Für wen?")
+        tail = rf"{suffix}(?=\s|:|\?$|$)\s*(?P<colon>:|\?$)?\s*(?P<value>.*)$"
         flags = re.IGNORECASE | re.DOTALL
 
         def pattern(words: list[str]) -> re.Pattern[str]:
@@ -276,6 +289,7 @@ class Lexicon:
         """Forget the lines and class names seen so far (benchmarks start each pass cold)."""
         self._labels.clear()
         self._chrome.clear()
+        self._roles.clear()
 
     def match_label(self, text: str) -> LabelHit | None:
         """The label a line starts with, and its value.
@@ -314,6 +328,24 @@ class Lexicon:
         if label in self._inline:
             return LabelHit(field, label, value, inline=True)
         return self._named_grant(field, label, value)
+
+    def item_label(self, text: str) -> LabelHit | None:
+        """The label a fact list's item starts with, its value after it without a colon ("Grant
+        amount up to €25,000", the label and value as two spans): any label, as when a colon
+        followed it. The caller checks that the item's list is a fact list."""
+        hit = self.match_label(text)
+        if hit is not None or len(text) > 150:
+            return hit
+        text = text.strip()
+        head = text[: self._head].lower()
+        pattern = self._by_head.get(head)
+        if pattern is None and not head.isascii():
+            pattern = self._label_re
+        match = None if pattern is None else pattern.match(text)
+        if match is None or not match["value"].strip():
+            return None
+        label = match["label"].lower()
+        return LabelHit(self._by_label[label], label, match["value"].strip(), inline=False)
 
     def _named_grant(self, field: str, label: str, value: str) -> LabelHit | None:
         """ "Beitrag Muster-Stiftung: CHF 45'000": an amount's label, the giver's name (an

@@ -12,7 +12,7 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 6  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 7  # 2: grant facts, contact read by form, badges, tags, related cards
 # 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 # 4: hidden content (inline styles, the page's own <style>), sidebars with facts, person and
 #    grantee cards, eyebrow lines, every related card
@@ -22,6 +22,10 @@ PARSER_VERSION = 6  # 2: grant facts, contact read by form, badges, tags, relate
 #    funder's own contact box, accordion titles in heading buttons, a post's term links as its
 #    topics, related blocks without their listing links, "ss" spellings, subtitles ranked
 #    apart from the sections, sentences naming the project by its title
+# 7: bylines and dated meta lines never the short title, tag and keyword links as topics,
+#    related posts in an aside after <main>, sums under a funders label as the grant, news
+#    items on the project template told apart, portlet terms ending the contact, <label> lines,
+#    comma-joined addresses and person-first cards, question-mark labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,3 +73,17 @@ def parse_amount(text: str) -> Amount | None:
         raw = text.strip()
         return Amount(round(value * multiplier, 2), _CURRENCY[currency.lower()], raw)
     return None
+
+
+_BOUND = re.compile(rf"^(?:{_words(labels.AMOUNT_BOUNDS)})\s+", re.IGNORECASE)
+
+
+def amount_only(text: str) -> Amount | None:
+    """The amount ``text`` is and nothing more ("2.500 Euro", "€ 6,500", "bis zu 1.500 €"), or
+    None: a value that names no one, only a sum."""
+    if not any(c.isdigit() for c in text):
+        return None  # (a name: most values under a funders label)
+    match = _AMOUNT.fullmatch(_BOUND.sub("", text.strip()))
+    if match is None or not (match["cur1"] or match["cur2"]):
+        return None
+    return parse_amount(text)

@@ -210,10 +210,13 @@ def parse_period(text: str) -> PeriodValue | None:
 
 # A line that is one date: a card's or a post's ("14.05.2023", "06/05/2024", "6 May 2024",
 # "2024-05-06", "June 3, 2019").
-DATE_LINE = re.compile(
-    r"^(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})$"
+_ONE_DATE = (
+    r"(?:\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4})"
 )
+DATE_LINE = re.compile(rf"^{_ONE_DATE}$")
+# A post's meta line: its date, a bullet, more meta ("4. Okt. 2016 • 3 Min. Lesezeit").
+DATED_META = re.compile(rf"^{_ONE_DATE}\s*[•·|]")
 # A year range in parentheses at the end of a title or subtitle: "Lernwerkstatt (2007 – 2015)".
 TITLE_YEARS = re.compile(r"\((?P<period>(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)\)\s*$")
 

@@ -35,7 +35,7 @@ from pipeline.crawl.scope import _is_private_host
 from pipeline.errors import ProposeError
 from pipeline.labels import COUNTRIES
 from pipeline.onboard.sample import Sample, SampleSettings, Visit, sample_site
-from pipeline.onboard.shapes import Shape, Token
+from pipeline.onboard.shapes import Shape, Token, page_series
 from pipeline.profiles import SiteProfile, profile_from_data
 from pipeline.urls import bare_host
 
@@ -202,7 +202,9 @@ def _project_paths(sample: Sample, projects: list[Cluster]) -> list[tuple[str, s
     project_paths = {sample.found[k].path for c in projects for k in c.keys}
     drafted: list[tuple[re.Pattern[str], Cluster, str]] = []
     for cluster in projects:
-        regex = cluster.shape.regex(_excluded(sample, cluster, project_paths))
+        # a listing's later pages among the members ("/projects/p2"): never project pages
+        series = any(page_series(sample.found[k].path.rsplit("/", 1)[-1]) for k in cluster.keys)
+        regex = cluster.shape.regex(_excluded(sample, cluster, project_paths), series)
         drafted.append((re.compile(regex), cluster, regex))
     kept: list[tuple[str, str]] = []
     for _pattern, cluster, regex in drafted:

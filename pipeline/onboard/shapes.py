@@ -18,9 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline import labels
+
 TokenKind = Literal["fixed", "number", "template", "slug"]
 SLUG = "[a-z0-9][a-z0-9-]*"  # a slug as most CMSs write one
 ANY_SEGMENT = "[^/]+"  # a leaf segment with capitals, underscores, dots or escapes
+# A listing's later page written beside its members' slugs ("p2", "page-3").
+PAGE_SERIES = rf"(?:{'|'.join(labels.PAGE_SERIES_WORDS)})-?\d+"
+_PAGE_SERIES = re.compile(PAGE_SERIES)
 _SLUG = re.compile(SLUG)
 _DIGITS = re.compile(r"\d+")
 
@@ -34,7 +39,7 @@ class Token:
     value: str = ""  # fixed: the segment; template: the segment with digit runs as \d+
     siblings: tuple[str, ...] = ()
 
-    def regex(self, exclude: Iterable[str] = ()) -> str:
+    def regex(self, exclude: Iterable[str] = (), series: bool = False) -> str:
         if self.kind == "fixed":
             return _escape(self.value)
         if self.kind == "number":
@@ -42,10 +47,11 @@ class Token:
         if self.kind == "template":
             return self.value
         names = sorted(set(exclude))
-        alternatives = "|".join(_escape(n) for n in names)
-        if len(names) > 1:
+        parts = [_escape(n) for n in names] + ([PAGE_SERIES] if series else [])
+        alternatives = "|".join(parts)
+        if len(parts) > 1:
             alternatives = f"(?:{alternatives})"
-        guard = f"(?!{alternatives}/?$)" if names else ""
+        guard = f"(?!{alternatives}/?$)" if parts else ""
         return guard + self.value
 
     def label(self) -> str:
@@ -58,16 +64,22 @@ class Token:
         return "{slug}"
 
 
+def page_series(segment: str) -> bool:
+    """Whether a path segment names a listing's later page ("p2", "page-3")."""
+    return _PAGE_SERIES.fullmatch(segment) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     tokens: tuple[Token, ...]
 
-    def regex(self, exclude: Iterable[str] = ()) -> str:
-        """The path regex (``exclude``: names the last segment, a slug, may not be)."""
+    def regex(self, exclude: Iterable[str] = (), series: bool = False) -> str:
+        """The path regex (``exclude``: names the last segment, a slug, may not be; ``series``:
+        nor a page series' segment, "p2")."""
         if not self.tokens:
             return "^/$"
         parts = [t.regex() for t in self.tokens[:-1]]
-        parts.append(self.tokens[-1].regex(exclude))
+        parts.append(self.tokens[-1].regex(exclude, series))
         return "^/" + "/".join(parts) + "/?$"
 
     def label(self) -> str:
