@@ -13,8 +13,9 @@ failing that every line goes to the regex.
 
 Prefixes are told in lowercase ASCII and held in every upper- and lower-case spelling, so a
 case-insensitive pattern and a case-sensitive one are filtered alike (a superset for the
-latter) and a line's head is looked up as it is. A line whose first characters are not all ASCII always goes to the regex: matching
-case-insensitively across Unicode has rules of its own (the long s, the Kelvin sign).
+latter) and a line's head is looked up as it is. A line whose first characters are not all
+ASCII always goes to the regex: matching case-insensitively across Unicode has rules of its own
+(the long s, the Kelvin sign).
 """
 
 from __future__ import annotations
