@@ -624,10 +624,11 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "director",
     "lead",
     "officer",
-    "förster",
-    "försterin",
     "chair",
 )
+# Role words that name a role only as the end of a compound ("Revierförster", "Stadtförsterin"):
+# on their own they are surnames ("Anna Förster").
+ROLE_COMPOUND_ENDINGS: tuple[str, ...] = ("förster", "försterin")
 # Salutations before a person's name ("Frau Birgit Schulze"): not part of the name.
 SALUTATIONS: tuple[str, ...] = ("Frau", "Herr", "Ms", "Ms.", "Mr", "Mr.", "Mrs", "Mrs.", "Mx")
 # Academic and courtesy titles before a person's name (academic ones stay in the name).

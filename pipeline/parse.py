@@ -416,11 +416,27 @@ def _fact_item(
             for line in lines[first : last + 1]
             if line.list_id == list_id and line.kind == "li"
         ]
-        known = len(own) >= MIN_FACT_ITEMS and all(
-            not line.links and lex.item_label(line.text) is not None for line in own
+        hits = [None if line.links else lex.item_label(line.text) for line in own]
+        # (a list of steps, "Partner finden", "Themen festlegen", "Start im Frühjahr", opens
+        # each item with a label's word too: a fact list states at least one fact that reads)
+        known = (
+            len(own) >= MIN_FACT_ITEMS
+            and all(hit is not None for hit in hits)
+            and any(hit is not None and _states_a_fact(hit, lex) for hit in hits)
         )
         fact_lists[list_id] = known
     return lex.item_label(lines[i].text) if known else None
+
+
+def _states_a_fact(hit: LabelHit, lex: Lexicon) -> bool:
+    """Whether a label's value is a fact that reads as one: a period, an amount, a status."""
+    if hit.field == "period":
+        return parse_period(hit.value) is not None
+    if hit.field == "grant_amount":
+        return parse_amount(hit.value) is not None
+    if hit.field == "status":
+        return lex.status_of(hit.value) is not None
+    return False
 
 
 def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:

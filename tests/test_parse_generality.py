@@ -842,3 +842,59 @@ def test_a_co_organiser_is_a_partner():
     assert LEX.match_label("Co-organiser: Kiezladen e.V.") == LabelHit(
         "partners", "co-organiser", "Kiezladen e.V.", False
     )
+
+
+# Found by a review of rounds 5 and 6: rules for one site's pages that misread ordinary ones.
+def test_a_surname_that_is_also_a_role_word_is_a_person():
+    """ "Förster" ends a role only as a compound ("Revierförster"); alone it is a surname."""
+    contact = parse(
+        "<p>Laufzeit: 2022 bis 2024</p><h2>Kontakt</h2><p>Verein Lesepaten e.V.</p>"
+        "<p>Hauptstr. 5</p><p>12345 Berlin</p><p>Anna Förster</p><p>Tel. 030 123456</p>"
+    ).contact
+    assert contact is not None and contact.persons == ["Anna Förster"]
+    lex = lexicon_for(PROFILE)
+    assert lex.is_role("Revierförster") and lex.is_role("Stadtförsterin")
+    assert lex.is_person("Anna Förster") and not lex.is_role("Anna Förster")
+
+
+def test_a_list_of_steps_is_no_fact_list():
+    """Items that each open with a label's word ("Partner ...", "Themen ...", "Start ...") but
+    state no fact that reads (a period, an amount, a status) are the page's text."""
+    record = parse(
+        "<p>Laufzeit: 2022 bis 2024</p><h2>So geht es</h2><ul>"
+        "<li>Partner finden und ansprechen</li><li>Themen gemeinsam festlegen</li>"
+        "<li>Start im Frühjahr mit der ersten Gruppe</li></ul>"
+    )
+    assert (record.partners, record.focus_areas, record.services) == ([], [], [])
+    english = parse(
+        "<p>Duration: 2022 to 2024</p><h2>How it works</h2><ul>"
+        "<li>Focus on children from six to ten</li>"
+        "<li>Partners meet every month</li><li>Activities run in the library</li></ul>"
+    )
+    assert (english.partners, english.focus_areas, english.services) == ([], [], [])
+    facts = parse(
+        "<ul><li>Laufzeit 2022 bis 2024</li><li>Fördergeber Stadt Halle</li>"
+        "<li>Partner Stadtbibliothek Nord</li></ul>"
+    )
+    assert facts.funders == ["Stadt Halle"] and facts.partners == ["Stadtbibliothek Nord"]
+    assert facts.period is not None and facts.period.start is not None
+
+
+def test_a_sentence_naming_the_project_by_its_title_needs_a_funding_verb():
+    """The title's name in a sentence of the project's history gives no period; with a funding
+    verb it does ("Die Nord-Stiftung fördert die Lernwerkstatt von 2024 bis 2026")."""
+    page = (
+        "<html><body><main><h1>Lernwerkstatt</h1><p>Status: laufend</p><p>{}</p>"
+        "</main></body></html>"
+    )
+    history = "Die Lernwerkstatt wurde von 1998 bis 2003 im alten Rathaus betrieben."
+    record = parse_page(page.format(history), URL, PROFILE).record
+    assert record is not None and record.period is None
+    funded = "Die Nord-Stiftung fördert die Lernwerkstatt von 2024 bis 2026."
+    record = parse_page(page.format(funded), URL, PROFILE).record
+    assert record is not None and record.period is not None
+    assert record.period.start is not None and record.period.start.year == 2024
+    # the name as part of another word is no mention of it
+    word = "Die Nord-Stiftung fördert die Lernwerkstattreihe von 2024 bis 2026."
+    record = parse_page(page.format(word), URL, PROFILE).record
+    assert record is not None and record.period is None

@@ -142,8 +142,13 @@ def read_prose(
             if budget <= 0:
                 return found
             folded = _fold(sentence)
+            # A sentence naming the project only by its title is about its funding only when it
+            # has a funding verb ("Die Lernwerkstatt wurde von 1998 bis 2003 im Rathaus
+            # betrieben" is its history, not its period).
             about = bool(_PROJECT_FOLDED.search(folded) and _PROJECT.search(sentence)) or (
-                named is not None and named.mentions(sentence)
+                named is not None
+                and named.mentions(sentence)
+                and _FUNDING_HINT.search(folded) is not None
             )
             if about and not (_DECOY_FOLDED.search(folded) and _DECOY.search(sentence)):
                 budget -= 1
@@ -175,11 +180,12 @@ class _ByTitle:
         self.nouns = tuple(f"{a} {w}" for w in words[:4] for a in _ARTICLES)
 
     def mentions(self, text: str) -> bool:
-        """Whether a text names the project: its name, or "the club" for "Code Club Zug"."""
-        if self.name in text:
+        """Whether a text names the project: its name as a whole word ("Kunst" is not in
+        "Kunstschule"), or "the club" for "Code Club Zug"."""
+        if _whole_word(text, self.name):
             return True
         low = text.lower()
-        return any(noun in low for noun in self.nouns)
+        return any(_whole_word(low, noun) for noun in self.nouns)
 
     def search(self, sentence: str) -> re.Match[str] | None:
         for match in _VERB_FIRST.finditer(sentence):
@@ -190,6 +196,17 @@ class _ByTitle:
             ):
                 return match
         return None
+
+
+def _whole_word(text: str, words: str) -> bool:
+    """Whether ``words`` stand in ``text`` as whole words (not inside a longer word)."""
+    at = text.find(words)
+    while at >= 0:
+        end = at + len(words)
+        if not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
+            return True
+        at = text.find(words, at + 1)
+    return False
 
 
 def _whole(text: str, name: str) -> bool:

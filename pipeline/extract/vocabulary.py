@@ -147,7 +147,11 @@ class Lexicon:
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
         i = re.IGNORECASE
-        self._role = re.compile(rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])", i)
+        self._role = re.compile(
+            rf"(?:{_alternatives(labels.ROLE_ENDINGS)})(?![^\W\d_])"
+            rf"|(?<=[^\W\d_])(?:{_alternatives(labels.ROLE_COMPOUND_ENDINGS)})(?![^\W\d_])",
+            i,
+        )
         titles = _alternatives(labels.PERSON_TITLES)
         lower = "a-zäöüßéèàçñáíóúýâêîôûãõëïåøæœıłńśźżćčšžřğşāēīōūķļņģąęėįų"
         upper = "A-ZÄÖÜÉÁÍÓÚÅØÆŁŚŹŻĆČŠŽŘĞŞĀĒĪŌŪĶĻŅĢĄĘĖĮŲ"
