@@ -898,3 +898,40 @@ def test_a_sentence_naming_the_project_by_its_title_needs_a_funding_verb():
     word = "Die Nord-Stiftung fördert die Lernwerkstattreihe von 2024 bis 2026."
     record = parse_page(page.format(word), URL, PROFILE).record
     assert record is not None and record.period is None
+
+
+def test_a_section_heading_over_deeper_sections_is_no_subtitle():
+    record = parse(
+        "<h2>Ausgangslage</h2><p>Viele Kinder lesen zu wenig, in den Familien fehlen Bücher.</p>"
+        "<h3>Ziele</h3><p>Das Projekt will Kinder zum Lesen bringen.</p>"
+        "<p>Laufzeit: 2022 bis 2024</p>"
+    )
+    assert record.short_title is None
+    assert [s.heading for s in record.sections][:2] == ["Ausgangslage", "Ziele"]
+    subtitle = parse(
+        "<h2>Kinder lesen mit Paten aus dem Quartier</h2><p>Ein Jahr lang treffen sich Paten.</p>"
+        "<h3>Ziele</h3><p>Das Projekt will Kinder zum Lesen bringen.</p>"
+        "<p>Laufzeit: 2022 bis 2024</p>"
+    )
+    assert subtitle.short_title == "Kinder lesen mit Paten aus dem Quartier"
+
+
+def test_related_projects_filed_under_a_topic_like_folder_are_kept():
+    """A site that files its projects under "/schwerpunkte/<slug>/" links its other projects
+    so: on such a page those links are projects, not topics' listings."""
+    html = (
+        "<html><body><main><h1>Lesepaten Nord</h1><p>Laufzeit: 2022 bis 2024</p>"
+        "<h2>Weitere Projekte</h2><ul><li><a href='/schwerpunkte/lesefuechse/'>Lesefüchse</a></li>"
+        "<li><a href='/schwerpunkte/mathe-mit-mut/'>Mathe mit Mut</a></li></ul>"
+        "</main></body></html>"
+    )
+    page = "https://www.beispiel-stiftung.de/schwerpunkte/lesepaten-nord/"
+    record = parse_page(html, page, PROFILE).record
+    assert record is not None
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/schwerpunkte/lesefuechse",
+        "https://www.beispiel-stiftung.de/schwerpunkte/mathe-mit-mut",
+    ]
+    # on a page filed elsewhere, the same links are topics' listings
+    elsewhere = parse_page(html, URL, PROFILE).record
+    assert elsewhere is not None and elsewhere.related == []

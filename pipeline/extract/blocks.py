@@ -242,9 +242,11 @@ def related_urls(lines: list[Line], page_url: str) -> list[str]:
 
 def listing_link(url: str, page_url: str) -> bool:
     """Whether a link goes to a listing rather than a page: a topic's listing, or the listing
-    the page sits in (a folder above the page's own address, "All projects"), filtered or not."""
+    the page sits in (a folder above the page's own address, "All projects"), filtered or not.
+    A link shaped like a topic's listing is one only when the page's own address is not shaped
+    so: a site that files its projects under "/themen/<slug>/" links its other projects so."""
     if term_link(url):
-        return True
+        return not term_link(page_url)
     target, page = urlsplit(url), urlsplit(page_url)
     if target.netloc != page.netloc:
         return False

@@ -100,12 +100,18 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon, top: int = -
 
 def _ranked_apart(lines: list[Line], index: int) -> bool:
     """... or the lede after it, and the body's sections headed at another level than it (a
-    section's heading has its siblings' level: "h1, h3 subtitle, lede, h2 sections")."""
+    section's heading has its siblings' level: "h1, h3 subtitle, lede, h2 sections"); above
+    sections headed deeper, only a heading of three words or more (a subtitle says more than a
+    section's name)."""
     if lines[index + 1].kind != "p":
         return False
     level = lines[index].level
     after = next((line for line in lines[index + 1 :] if line.kind == "h"), None)
-    return after is not None and after.level != level and after.level > 1
+    if after is None or after.level <= 1 or after.level == level:
+        return False
+    # Sections that outrank it: it heads none of them. Deeper sections under a heading of a
+    # word or two ("Ausgangslage", then "Ziele") are that section's; a subtitle says more.
+    return after.level < level or lines[index].text.count(" ") >= 2
 
 
 def _after_meta(lines: list[Line], start: int, lex: Lexicon) -> int:
