@@ -935,3 +935,21 @@ def test_related_projects_filed_under_a_topic_like_folder_are_kept():
     # on a page filed elsewhere, the same links are topics' listings
     elsewhere = parse_page(html, URL, PROFILE).record
     assert elsewhere is not None and elsewhere.related == []
+
+
+def test_a_topic_filter_above_the_title_gives_no_topics():
+    html = (
+        "<html><body><main><ul class='filter'><li><a href='/themen/bildung/'>Bildung</a></li>"
+        "<li><a href='/themen/kultur/'>Kultur</a></li><li><a href='/themen/umwelt/'>Umwelt</a>"
+        "</li></ul><h1>Lesepaten Nord</h1><p>Laufzeit: 2022 bis 2024</p></main></body></html>"
+    )
+    record = parse_page(html, URL, PROFILE).record
+    assert record is not None and record.focus_areas == []
+    # the post's own topics on a meta line by its title are read
+    meta = html.replace(
+        "<h1>Lesepaten Nord</h1>",
+        "<p><a href='/themen/bildung/'>Bildung</a>, <a href='/themen/kultur/'>Kultur</a></p>"
+        "<h1>Lesepaten Nord</h1>",
+    )
+    record = parse_page(meta, URL, PROFILE).record
+    assert record is not None and record.focus_areas == ["Bildung", "Kultur"]

@@ -46,10 +46,14 @@ def byline(line: Line) -> bool:
 
 
 def title_topics(lines: list[Line], end: int) -> TitleTopics:
-    """The topics the title block's lines (``lines[:end]``) link."""
+    """The topics the title block's lines (``lines[:end]``) link: a meta line's term links,
+    never the items of a list above the ``<h1>`` (a filter bar's topics, on every page)."""
     topics: list[str] = []
     meta: set[str] = set()
-    for line in lines[:end]:
+    h1 = next((k for k in range(end) if lines[k].kind == "h" and lines[k].level == 1), 0)
+    for index, line in enumerate(lines[:end]):
+        if index < h1 and line.kind == "li":
+            continue
         terms = [link.text for link in line.links if link.text and term_link(link.href)]
         if terms:
             meta.add(line.text)
