@@ -86,7 +86,11 @@ _NO_WORDS = Vocabulary()
 
 
 class SiteProfile(BaseModel):
-    """One site: its origin, where to start, which paths are project pages, and its wording."""
+    """One site: its origin, where to start, which paths are project pages, and its wording.
+
+    Frozen; what its fields give (hosts, path patterns, the fingerprint) is computed on first
+    use and kept, so a changed profile is made anew (``SiteProfile.model_validate``), never by
+    ``model_copy(update=...)``, which would carry the old values over."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
