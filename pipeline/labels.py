@@ -880,6 +880,15 @@ PROSE_PROJECT: tuple[str, ...] = (
     *("this program", "the initiative", "this initiative"),
 )
 # ... and never in a sentence about applying for a grant (word starts).
+# A funder's verb in a sentence that names the project by its title ("Die X-Stiftung
+# finanziert FinanzFit ..."), and the articles before a word of its title ("the club").
+PROSE_FUNDING_VERBS: tuple[str, ...] = (
+    *("fördert", "förderte", "finanziert", "unterstützt"),
+    *("funds", "funded", "supports", "finances"),
+)
+PROSE_ARTICLES: tuple[str, ...] = ("the", "das", "den", "die", "der", "dem")
+# The words joining two persons' names on one line ("Eva Roth und Ida Kern").
+NAME_CONJUNCTIONS: tuple[str, ...] = ("und", "and", "&")
 PROSE_DECOYS: tuple[str, ...] = (
     *("bewerben", "Bewerbung", "Antrag", "Anträge", "beantragen", "Ausschreibung"),
     *("Förderaufruf", "Einsendeschluss", "Antragsfrist"),

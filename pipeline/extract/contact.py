@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from pipeline.extract.lines import Line, Link
 from pipeline.extract.vocabulary import LabelHit, Lexicon
-from pipeline.labels import CONTACT_FIELDS, SOFT_GRANTEE_LABELS
+from pipeline.labels import CONTACT_FIELDS, NAME_CONJUNCTIONS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
 
@@ -435,7 +435,8 @@ class _Reading:
     run: list[str] = field(default_factory=list)  # the lines after a person's name
 
 
-_PERSON_PAIR = re.compile(r"\s+(?:und|and|&)\s+")
+_PERSON_PAIR = re.compile(rf"\s+(?:{'|'.join(map(re.escape, NAME_CONJUNCTIONS))})\s+")
+_JOINS = (", ", *(f" {word} " if word.isalpha() else word for word in NAME_CONJUNCTIONS))
 
 
 def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
@@ -450,7 +451,7 @@ def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
         if (
             line.links
             or ":" in text  # (a labelled line: read by its label)
-            or not (", " in text or " und " in text or " and " in text or "&" in text)
+            or not any(join in text for join in _JOINS)
         ):
             out.append(line)  # (most lines: nothing joined)
             continue

@@ -74,7 +74,7 @@ _DECOY_FOLDED = _folded(labels.PROSE_DECOYS)
 _FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|support")
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
-_FUNDING_VERBS = "fördert|förderte|finanziert|unterstützt|funds|funded|supports|finances"
+_FUNDING_VERBS = "|".join(map(re.escape, labels.PROSE_FUNDING_VERBS))
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
 # "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
 _FUNDERS = (
@@ -214,7 +214,7 @@ def _whole(text: str, name: str) -> bool:
     return text.startswith(name) and not text[len(name) : len(name) + 1].isalnum()
 
 
-_ARTICLES = ("the", "das", "den", "die", "der", "dem")
+_ARTICLES = labels.PROSE_ARTICLES
 
 
 # "<names> finanziert ...": the names before a funding verb, at the sentence's start.
