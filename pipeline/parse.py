@@ -359,7 +359,8 @@ def _read_labels(
     """Read labelled facts and chrome lines; returns the number of teaser ("mehr") links."""
     teasers = 0
     seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
-    fact_lists: dict[int, bool] = {}  # list id -> whether every item opens with a label
+    # list id -> its items' labels by line (empty: no fact list), judged at its first item
+    fact_lists: dict[int, dict[int, LabelHit]] = {}
     for i, line in enumerate(lines):
         for link in line.links:
             if id(link) in seen:
@@ -396,7 +397,7 @@ MIN_FACT_ITEMS = 3
 
 
 def _fact_item(
-    lines: list[Line], i: int, lex: Lexicon, fact_lists: dict[int, bool]
+    lines: list[Line], i: int, lex: Lexicon, fact_lists: dict[int, dict[int, LabelHit]]
 ) -> LabelHit | None:
     """An item of a fact list (every item a label and its value, no colon between: "Fördergeber
     Stadt A und Land B", "Grant amount up to €25,000"): its label, read as if a colon followed."""
@@ -412,20 +413,22 @@ def _fact_item(
         while last + 1 < len(lines) and lines[last + 1].top_list == top:
             last += 1
         own = [
-            line
-            for line in lines[first : last + 1]
-            if line.list_id == list_id and line.kind == "li"
+            j
+            for j in range(first, last + 1)
+            if lines[j].list_id == list_id and lines[j].kind == "li"
         ]
-        hits = [None if line.links else lex.item_label(line.text) for line in own]
+        hits = {j: None if lines[j].links else lex.item_label(lines[j].text) for j in own}
+        labelled = {j: hit for j, hit in hits.items() if hit is not None}
         # (a list of steps, "Partner finden", "Themen festlegen", "Start im Frühjahr", opens
         # each item with a label's word too: a fact list states at least one fact that reads)
-        known = (
+        is_facts = (
             len(own) >= MIN_FACT_ITEMS
-            and all(hit is not None for hit in hits)
-            and any(hit is not None and _states_a_fact(hit, lex) for hit in hits)
+            and len(labelled) == len(own)
+            and any(_states_a_fact(hit, lex) for hit in labelled.values())
         )
+        known = labelled if is_facts else {}
         fact_lists[list_id] = known
-    return lex.item_label(lines[i].text) if known else None
+    return known.get(i)
 
 
 def _states_a_fact(hit: LabelHit, lex: Lexicon) -> bool:
