@@ -361,6 +361,8 @@ def _read_labels(
     seen: set[int] = set()  # a link around blocks (a card) is on each of their lines
     # list id -> its items' labels by line (empty: no fact list), judged at its first item
     fact_lists: dict[int, dict[int, LabelHit]] = {}
+    # (the hot loop: the lexicon's matchers read once)
+    marker, led_notice, match_label = lex.marker_lines.match, lex.led_notice, lex.match_label
     for i, line in enumerate(lines):
         for link in line.links:
             if id(link) in seen:
@@ -376,7 +378,7 @@ def _read_labels(
         if line.kind == "img" and lex.logo_link.match(text):
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif (match := lex.marker_lines.match(text)) or lex.led_notice(text):
+        elif (match := marker(text)) or led_notice(text):
             # chrome, a document's record ("Last changed: 14.05.2018"), the closed notice (None:
             # after a lead word), a division's link
             taken[i] = True
@@ -385,7 +387,7 @@ def _read_labels(
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
         elif (
-            hit := lex.match_label(text)
+            hit := match_label(text)
             or (_related_heading(line, lex) if line.kind == "h" else None)
             or (_fact_item(lines, i, lex, fact_lists) if line.kind == "li" else None)
         ) is not None and i >= body_start:

@@ -29,6 +29,9 @@ class LabelHit:
     inline: bool  # the value followed the label without a colon
 
 
+_UNSEEN = LabelHit("", "", "", False)  # what the label cache gives for a line it has not seen
+
+
 def _alternatives(words: tuple[str, ...], escape: bool = True) -> str:
     ordered = sorted(dict.fromkeys(words), key=len, reverse=True)
     return "|".join(re.escape(w) if escape else w for w in ordered)
@@ -303,8 +306,9 @@ class Lexicon:
         such a value parses.
         """
         cache = self._labels
-        if text in cache:
-            return cache[text]
+        hit = cache.get(text, _UNSEEN)
+        if hit is not _UNSEEN:
+            return hit
         hit = self._match_label(text)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()

@@ -75,14 +75,15 @@ def parse_amount(text: str) -> Amount | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")  # what _NUMBER's digits are
 _BOUND = re.compile(rf"^(?:{_words(labels.AMOUNT_BOUNDS)})\s+", re.IGNORECASE)
 
 
 def amount_only(text: str) -> Amount | None:
     """The amount ``text`` is and nothing more ("2.500 Euro", "€ 6,500", "bis zu 1.500 €"), or
     None: a value that names no one, only a sum."""
-    if not any(c.isdigit() for c in text):
-        return None  # (a name: most values under a funders label)
+    if _DIGIT.search(text) is None:
+        return None  # (a name: most values under a funders label; every amount has a digit)
     match = _AMOUNT.fullmatch(_BOUND.sub("", text.strip()))
     if match is None or not (match["cur1"] or match["cur2"]):
         return None

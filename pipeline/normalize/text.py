@@ -14,7 +14,8 @@ def collapse(text: str) -> str:
     """
     # str.split() splits on every Unicode space (no-break, thin, ideographic ...).
     # Six substring tests are six times faster than one regex search (hot: every line).
-    if not text.isascii() and (
+    ascii = text.isascii()
+    if not ascii and (
         "\u00ad" in text
         or "\u200b" in text
         or "\u200c" in text
@@ -24,10 +25,30 @@ def collapse(text: str) -> str:
     ):
         text = text.translate(_INVISIBLE)
     # Every whitespace character but the space is unprintable: printable text without a double
-    # space only needs its ends stripped (a long paragraph: 1.3 instead of 2.3 us).
-    if text.isprintable() and "  " not in text:
+    # space only needs its ends stripped (a long paragraph: 1.3 instead of 2.3 us). A long ASCII
+    # text is looked through for its nine other whitespace characters instead: each test is a
+    # memchr, and isprintable() reads the text one character at a time (0.2 instead of 1 us for
+    # 500 characters).
+    if (_plain_ascii(text) if ascii and len(text) > 64 else text.isprintable()) and (
+        "  " not in text
+    ):
         return text.strip(" ")
     return " ".join(text.split())
+
+
+def _plain_ascii(text: str) -> bool:
+    """Whether an ASCII text holds no whitespace character but the space."""
+    return not (
+        "\n" in text
+        or "\t" in text
+        or "\r" in text
+        or "\x0b" in text
+        or "\x0c" in text
+        or "\x1c" in text
+        or "\x1d" in text
+        or "\x1e" in text
+        or "\x1f" in text
+    )
 
 
 def fold(text: str) -> str:
