@@ -311,6 +311,15 @@ HELD_OUT_SHAPES = {
             ("/archiv/blog/page/2/", None),  # the Jimdo archive's blog pagination
         ],
     ),
+    "kornfeld": (
+        ("umbraco", "kirby"),
+        [
+            ("/foerderung/projekte/", "page=2"),  # the Umbraco list's pager
+            ("/en/funding/projects/", "page=2"),
+            ("/archiv/projekte/page:2", None),  # Kirby's named parameter pagination
+            ("/archiv/journal/page:2", None),
+        ],
+    ),
 }
 
 
