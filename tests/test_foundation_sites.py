@@ -41,9 +41,12 @@ POSTCODE = {
     "DE": re.compile(r"^\d{5}$"),
     "CH": re.compile(r"^\d{4}$"),
     "AT": re.compile(r"^\d{4}$"),
+    "LI": re.compile(r"^\d{4}$"),
 }
-PHONE_PREFIX = {"DE": "+49", "CH": "+41", "AT": "+43"}
-CURRENCY = {"DE": "EUR", "CH": "CHF", "AT": "EUR"}
+# A Liechtenstein foundation funds across the Rhine valley: grantees in Switzerland and Austria
+# give their own phones and amounts in euros.
+PHONE_PREFIX = {"DE": "+49", "CH": "+41", "AT": "+43", "LI": ("+423", "+41", "+43")}
+CURRENCY = {"DE": ("EUR",), "CH": ("CHF",), "AT": ("EUR",), "LI": ("CHF", "EUR")}
 BY_ID = {f.id: f for f in FOUNDATIONS}
 CASES = [(f.id, s) for f in FOUNDATIONS for s in f.snapshots]
 # The held-out foundation is one snapshot (v1), without golden pages; the life-cycle tests
@@ -101,7 +104,7 @@ def test_profile_is_url_only_with_the_agreed_keys(foundation_id):
     assert set(profile) == PROFILE_KEYS
     assert profile["id"] == foundation_id
     assert profile["origin"] == BY_ID[foundation_id].origin
-    assert profile["country"] in ("DE", "CH", "AT")
+    assert profile["country"] in ("DE", "CH", "AT", "LI")
     for key in ("project_paths", "listing_paths", "english_paths"):
         for pattern in profile[key]:
             re.compile(pattern)
@@ -143,11 +146,11 @@ def test_expected_facts_are_well_formed(foundation_id, snapshot):
         assert contact["persons"] and contact["organization"]
         assert set(facts["funders"]).isdisjoint(facts["partners"]), url
         if facts["grant_amount"]:
-            assert facts["grant_amount"]["currency"] == CURRENCY[country]
+            assert facts["grant_amount"]["currency"] in CURRENCY[country]
             assert facts["grant_amount"]["value"] > 0
         for related in facts["related"]:
             assert related in expected and related != url, (url, related)
-        if country == "CH":
+        if country in ("CH", "LI"):
             assert "ß" not in json.dumps(facts, ensure_ascii=False), url
 
 
@@ -318,6 +321,15 @@ HELD_OUT_SHAPES = {
             ("/en/funding/projects/", "page=2"),
             ("/archiv/projekte/page:2", None),  # Kirby's named parameter pagination
             ("/archiv/journal/page:2", None),
+        ],
+    ),
+    "lindenau": (
+        ("sitecore", "concrete"),
+        [
+            ("/de/foerderprojekte", "pg=2"),  # the SXA search results' pagination
+            ("/en/funded-projects", "pg=2"),
+            ("/index.php/projekte", "ccm_paging_p=2"),  # concrete5's page list pagination
+            ("/index.php/blog", "ccm_paging_p=2"),
         ],
     ),
 }
