@@ -953,3 +953,17 @@ def test_a_topic_filter_above_the_title_gives_no_topics():
     )
     record = parse_page(meta, URL, PROFILE).record
     assert record is not None and record.focus_areas == ["Bildung", "Kultur"]
+
+
+def test_a_fact_rows_label_and_value_as_adjacent_elements_are_read_apart():
+    # Round 7: a fact list whose label and value are sibling elements with no space between
+    # (a style sheet sets them apart): the words are read apart, the row as "label value".
+    record = parse(
+        '<ul class="facts"><li><b>Projektdauer</b><em>03/2019 – 02/2021</em></li>'
+        "<li><b>Stand</b><em>beendet</em></li>"
+        "<li><b>Zuwendung</b><em>7.500 Euro</em></li></ul>"
+        "<h2>Projektträger</h2><p>Verein Lichtblick e.V.</p><p>Hafenweg 3</p><p>24103 Kiel</p>"
+    )
+    assert record.period is not None and record.period.raw == "03/2019 – 02/2021"
+    assert record.status == "completed"
+    assert record.grant_amount is not None and record.grant_amount.value == 7500

@@ -125,6 +125,8 @@ _CELL_KIND = {
     "figcaption": "cap",
     "caption": "cap",
 }
+# Line kinds of a fact row, where adjacent elements are a label and its value.
+_ROW_KINDS = frozenset({"li", "dd", "td"})
 # Block elements that change the context of the lines inside them.
 _CONTEXT_TAGS = frozenset(
     {*HEADINGS, *_CELL_KIND, "ul", "ol", "menu", "tr", "header", "hgroup", "address", "aside"}
@@ -302,10 +304,16 @@ class _Flattener:
             elif tag == "a":
                 self._link(child, attrs)
             else:
-                if self._ctx[6] and buf and not buf[-1][-1:].isspace():
-                    # An address widget's parts (organization, street, postcode, locality) as
-                    # adjacent elements with no space between: lines a reader sees apart.
-                    self.flush()
+                if buf and not buf[-1][-1:].isspace():
+                    if self._ctx[6]:
+                        # An address widget's parts (organization, street, postcode, locality)
+                        # as adjacent elements with no space between: lines a reader sees apart.
+                        self.flush()
+                    elif self._ctx[0] in _ROW_KINDS and buf[-1][-1:].isalnum():
+                        # A fact row's label and value as adjacent elements with no space
+                        # between ("<li><b>Laufzeit</b><span>2020</span>"): words a reader
+                        # sees apart.
+                        buf.append(" ")
                 self.walk(child)
         self._depth -= 1
 
