@@ -229,8 +229,13 @@ def _extract(
         "site": profile.id if on_site else _host(page_url) or "unknown",
         "lang": lang,
         "title": title.title,
+        # (a status badge under the title -- "Abgeschlossen" -- is no subtitle)
         "short_title": facts.short_title
-        or (None if title.short_title in topics.meta else title.short_title),
+        or (
+            None
+            if title.short_title in topics.meta or title.short_title in badges
+            else title.short_title
+        ),
         "status": status,
         "status_raw": status_raw,
         "period": period.as_dict() if period else None,

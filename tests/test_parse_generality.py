@@ -967,3 +967,13 @@ def test_a_fact_rows_label_and_value_as_adjacent_elements_are_read_apart():
     assert record.period is not None and record.period.raw == "03/2019 – 02/2021"
     assert record.status == "completed"
     assert record.grant_amount is not None and record.grant_amount.value == 7500
+
+
+def test_a_status_badge_under_the_title_is_no_subtitle():
+    # Round 7: the line under the title is one status word: the status, never the short title.
+    record = parse(
+        '<div class="chip">Beendet</div><p>Zeitraum: 2018 – 2020</p>'
+        "<h2>Projektträger</h2><p>Verein Lichtblick e.V.</p><p>Hafenweg 3</p><p>24103 Kiel</p>"
+    )
+    assert record.status == "completed"
+    assert record.short_title is None
