@@ -619,7 +619,7 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
     if follow and lines[follow[0]].kind == "li":
         top = lines[follow[0]].top_list
         if lines[label.i].top_list == top:
-            follow = _items_to_next_label(lines, follow[0])
+            follow = _items_to_next_label(lines, follow[0], lines[label.i].list_id)
         else:
             follow = [
                 j
@@ -644,12 +644,19 @@ def _list_items(label: _Label) -> tuple[list[str], list[int]]:
     return items, follow
 
 
-def _items_to_next_label(lines: list[Line], first: int) -> list[int]:
+def _items_to_next_label(lines: list[Line], first: int, label_list: int) -> list[int]:
     """The items under a label that stands in the same list as they do (an accordion or a
-    fact list, one item per fact): they end at the next heading or non-item line."""
+    fact list, one item per fact): they end at the next heading or non-item line, and items
+    nested under the label's item end at the next item of the label's own list (the next row)."""
     top = lines[first].top_list
+    row = label_list if lines[first].list_id != label_list else -2
     end = first
-    while end < len(lines) and lines[end].kind == "li" and lines[end].top_list == top:
+    while (
+        end < len(lines)
+        and lines[end].kind == "li"
+        and lines[end].top_list == top
+        and lines[end].list_id != row
+    ):
         end += 1
     return list(range(first, end))
 

@@ -977,3 +977,19 @@ def test_a_status_badge_under_the_title_is_no_subtitle():
     )
     assert record.status == "completed"
     assert record.short_title is None
+
+
+def test_items_nested_under_a_fact_items_label_end_at_the_next_fact_item():
+    # Round 7: a fact list whose labels carry their values as a nested list: the label's next
+    # sibling item is the next fact, never one more value.
+    record = parse(
+        "<ol><li>Finanziert durch<ol><li>Stadt Kiel</li><li>Land Schleswig-Holstein</li></ol></li>"
+        "<li>Fördersumme 9.000 €</li>"
+        "<li>Partner<ol><li>Kieler Tafel</li><li>Stadtteilbüro Gaarden</li></ol></li>"
+        "<li>Zielgruppen<ol><li>Alleinerziehende</li></ol></li>"
+        "<li>Zeitraum 2021 – 2023</li></ol>"
+    )
+    assert record.funders == ["Stadt Kiel", "Land Schleswig-Holstein"]
+    assert record.grant_amount is not None and record.grant_amount.value == 9000
+    assert record.partners == ["Kieler Tafel", "Stadtteilbüro Gaarden"]
+    assert record.target_groups == ["Alleinerziehende"]

@@ -51,11 +51,14 @@ def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) 
     They run until a heading, another label, a consumed line, or a sentence of running text.
     """
     label = lines[index]
+    row_list = label.list_id if label.kind == "li" else -2
     found: list[int] = []
     for j in range(index + 1, min(len(lines), index + 1 + MAX_VALUE_LINES)):
         line = lines[j]
         if taken[j] or _stops(line, label, lex):
             break
+        if line.list_id == row_list and found and lines[found[-1]].list_id != row_list:
+            break  # the label's items nested under it: its own list's next item is the next row
         if line.kind in ("p", "dd", "td", "li") and (
             len(line.text) > 150 or (line.text.endswith(".") and len(line.text) > 60)
         ):
