@@ -675,6 +675,15 @@ ORGANIZATION_WORDS: tuple[str, ...] = (
     "Fondation",
     "Trust",
 )
+# How an organization's name may end in a dot (its legal form): a value ending so is a name,
+# not a sentence ("Stadt A und Verein B e. V.").
+ABBREVIATED_NAME_ENDS: tuple[str, ...] = (
+    *(word for word in ORGANIZATION_WORDS if word.endswith(".")),
+    "Inc.",
+    "Ltd.",
+    "Corp.",
+    "Co.",
+)
 # Words that open a part of one organization after a comma ("University of Hamburg, Faculty of
 # Law", "Universität Kiel, Institut für Ökologie"): one name, never two in a list.
 SUBUNIT_WORDS: tuple[str, ...] = (

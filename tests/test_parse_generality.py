@@ -993,3 +993,18 @@ def test_items_nested_under_a_fact_items_label_end_at_the_next_fact_item():
     assert record.grant_amount is not None and record.grant_amount.value == 9000
     assert record.partners == ["Kieler Tafel", "Stadtteilbüro Gaarden"]
     assert record.target_groups == ["Alleinerziehende"]
+
+
+def test_a_long_value_ending_in_a_legal_forms_dot_is_a_name_not_a_sentence():
+    # Round 7: a value cell naming funders whose last one ends in "e.V." is no running text.
+    record = parse(
+        "<table><tr><th>Geldgeber</th>"
+        "<td>Land Schleswig-Holstein; Sparkasse Holstein; "
+        "Förderverein Kieler Stadtteilkultur e.V.</td>"
+        "</tr><tr><th>Zeitraum</th><td>2021 – 2023</td></tr></table>"
+    )
+    assert record.funders == [
+        "Land Schleswig-Holstein",
+        "Sparkasse Holstein",
+        "Förderverein Kieler Stadtteilkultur e.V.",
+    ]

@@ -60,7 +60,13 @@ def value_lines(lines: list[Line], taken: list[bool], index: int, lex: Lexicon) 
         if line.list_id == row_list and found and lines[found[-1]].list_id != row_list:
             break  # the label's items nested under it: its own list's next item is the next row
         if line.kind in ("p", "dd", "td", "li") and (
-            len(line.text) > 150 or (line.text.endswith(".") and len(line.text) > 60)
+            len(line.text) > 150
+            or (
+                line.text.endswith(".")
+                and len(line.text) > 60
+                # (a name whose legal form ends in a dot, "Verein Y e. V.", is no sentence)
+                and not line.text.endswith(labels.ABBREVIATED_NAME_ENDS)
+            )
         ):
             break
         found.append(j)
