@@ -670,11 +670,15 @@ def _sentence(text: str) -> bool:
     return text.endswith((".", "!", "?")) and text.count(" ") >= 4
 
 
+# The list fields whose items a label's line may name side by side ("Themen: Kultur, Bildung").
+_NAMED_LISTS = frozenset({"partners", "target_groups", "services", "focus_areas"})
+
+
 def _list_label(label: _Label, facts: _Facts) -> list[int] | None:
     items, follow = _list_items(label)
     if not items and label.lines[label.i].kind == "h":
         return None  # a heading over running text ("Angebot", then sentences): a section
-    if label.hit.value and label.hit.field in ("partners", "target_groups", "services"):
+    if label.hit.value and label.hit.field in _NAMED_LISTS:
         items = [part for item in items for part in split_names(item)]
     target = {
         "focus_areas": facts.focus_areas,

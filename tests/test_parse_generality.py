@@ -1008,3 +1008,12 @@ def test_a_long_value_ending_in_a_legal_forms_dot_is_a_name_not_a_sentence():
         "Sparkasse Holstein",
         "Förderverein Kieler Stadtteilkultur e.V.",
     ]
+
+
+def test_focus_areas_named_side_by_side_after_their_label_are_split():
+    # Round 7: "Handlungsfelder: Inklusion; Sport" names two focus areas (like partners).
+    record = parse(
+        "<div><em>Handlungsfelder: Inklusion; Sport und Bewegung</em></div>"
+        "<p>Laufzeit: 2021 – 2023</p>"
+    )
+    assert record.focus_areas == ["Inklusion", "Sport und Bewegung"]
