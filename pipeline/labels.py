@@ -364,6 +364,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Verwandte Inhalte", "Verwandte Beiträge", "Ähnliche Beiträge", "Weitere Beiträge"),
         *("Related content", "Related items", "Related posts"),
         *("More from the archive", "Read more from the archive", "Mehr aus dem Archiv"),
+        # "Mehr aus dem Bereich Kultur", "More from the field of education": a heading over
+        # cards of the same field
+        *("Mehr aus dem Bereich", "Mehr aus dem Themenfeld", "More from the field of"),
     ),
 }
 
@@ -411,6 +414,8 @@ LABEL_PREFIXES: tuple[str, ...] = (
     *("Projekt", "Projekt-", "Förder", "Förder-", "Project", "Funding"),
     # "Geplante Maßnahmen", "Planned activities": what a project will do is still its services
     *("Geplante", "Planned"),
+    # "Geplanter Zeitraum", "Voraussichtliche Laufzeit", "Expected duration": the same facts
+    *("Geplanter", "Geplantes", "Voraussichtliche", "Voraussichtlicher", "Expected"),
 )
 LABEL_SUFFIXES: tuple[str, ...] = (
     "in",
@@ -515,8 +520,9 @@ DIVISION_WORDS: tuple[str, ...] = ("Geschäftsbereich",)
 DIVISION_WORDS_EN: tuple[str, ...] = ("Business unit", "Division")
 # The closed notice, as regular expressions matched at the start of a line.
 CLOSED_NOTICES: tuple[str, ...] = (
+    # (a year or a date before the verb: "Dieses Projekt wurde 2019 abgeschlossen.")
     r"(?:Das|Dieses)\s+(?:Förder)?(?:projekt|vorhaben)\s+(?:ist|wurde)\s+(?:bereits\s+)?"
-    r"(?:abgeschlossen|beendet|ausgelaufen)\b",
+    r"(?:(?:im\s+(?:Jahr\s+)?|am\s+)?[\d.]*\d{4}\s+)?(?:abgeschlossen|beendet|ausgelaufen)\b",
     r"(?:This|The)\s+(?:funded\s+)?(?:project|grant)\s+(?:is|has\s+been|has|was)\s+"
     r"(?:now\s+)?(?:completed|closed|finished|ended)\b",
 )

@@ -1017,3 +1017,39 @@ def test_focus_areas_named_side_by_side_after_their_label_are_split():
         "<p>Laufzeit: 2021 – 2023</p>"
     )
     assert record.focus_areas == ["Inklusion", "Sport und Bewegung"]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("Voraussichtliche Laufzeit", "period"),
+        ("Geplanter Förderzeitraum", "period"),
+        ("Expected duration", "period"),
+    ],
+)
+def test_a_planned_facts_label_is_its_facts_label(line, field):
+    # Round 7: "Geplanter Zeitraum", "Expected duration": the label after a word of planning.
+    hit = LEX.match_label(line)
+    assert hit is not None and hit.field == field
+
+
+def test_a_closed_notice_may_name_the_year_it_closed():
+    # Round 7: "Das Vorhaben ist 2017 ausgelaufen." is the closed notice, its year inside.
+    record = parse(
+        "<blockquote>Das Vorhaben ist 2017 ausgelaufen.</blockquote><p>Laufzeit: 2014 – 2017</p>"
+    )
+    assert record.closed_notice is True and record.status == "completed"
+
+
+def test_more_from_a_field_over_cards_is_a_related_block():
+    # Round 7: a heading "Mehr aus dem Themenfeld Bildung" over project cards: related projects.
+    record = parse(
+        "<p>Laufzeit: 2014 – 2017</p>"
+        "<section><h4>Mehr aus dem Themenfeld Bildung</h4>"
+        '<div class="teaser"><a href="/projekte/lesewerkstatt/">Lesewerkstatt</a></div>'
+        '<div class="teaser"><a href="/projekte/mathe-mobil/">Mathe mobil</a></div></section>'
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/projekte/lesewerkstatt",
+        "https://www.beispiel-stiftung.de/projekte/mathe-mobil",
+    ]
