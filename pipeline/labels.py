@@ -873,6 +873,8 @@ CHROME_LINES: tuple[str, ...] = (
     "weiterlesen",
     "read more",
 )
+# Arrows a navigation link's words may stand between ("‹ Vorheriges Projekt", "Next project »").
+NAV_ARROWS = "‹›«»←→"
 # Teaser links on listings: many of these mean the page is a listing, not a project.
 TEASER_LINKS: tuple[str, ...] = (
     "mehr",

@@ -1053,3 +1053,29 @@ def test_more_from_a_field_over_cards_is_a_related_block():
         "https://www.beispiel-stiftung.de/projekte/lesewerkstatt",
         "https://www.beispiel-stiftung.de/projekte/mathe-mobil",
     ]
+
+
+def test_previous_and_next_links_with_arrows_are_no_related_projects():
+    # Round 7: "← Previous project" / "Next project →" after the related cards: page navigation
+    # (an arrow beside the words), never one more related project.
+    record = parse(
+        "<p>Laufzeit: 2014 – 2017</p>"
+        '<h2>Similar projects</h2><h3><a href="/projekte/lesewerkstatt/">Lesewerkstatt</a></h3>'
+        '<div><a href="/projekte/aaa/">← Previous project</a></div>'
+        '<div><a href="/projekte/zzz/">Next project →</a></div>'
+    )
+    assert record.related == ["https://www.beispiel-stiftung.de/projekte/lesewerkstatt"]
+
+
+def test_a_link_menu_under_a_related_heading_is_its_cards():
+    # Round 7: the related projects as a box its class calls a menu: a reader sees the
+    # heading's links, read like cards.
+    record = parse(
+        "<p>Laufzeit: 2014 – 2017</p><h4>Verwandte Projekte</h4>"
+        '<ul class="menu"><li><a href="/projekte/lesewerkstatt/">Lesewerkstatt</a></li>'
+        '<li><a href="/projekte/mathe-mobil/">Mathe mobil</a></li></ul>'
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/projekte/lesewerkstatt",
+        "https://www.beispiel-stiftung.de/projekte/mathe-mobil",
+    ]

@@ -445,6 +445,7 @@ class _Chrome:
         "_text_size",
         "crumbs",
         "lex",
+        "lines",
     )
 
     def __init__(
@@ -463,6 +464,7 @@ class _Chrome:
         self._soft_left = MAX_SOFT_CHROME  # sidebars whose text may still be looked at
         self.lex = lex
         self.crumbs: LexborNode | None = None  # the page's breadcrumb trail, when the walk met it
+        self.lines: list[Line] = []  # the lines read so far (the walk's own list)
 
     def see_nav(self, node: LexborNode) -> None:
         """A ``<nav>`` the walk skips: remembered when it is the breadcrumb trail (named so by
@@ -513,13 +515,25 @@ class _Chrome:
         if kind == 1 and self.crumbs is None and self.lex.breadcrumb_name.search(marker):
             self.crumbs = node  # skipped as chrome, its trail still read
         if kind != 2:
-            return kind == 1
+            return kind == 1 and not self._under_related_heading()
         # A sidebar: read when it holds a fact's label (its text, without entering it). A
         # page's first few only, so sidebars nested in sidebars never make the walk quadratic.
         if self._soft_left <= 0:
             return True
         self._soft_left -= 1
         return not self.lex.holds_fact_label(node.text(separator="\n").split("\n"))
+
+    def _under_related_heading(self) -> bool:
+        """Whether the last line read is a related-projects heading ("Weitere Projekte"): the
+        links under it are its cards, whatever the box's class calls them (a "menu")."""
+        lines = self.lines
+        if not lines or lines[-1].kind != "h":
+            return False
+        text = lines[-1].text
+        hit = self.lex.match_label(text)
+        if hit is not None:
+            return hit.field == "related" and not hit.value
+        return self.lex.related_heading.match(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -679,6 +693,7 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
     hidden = hidden_classes(head.sheets) if head.sheets else frozenset()
     root = _content_root(body, lex, hidden)
     flattener = _Flattener(root.chrome)
+    root.chrome.lines = flattener.lines
     flattener.walk(root.node)
     flattener.flush()
     for aside in root.asides:

@@ -93,7 +93,9 @@ class Lexicon:
         chrome = f"{_alternatives(labels.CHROME_LINES, escape=False)}" + (
             f"|{_phrase(extra.chrome_lines)}" if extra.chrome_lines else ""
         )
-        self.chrome_lines = line_start(rf"^(?:{chrome})\s*$", i)
+        # (an arrow before or after the words: "‹ Vorheriges Projekt", "Nächstes Projekt ›")
+        arrows = f"[{re.escape(labels.NAV_ARROWS)}]"
+        self.chrome_lines = line_start(rf"^(?:{arrows}\s*)?(?:{chrome})(?:\s*{arrows})?\s*$", i)
         # What ends a contact block wherever it stands: chrome, the funder's own contact box.
         self.block_stop = line_start(f"{self.chrome_lines.pattern}|{self.own_contact.pattern}", i)
         # Chrome lines, the closed notice and the division link in one pattern (one match per
