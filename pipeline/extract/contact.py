@@ -8,9 +8,12 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 
 from pipeline.extract.lines import Line, Link
+from pipeline.extract.starts import LineStart, prefixes
 from pipeline.extract.vocabulary import LabelHit, Lexicon
 from pipeline.labels import CONTACT_FIELDS, NAME_CONJUNCTIONS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
@@ -39,6 +42,91 @@ _BLOCK_STOP_FIELDS = frozenset(
         *("target_groups", "grant_amount"),
     }
 )
+
+
+class FirstChars:
+    """A quick test for a group of patterns matched at a line's start: whether a line's first
+    characters may begin a match of any of them (see :mod:`pipeline.extract.starts`). One test
+    of a line stands for one test per pattern; it is never smaller than the truth, so a line it
+    turns away matches none of them and the patterns need not be tried."""
+
+    __slots__ = ("may_start",)
+
+    def __init__(self, patterns: Sequence[LineStart | re.Pattern[str]]) -> None:
+        by_length: dict[int, set[str]] = {}
+        always = False  # a pattern of which no first characters are told: every line
+        for pattern in patterns:
+            found = prefixes(pattern.regex if isinstance(pattern, LineStart) else pattern)
+            if found is None:
+                always = True
+                continue
+            by_length.setdefault(found[0], set()).update(_cases(found[1]))
+        #: Whether a match of one of the patterns may begin a text (a closure: the hot path
+        #: reads no attribute).
+        self.may_start = _first_chars_test(always, by_length)
+
+
+def _first_chars_test(always: bool, by_length: dict[int, set[str]]) -> Callable[[str], bool]:
+    """The test of :class:`FirstChars`: a text's head of each told length in the prefixes of
+    that length, or a head that is not all ASCII (matching case-insensitively across Unicode
+    has rules of its own: the patterns tell)."""
+    if always or not by_length:
+        return lambda text: True
+    if len(by_length) == 1:
+        ((length, found),) = by_length.items()
+        starts = frozenset(found)
+
+        def one(text: str) -> bool:
+            head = text[:length]
+            return head in starts or not head.isascii()
+
+        return one
+    told = tuple((n, frozenset(heads)) for n, heads in sorted(by_length.items()))
+    longest = told[-1][0]
+
+    def several(text: str) -> bool:
+        head = text[:longest]
+        return not head.isascii() or any(head[:n] in heads for n, heads in told)
+
+    return several
+
+
+def _cases(lowered: frozenset[str]) -> set[str]:
+    """Every way of writing these lowercase ASCII prefixes in upper and lower case."""
+    out: set[str] = set()
+    for prefix in lowered:
+        ways = [""]
+        for char in prefix:
+            ways = [way + c for way in ways for c in dict.fromkeys((char, char.upper()))]
+        out.update(ways)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _QuickTests:
+    """The first-characters tests of one lexicon's pattern groups."""
+
+    marker: FirstChars  # what :func:`_is_marker` tries
+    heading: FirstChars  # what :func:`_is_contact_heading` tries
+    stop: FirstChars  # the ends of a block :func:`_block_end` tries on each line
+
+
+@lru_cache(maxsize=64)
+def _quick_tests(lex: Lexicon) -> _QuickTests:
+    """The quick tests of a lexicon (made once: a lexicon is compiled once per wording)."""
+    return _QuickTests(
+        marker=FirstChars(
+            (
+                lex.contact_end,
+                lex.closed_notice,
+                lex.contact_headings,
+                _HEADING_LINE,
+                lex.contact_subheadings,
+            )
+        ),
+        heading=FirstChars((lex.contact_headings, _HEADING_LINE)),
+        stop=FirstChars((lex.contact_end, lex.block_stop, lex.division_link)),
+    )
 
 
 @dataclass(slots=True)
@@ -123,19 +211,14 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
     # does: rows are numbered in document order, so a line of an earlier row is outside it.
     row = lines[start].row if heading is None else heading.row
     index = start
+    may_stop = _quick_tests(lex).stop.may_start  # (most lines: no end, stop or division link)
     while index < len(lines) and index - start < MAX_BLOCK_LINES:
         line = lines[index]
         if line.aside != aside or line.row < row:
             break
-        if lex.contact_end.match(line.text):
+        stop = may_stop(line.text)
+        if stop and lex.contact_end.match(line.text):
             return index + 1
-        outer_heading = (
-            heading is None
-            or heading.kind != "h"
-            or line.level <= heading.level
-            # a box of its own after the contact's phone, mail or web lines ("Baumpatenschaft")
-            or any(_contact_form(lines[k].text) for k in range(start, index))
-        )
         if (
             (
                 line.kind == "h"
@@ -143,7 +226,7 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             )
             and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
-            and outer_heading
+            and _outer_heading(lines, start, index, heading)
             and not _contact_part(line, lex)
         ):
             break
@@ -155,11 +238,11 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
-        if index > start and lex.block_stop.match(line.text):
+        if stop and index > start and lex.block_stop.match(line.text):
             # a post's navigation, share or print links after the block; "Ihre Ansprechperson
             # bei der Stiftung": the funder's own staff, a box apart
             break
-        if lex.division_link.match(line.text):
+        if stop and lex.division_link.match(line.text):
             break
         if (
             line.kind == "li"
@@ -169,6 +252,18 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break
         index += 1
     return index
+
+
+def _outer_heading(lines: list[Line], start: int, index: int, heading: Line | None) -> bool:
+    """Whether the heading at ``index`` stands outside the block opened by ``heading`` at
+    ``start``: not under a heading of a higher rank, or a box of its own after the contact's
+    phone, mail or web lines ("Baumpatenschaft")."""
+    return (
+        heading is None
+        or heading.kind != "h"
+        or lines[index].level <= heading.level
+        or any(_contact_form(lines[k].text) for k in range(start, index))
+    )
 
 
 def _card_title(label: Line | None, lex: Lexicon) -> bool:
@@ -231,11 +326,15 @@ def find_contact_blocks(
     person's): from its heading, or from the grantee's label when that comes first (a
     grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
     before the contact heading (other facts' rows after it) is read with the heading's block."""
+    may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
     heading = next(
         (
             i
             for i, line in enumerate(lines)
-            if not taken[i] and _is_contact_heading(line, lex) and not column_header(lines, i)
+            if not taken[i]
+            and may_head(line.text)
+            and _is_contact_heading(line, lex)
+            and not column_header(lines, i)
         ),
         None,
     )
@@ -502,9 +601,10 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
 def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
     data = ContactData()
     state = _Reading()
+    may_mark = _quick_tests(lex).marker.may_start
     for index, line in enumerate(lines):
         text = line.text
-        if _is_marker(line, state, lex):
+        if may_mark(text) and _is_marker(line, state, lex):
             _close_run(data, state, lex)
             continue
         hit = lex.match_label(text)
