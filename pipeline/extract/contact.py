@@ -455,10 +455,11 @@ def _add_unique(target: list[str], values: list[str]) -> None:
 
 def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
     head = list(lines)
-    postal = next((i for i, text in enumerate(head) if lex.postal_line.match(text)), None)
-    if postal is not None:
-        match = lex.postal_line.match(head[postal])
-        assert match is not None
+    postal, match = next(
+        ((i, found) for i, text in enumerate(head) if (found := lex.postal_line.match(text))),
+        (None, None),
+    )
+    if postal is not None and match is not None:
         data.postal_code, data.city = match["code"], match["city"].strip()
         head = head[:postal]
         if len(head) >= 2 or (head and lex.street_line.match(head[-1])):
@@ -532,6 +533,18 @@ class _Reading:
     grantee: list[str] = field(default_factory=list)
     other_links: list[Link] = field(default_factory=list)  # links outside e-mail lines
     run: list[str] = field(default_factory=list)  # the lines after a person's name
+    postal: bool = False  # whether a postcode line is among the address lines read so far
+    postal_read: int = 0  # how many of the address lines were looked at for it
+
+
+def _address_has_postal(state: _Reading, lex: Lexicon) -> bool:
+    """Whether a postcode line is among the block's address lines so far (each line looked at
+    once: the address lines are only ever added to)."""
+    if not state.postal:
+        address = state.address
+        state.postal = any(lex.postal_line.match(t) for t in address[state.postal_read :])
+        state.postal_read = len(address)
+    return state.postal
 
 
 _PERSON_PAIR = re.compile(rf"\s+(?:{'|'.join(map(re.escape, NAME_CONJUNCTIONS))})\s+")
@@ -845,7 +858,7 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
     """A line of an unlabelled block (a rich-text contact), read by form, not order: once the
     postal line closed the address, a name's shape is a person and a role word drops out; an
     e-mail, web address or phone number is never an address line. Whether the line was taken."""
-    if any(lex.postal_line.match(t) for t in state.address):
+    if _address_has_postal(state, lex):
         if person := person_with_role(text, lex):
             _add_unique(data.persons, [person])  # ("Co-Leitung: Lea Roth": the person)
             return True
@@ -853,7 +866,10 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
             return True
     if text.lower().startswith(("www.", "http://", "https://")):
         return False
-    if _contact_form(text) and (_EMAIL_FORM.search(text) or _number_line(text, lex) is not None):
+    # (an e-mail form, or a phone number's: a web address's was told above)
+    if _EMAIL_FORM.search(text) or (
+        _PHONE_LIKE.search(text) is not None and _number_line(text, lex) is not None
+    ):
         return False
     if _OTHER_LABEL.match(text):
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
@@ -917,8 +933,9 @@ def _take_persons(
             _add_unique(data.phones, split_phones(_LEAD_WORDS.sub("", part), lex.calling_code))
         elif part.strip():
             names.append(_without_role(part.strip(), lex))
-    people = [name for name in names if not lex.is_role(name)]
-    # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person.
+    # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person (so a
+    # name alone is taken as it is: no role test).
+    people = [name for name in names if not lex.is_role(name)] if len(names) > 1 else names
     _add_unique(data.persons, people or names)
 
 
