@@ -893,25 +893,34 @@ def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:
 def _take(
     data: ContactData, field_name: str, value: str, line: Line, address: list[str], lex: Lexicon
 ) -> None:
+    if not value and field_name not in ("emails", "website"):
+        return  # (a label without its value on its line: no name, number or address in "")
     if field_name == "persons":
         _take_persons(data, value, line, address, lex)
     elif field_name == "phones":
         _add_unique(data.phones, split_phones(value, lex.calling_code))
     elif field_name == "fax":
         if data.fax is None:
-            data.fax = to_e164(value, lex.calling_code) if value else None
+            data.fax = to_e164(value, lex.calling_code)
     elif field_name == "emails":
-        _add_unique(data.emails, find_emails(value))
-        for link in line.links:
-            _add_unique(data.emails, emails_from_link(link.href, link.token))
+        _take_emails(data, value, line)
     elif field_name == "website":
         if data.website is None:
             written = value or next((link.text or link.href for link in line.links), None)
             data.website = written or None
-    elif field_name == "address" and value:
+    elif field_name == "address":
         address.append(value)
-    elif field_name == "unit" and value:
+    elif field_name == "unit":
         data.unit = data.unit or value
+
+
+def _take_emails(data: ContactData, value: str, line: Line) -> None:
+    """The addresses an e-mail line writes, and its links' (the only ones of a label without
+    its value on its line)."""
+    if value:
+        _add_unique(data.emails, find_emails(value))
+    for link in line.links:
+        _add_unique(data.emails, emails_from_link(link.href, link.token))
 
 
 def _take_persons(
