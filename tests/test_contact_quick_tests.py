@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.contact import _HEADING_LINE, FirstChars, _quick_tests
+from pipeline.extract.contact import (
+    _HEADING_LINE,
+    _OTHER_LABEL,
+    _RUNNING_TEXT,
+    FirstChars,
+    _other_label,
+    _quick_tests,
+    _running_text,
+)
 from pipeline.extract.starts import LineStart, line_start
 from pipeline.extract.vocabulary import Lexicon
 from tests.test_quick_tests import CORPUS, LEXICONS
@@ -90,3 +98,24 @@ def test_a_group_test_reads_each_patterns_first_characters(patterns, matched, tu
         assert quick.may_start(text), text
     for text in turned_away:
         assert not quick.may_start(text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Bitte", "über", "das", "Portal", "a1", "Frist:", "\t", "\n"])),
+    st.sampled_from(["", ".", "!", "?", ".\n", "\n", ":", ": 15.01.", "?\n\n", ". x"]),
+    st.text(alphabet=st.sampled_from("aäB1 :\n\t.!?x"), max_size=12),
+)
+def test_the_sentence_and_label_tests_never_turn_away_a_match(words, end, noise):
+    text = " ".join(words) + end if words else noise
+    assert _running_text(text) == (_RUNNING_TEXT.match(text) is not None)
+    assert _other_label(text) == (_OTHER_LABEL.match(text) is not None)
+
+
+def test_the_sentence_and_label_tests_on_real_lines():
+    hits = 0
+    for text in [*CORPUS, "Bitte bewerben Sie sich über das Portal.\n", "Frist:\t15.01."]:
+        assert _running_text(text) == (_RUNNING_TEXT.match(text) is not None), text
+        assert _other_label(text) == (_OTHER_LABEL.match(text) is not None), text
+        hits += _RUNNING_TEXT.match(text) is not None
+    assert hits > 20

@@ -31,6 +31,7 @@ _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
 # "Rund 80 % der Pflege leisten Angehörige.": a sentence of running text, never an address line.
 _RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
+_SENTENCE_ENDS = (".", "!", "?", ".\n", "!\n", "?\n")  # where a match of _RUNNING_TEXT ends
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
@@ -276,6 +277,17 @@ def _card_title(label: Line | None, lex: Lexicon) -> bool:
     return hit is not None and hit.field == "grantee" and not hit.value
 
 
+def _other_label(text: str) -> bool:
+    """A line labelled with a word we do not know ("Bewerbungsfrist: 15.01.2025")."""
+    return ":" in text and _OTHER_LABEL.match(text) is not None  # (most lines: no colon)
+
+
+def _running_text(text: str) -> bool:
+    """A sentence of running text ("Rund 80 % der Pflege leisten Angehörige.")."""
+    # (most lines end in no sentence's end: its "$" stands at the end or before a last "\n")
+    return text.endswith(_SENTENCE_ENDS) and _RUNNING_TEXT.match(text) is not None
+
+
 def _call_to_action(text: str) -> bool:
     """A question to the reader ("Sie haben selbst eine Idee?", "Got a project idea of your
     own?"): a box of the site's own after the contact, never more of it."""
@@ -413,8 +425,8 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
             and lines[start - 1].kind != "h"
             and not lex.match_label(lines[start - 1].text)
             and len(lines[start - 1].text) < 80
-            and not _OTHER_LABEL.match(lines[start - 1].text)
-            and not _RUNNING_TEXT.match(lines[start - 1].text)
+            and not _other_label(lines[start - 1].text)
+            and not _running_text(lines[start - 1].text)
         ):
             start -= 1
         start = _after_label_value(lines, taken, start, i, lex)
@@ -871,9 +883,9 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
         _PHONE_LIKE.search(text) is not None and _number_line(text, lex) is not None
     ):
         return False
-    if _OTHER_LABEL.match(text):
+    if _other_label(text):
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
-    if _RUNNING_TEXT.match(text):
+    if _running_text(text):
         return True  # "Bitte bewerben Sie sich über das Portal.": a sentence, no address
     state.address.append(text)
     return True
