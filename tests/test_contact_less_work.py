@@ -4,6 +4,8 @@ of lines looked at before."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,3 +65,13 @@ def test_the_postcode_test_of_the_address_lines_is_the_test_of_them_all(steps):
             assert _address_has_postal(state, LEX) is expected
     expected = any(LEX.postal_line.match(t) for t in state.address)
     assert _address_has_postal(state, LEX) is expected
+
+
+def test_a_contact_is_empty_when_each_field_is():
+    assert ContactData().is_empty()
+    assert list(ContactData().as_dict()) == [f.name for f in fields(ContactData)]
+    for name in ContactData().as_dict():
+        data = ContactData()
+        setattr(data, name, ["x"] if isinstance(getattr(data, name), list) else "x")
+        assert not data.is_empty()
+        assert data.as_dict() == {f.name: getattr(data, f.name) for f in fields(data)}

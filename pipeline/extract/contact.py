@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.extract.lines import Line, Link
 from pipeline.extract.starts import LineStart, prefixes
@@ -146,10 +147,14 @@ class ContactData:
     locations: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(zip(_DATA_FIELDS, _data_values(self), strict=True))
 
     def is_empty(self) -> bool:
-        return not any(self.as_dict().values())
+        return not any(_data_values(self))
+
+
+_DATA_FIELDS = tuple(f.name for f in fields(ContactData))
+_data_values = attrgetter(*_DATA_FIELDS)  # (the fields' values in their order, as a tuple)
 
 
 @dataclass(frozen=True, slots=True)
