@@ -343,18 +343,7 @@ def find_contact_blocks(
     person's): from its heading, or from the grantee's label when that comes first (a
     grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
     before the contact heading (other facts' rows after it) is read with the heading's block."""
-    may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
-    heading = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if not taken[i]
-            and may_head(line.text)
-            and _is_contact_heading(line, lex)
-            and not column_header(lines, i)
-        ),
-        None,
-    )
+    heading = _first_heading(lines, taken, lex)
     # The grantee's label opens the block when it stands before the contact heading (near it,
     # or farther up with its address under it: a fact row), or when there is no heading.
     near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
@@ -373,6 +362,20 @@ def find_contact_blocks(
             return (i, end), (heading, _block_end(lines, heading + 1, lines[heading], lex))
     found = _one_block(lines, taken, heading, lex)
     return () if found is None else (found,)
+
+
+def _first_heading(lines: list[Line], taken: list[bool], lex: Lexicon) -> int | None:
+    """The first contact heading not yet taken that heads no table column."""
+    may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
+    for i, line in enumerate(lines):
+        if (
+            may_head(line.text)
+            and not taken[i]
+            and _is_contact_heading(line, lex)
+            and not column_header(lines, i)
+        ):
+            return i
+    return None
 
 
 def _one_block(
