@@ -10,14 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.contact import (
+    _HEADING_KINDS,
     _HEADING_LINE,
     _OTHER_LABEL,
     _RUNNING_TEXT,
     FirstChars,
+    _is_contact_heading,
     _other_label,
     _quick_tests,
     _running_text,
 )
+from pipeline.extract.lines import Line
 from pipeline.extract.starts import LineStart, line_start
 from pipeline.extract.vocabulary import Lexicon
 from tests.test_quick_tests import CORPUS, LEXICONS
@@ -119,3 +122,12 @@ def test_the_sentence_and_label_tests_on_real_lines():
         assert _other_label(text) == (_OTHER_LABEL.match(text) is not None), text
         hits += _RUNNING_TEXT.match(text) is not None
     assert hits > 20
+
+
+def test_only_the_heading_kinds_head_the_contact():
+    lex = LEXICONS[0]
+    kinds = {"h", "p", "dt", "dd", "th", "td", "li", "img", "a", "div", "blockquote"}
+    for kind in kinds - _HEADING_KINDS:
+        for text in ("Kontakt", "Contact", "Kontakt und Anfahrt", "Ansprechpartner"):
+            assert not _is_contact_heading(Line(text, kind), lex)
+    assert all(_is_contact_heading(Line("Kontakt", kind), lex) for kind in _HEADING_KINDS)

@@ -175,6 +175,9 @@ def column_header(lines: list[Line], i: int) -> bool:
     )
 
 
+_HEADING_KINDS = frozenset({"h", "p", "dt", "th"})  # the lines that may head the contact
+
+
 def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
     if line.kind == "h":
         return bool(lex.contact_headings.match(line.text))
@@ -369,7 +372,8 @@ def _first_heading(lines: list[Line], taken: list[bool], lex: Lexicon) -> int | 
     may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
     for i, line in enumerate(lines):
         if (
-            may_head(line.text)
+            line.kind in _HEADING_KINDS
+            and may_head(line.text)
             and not taken[i]
             and _is_contact_heading(line, lex)
             and not column_header(lines, i)
