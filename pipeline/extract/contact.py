@@ -8,9 +8,13 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.extract.lines import Line, Link
+from pipeline.extract.starts import LineStart, prefixes
 from pipeline.extract.vocabulary import LabelHit, Lexicon
 from pipeline.labels import CONTACT_FIELDS, NAME_CONJUNCTIONS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
@@ -28,6 +32,7 @@ _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
 # "Rund 80 % der Pflege leisten Angehörige.": a sentence of running text, never an address line.
 _RUNNING_TEXT = re.compile(r"^(?:\S+\s+){4,}[^\W\d_]{4,}[.!?]$")
+_SENTENCE_ENDS = (".", "!", "?", ".\n", "!\n", "?\n")  # where a match of _RUNNING_TEXT ends
 _LEAD_WORDS = re.compile(r"^[^\d+(]+")
 _PHONE_LIKE = re.compile(r"(?:\d[^\d\n]{0,3}){6}")  # six digits, a few separators apart
 _LETTER = re.compile(r"[^\W\d_]")
@@ -39,6 +44,91 @@ _BLOCK_STOP_FIELDS = frozenset(
         *("target_groups", "grant_amount"),
     }
 )
+
+
+class FirstChars:
+    """A quick test for a group of patterns matched at a line's start: whether a line's first
+    characters may begin a match of any of them (see :mod:`pipeline.extract.starts`). One test
+    of a line stands for one test per pattern; it is never smaller than the truth, so a line it
+    turns away matches none of them and the patterns need not be tried."""
+
+    __slots__ = ("may_start",)
+
+    def __init__(self, patterns: Sequence[LineStart | re.Pattern[str]]) -> None:
+        by_length: dict[int, set[str]] = {}
+        always = False  # a pattern of which no first characters are told: every line
+        for pattern in patterns:
+            found = prefixes(pattern.regex if isinstance(pattern, LineStart) else pattern)
+            if found is None:
+                always = True
+                continue
+            by_length.setdefault(found[0], set()).update(_cases(found[1]))
+        #: Whether a match of one of the patterns may begin a text (a closure: the hot path
+        #: reads no attribute).
+        self.may_start = _first_chars_test(always, by_length)
+
+
+def _first_chars_test(always: bool, by_length: dict[int, set[str]]) -> Callable[[str], bool]:
+    """The test of :class:`FirstChars`: a text's head of each told length in the prefixes of
+    that length, or a head that is not all ASCII (matching case-insensitively across Unicode
+    has rules of its own: the patterns tell)."""
+    if always or not by_length:
+        return lambda text: True
+    if len(by_length) == 1:
+        ((length, found),) = by_length.items()
+        starts = frozenset(found)
+
+        def one(text: str) -> bool:
+            head = text[:length]
+            return head in starts or not head.isascii()
+
+        return one
+    told = tuple((n, frozenset(heads)) for n, heads in sorted(by_length.items()))
+    longest = told[-1][0]
+
+    def several(text: str) -> bool:
+        head = text[:longest]
+        return not head.isascii() or any(head[:n] in heads for n, heads in told)
+
+    return several
+
+
+def _cases(lowered: frozenset[str]) -> set[str]:
+    """Every way of writing these lowercase ASCII prefixes in upper and lower case."""
+    out: set[str] = set()
+    for prefix in lowered:
+        ways = [""]
+        for char in prefix:
+            ways = [way + c for way in ways for c in dict.fromkeys((char, char.upper()))]
+        out.update(ways)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _QuickTests:
+    """The first-characters tests of one lexicon's pattern groups."""
+
+    marker: FirstChars  # what :func:`_is_marker` tries
+    heading: FirstChars  # what :func:`_is_contact_heading` tries
+    stop: FirstChars  # the ends of a block :func:`_block_end` tries on each line
+
+
+@lru_cache(maxsize=64)
+def _quick_tests(lex: Lexicon) -> _QuickTests:
+    """The quick tests of a lexicon (made once: a lexicon is compiled once per wording)."""
+    return _QuickTests(
+        marker=FirstChars(
+            (
+                lex.contact_end,
+                lex.closed_notice,
+                lex.contact_headings,
+                _HEADING_LINE,
+                lex.contact_subheadings,
+            )
+        ),
+        heading=FirstChars((lex.contact_headings, _HEADING_LINE)),
+        stop=FirstChars((lex.contact_end, lex.block_stop, lex.division_link)),
+    )
 
 
 @dataclass(slots=True)
@@ -57,10 +147,14 @@ class ContactData:
     locations: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(zip(_DATA_FIELDS, _data_values(self), strict=True))
 
     def is_empty(self) -> bool:
-        return not any(self.as_dict().values())
+        return not any(_data_values(self))
+
+
+_DATA_FIELDS = tuple(f.name for f in fields(ContactData))
+_data_values = attrgetter(*_DATA_FIELDS)  # (the fields' values in their order, as a tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +173,9 @@ def column_header(lines: list[Line], i: int) -> bool:
     return (i + 1 < len(lines) and lines[i + 1].kind == "th" and lines[i + 1].row == line.row) or (
         i > 0 and lines[i - 1].kind == "th" and lines[i - 1].row == line.row
     )
+
+
+_HEADING_KINDS = frozenset({"h", "p", "dt", "th"})  # the lines that may head the contact
 
 
 def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
@@ -123,19 +220,14 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
     # does: rows are numbered in document order, so a line of an earlier row is outside it.
     row = lines[start].row if heading is None else heading.row
     index = start
+    may_stop = _quick_tests(lex).stop.may_start  # (most lines: no end, stop or division link)
     while index < len(lines) and index - start < MAX_BLOCK_LINES:
         line = lines[index]
         if line.aside != aside or line.row < row:
             break
-        if lex.contact_end.match(line.text):
+        stop = may_stop(line.text)
+        if stop and lex.contact_end.match(line.text):
             return index + 1
-        outer_heading = (
-            heading is None
-            or heading.kind != "h"
-            or line.level <= heading.level
-            # a box of its own after the contact's phone, mail or web lines ("Baumpatenschaft")
-            or any(_contact_form(lines[k].text) for k in range(start, index))
-        )
         if (
             (
                 line.kind == "h"
@@ -143,7 +235,7 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             )
             and not (index == start and _card_title(heading, lex))
             and not lex.contact_subheadings.match(line.text)
-            and outer_heading
+            and _outer_heading(lines, start, index, heading)
             and not _contact_part(line, lex)
         ):
             break
@@ -155,11 +247,11 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             break  # another fact's row (a partner's label over its card is the grantee's)
         if index > start and _call_to_action(line.text):
             break
-        if index > start and lex.block_stop.match(line.text):
+        if stop and index > start and lex.block_stop.match(line.text):
             # a post's navigation, share or print links after the block; "Ihre Ansprechperson
             # bei der Stiftung": the funder's own staff, a box apart
             break
-        if lex.division_link.match(line.text):
+        if stop and lex.division_link.match(line.text):
             break
         if (
             line.kind == "li"
@@ -171,6 +263,18 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
     return index
 
 
+def _outer_heading(lines: list[Line], start: int, index: int, heading: Line | None) -> bool:
+    """Whether the heading at ``index`` stands outside the block opened by ``heading`` at
+    ``start``: not under a heading of a higher rank, or a box of its own after the contact's
+    phone, mail or web lines ("Baumpatenschaft")."""
+    return (
+        heading is None
+        or heading.kind != "h"
+        or lines[index].level <= heading.level
+        or any(_contact_form(lines[k].text) for k in range(start, index))
+    )
+
+
 def _card_title(label: Line | None, lex: Lexicon) -> bool:
     """Whether a heading right under ``label`` is a card's title: under a grantee's label that
     is no heading itself (a card's eyebrow, "Projektträger" over "Verein X e.V."), the heading
@@ -179,6 +283,17 @@ def _card_title(label: Line | None, lex: Lexicon) -> bool:
         return False
     hit = lex.match_label(label.text)
     return hit is not None and hit.field == "grantee" and not hit.value
+
+
+def _other_label(text: str) -> bool:
+    """A line labelled with a word we do not know ("Bewerbungsfrist: 15.01.2025")."""
+    return ":" in text and _OTHER_LABEL.match(text) is not None  # (most lines: no colon)
+
+
+def _running_text(text: str) -> bool:
+    """A sentence of running text ("Rund 80 % der Pflege leisten Angehörige.")."""
+    # (most lines end in no sentence's end: its "$" stands at the end or before a last "\n")
+    return text.endswith(_SENTENCE_ENDS) and _RUNNING_TEXT.match(text) is not None
 
 
 def _call_to_action(text: str) -> bool:
@@ -231,14 +346,7 @@ def find_contact_blocks(
     person's): from its heading, or from the grantee's label when that comes first (a
     grant-maker's page: the grantee, then its contact person). A grantee's fact row that ends
     before the contact heading (other facts' rows after it) is read with the heading's block."""
-    heading = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if not taken[i] and _is_contact_heading(line, lex) and not column_header(lines, i)
-        ),
-        None,
-    )
+    heading = _first_heading(lines, taken, lex)
     # The grantee's label opens the block when it stands before the contact heading (near it,
     # or farther up with its address under it: a fact row), or when there is no heading.
     near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
@@ -257,6 +365,21 @@ def find_contact_blocks(
             return (i, end), (heading, _block_end(lines, heading + 1, lines[heading], lex))
     found = _one_block(lines, taken, heading, lex)
     return () if found is None else (found,)
+
+
+def _first_heading(lines: list[Line], taken: list[bool], lex: Lexicon) -> int | None:
+    """The first contact heading not yet taken that heads no table column."""
+    may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
+    for i, line in enumerate(lines):
+        if (
+            line.kind in _HEADING_KINDS
+            and may_head(line.text)
+            and not taken[i]
+            and _is_contact_heading(line, lex)
+            and not column_header(lines, i)
+        ):
+            return i
+    return None
 
 
 def _one_block(
@@ -314,8 +437,8 @@ def _window_block(lines: list[Line], taken: list[bool], lex: Lexicon) -> tuple[i
             and lines[start - 1].kind != "h"
             and not lex.match_label(lines[start - 1].text)
             and len(lines[start - 1].text) < 80
-            and not _OTHER_LABEL.match(lines[start - 1].text)
-            and not _RUNNING_TEXT.match(lines[start - 1].text)
+            and not _other_label(lines[start - 1].text)
+            and not _running_text(lines[start - 1].text)
         ):
             start -= 1
         start = _after_label_value(lines, taken, start, i, lex)
@@ -356,10 +479,11 @@ def _add_unique(target: list[str], values: list[str]) -> None:
 
 def _set_address(data: ContactData, lines: list[str], lex: Lexicon) -> None:
     head = list(lines)
-    postal = next((i for i, text in enumerate(head) if lex.postal_line.match(text)), None)
-    if postal is not None:
-        match = lex.postal_line.match(head[postal])
-        assert match is not None
+    postal, match = next(
+        ((i, found) for i, text in enumerate(head) if (found := lex.postal_line.match(text))),
+        (None, None),
+    )
+    if postal is not None and match is not None:
         data.postal_code, data.city = match["code"], match["city"].strip()
         head = head[:postal]
         if len(head) >= 2 or (head and lex.street_line.match(head[-1])):
@@ -433,6 +557,18 @@ class _Reading:
     grantee: list[str] = field(default_factory=list)
     other_links: list[Link] = field(default_factory=list)  # links outside e-mail lines
     run: list[str] = field(default_factory=list)  # the lines after a person's name
+    postal: bool = False  # whether a postcode line is among the address lines read so far
+    postal_read: int = 0  # how many of the address lines were looked at for it
+
+
+def _address_has_postal(state: _Reading, lex: Lexicon) -> bool:
+    """Whether a postcode line is among the block's address lines so far (each line looked at
+    once: the address lines are only ever added to)."""
+    if not state.postal:
+        address = state.address
+        state.postal = any(lex.postal_line.match(t) for t in address[state.postal_read :])
+        state.postal_read = len(address)
+    return state.postal
 
 
 _PERSON_PAIR = re.compile(rf"\s+(?:{'|'.join(map(re.escape, NAME_CONJUNCTIONS))})\s+")
@@ -502,9 +638,10 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
 def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
     data = ContactData()
     state = _Reading()
+    may_mark = _quick_tests(lex).marker.may_start
     for index, line in enumerate(lines):
         text = line.text
-        if _is_marker(line, state, lex):
+        if may_mark(text) and _is_marker(line, state, lex):
             _close_run(data, state, lex)
             continue
         hit = lex.match_label(text)
@@ -745,7 +882,7 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
     """A line of an unlabelled block (a rich-text contact), read by form, not order: once the
     postal line closed the address, a name's shape is a person and a role word drops out; an
     e-mail, web address or phone number is never an address line. Whether the line was taken."""
-    if any(lex.postal_line.match(t) for t in state.address):
+    if _address_has_postal(state, lex):
         if person := person_with_role(text, lex):
             _add_unique(data.persons, [person])  # ("Co-Leitung: Lea Roth": the person)
             return True
@@ -753,11 +890,14 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
             return True
     if text.lower().startswith(("www.", "http://", "https://")):
         return False
-    if _contact_form(text) and (_EMAIL_FORM.search(text) or _number_line(text, lex) is not None):
+    # (an e-mail form, or a phone number's: a web address's was told above)
+    if _EMAIL_FORM.search(text) or (
+        _PHONE_LIKE.search(text) is not None and _number_line(text, lex) is not None
+    ):
         return False
-    if _OTHER_LABEL.match(text):
+    if _other_label(text):
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
-    if _RUNNING_TEXT.match(text):
+    if _running_text(text):
         return True  # "Bitte bewerben Sie sich über das Portal.": a sentence, no address
     state.address.append(text)
     return True
@@ -777,25 +917,34 @@ def _number_line(text: str, lex: Lexicon) -> tuple[str, str] | None:
 def _take(
     data: ContactData, field_name: str, value: str, line: Line, address: list[str], lex: Lexicon
 ) -> None:
+    if not value and field_name not in ("emails", "website"):
+        return  # (a label without its value on its line: no name, number or address in "")
     if field_name == "persons":
         _take_persons(data, value, line, address, lex)
     elif field_name == "phones":
         _add_unique(data.phones, split_phones(value, lex.calling_code))
     elif field_name == "fax":
         if data.fax is None:
-            data.fax = to_e164(value, lex.calling_code) if value else None
+            data.fax = to_e164(value, lex.calling_code)
     elif field_name == "emails":
-        _add_unique(data.emails, find_emails(value))
-        for link in line.links:
-            _add_unique(data.emails, emails_from_link(link.href, link.token))
+        _take_emails(data, value, line)
     elif field_name == "website":
         if data.website is None:
             written = value or next((link.text or link.href for link in line.links), None)
             data.website = written or None
-    elif field_name == "address" and value:
+    elif field_name == "address":
         address.append(value)
-    elif field_name == "unit" and value:
+    elif field_name == "unit":
         data.unit = data.unit or value
+
+
+def _take_emails(data: ContactData, value: str, line: Line) -> None:
+    """The addresses an e-mail line writes, and its links' (the only ones of a label without
+    its value on its line)."""
+    if value:
+        _add_unique(data.emails, find_emails(value))
+    for link in line.links:
+        _add_unique(data.emails, emails_from_link(link.href, link.token))
 
 
 def _take_persons(
@@ -817,8 +966,9 @@ def _take_persons(
             _add_unique(data.phones, split_phones(_LEAD_WORDS.sub("", part), lex.calling_code))
         elif part.strip():
             names.append(_without_role(part.strip(), lex))
-    people = [name for name in names if not lex.is_role(name)]
-    # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person.
+    # "Kai Brenner, Programmleitung" is Kai Brenner; a role alone stands for the person (so a
+    # name alone is taken as it is: no role test).
+    people = [name for name in names if not lex.is_role(name)] if len(names) > 1 else names
     _add_unique(data.persons, people or names)
 
 
