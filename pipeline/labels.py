@@ -22,6 +22,8 @@ SOFT_GRANTEE_LABELS: tuple[str, ...] = (
     "Implemented by",
     "Carried out by",
     "Implementing partner",
+    # the organizer over its card ("Veranstalter", "Project lead", then the address)
+    *("Veranstalter", "Veranstalterin", "Organizer", "Organiser", "Project lead"),
 )
 # Labels of single facts, by record field. A label matches at the start of a line, followed by a
 # colon, by the end of the line (the value follows on the next line, in a ``<dd>``, a table cell
@@ -142,6 +144,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Bewilligte Förderung", "Zuschuss", "Zuschuss der Stiftung", "Zusage", "Förderzusage"),
         *("Jährlicher Beitrag", "Jährliche Förderung", "Förderung pro Jahr", "Förderung jährlich"),
         *("Grant per year", "Annual funding", "Funding per year", "Yearly grant"),
+        # the whole of a grant ("Total funding: CHF 1.2 million", "Approved grant")
+        *("Total funding", "Total grant", "Approved grant", "Approved funding"),
+        *("Gesamtförderung", "Fördersumme gesamt", "Bewilligter Zuschuss"),
     ),
     "partners": (
         *("Mitveranstalter", "Mitveranstalterin", "Co-organiser", "Co-organizer", "Co-host"),
@@ -190,6 +195,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Who took part",
         "Participants",
         "Beneficiaries",
+        *("For whom", "Intended for"),
     ),
     "persons": (
         "Ansprechperson",
@@ -226,6 +232,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Implementing organisation",
         "Implementing organization",
         "Sponsoring body",
+        # the grantee's contact under its own name ("Kontakt Trägerschaft")
+        *("Kontakt Trägerschaft", "Kontakt Projektträger", "Kontakt zum Projektträger"),
+        *("Grantee contact", "Contact grantee"),
         *SOFT_GRANTEE_LABELS,
         "Zuwendungsempfänger",
         "Zuwendungsempfängerin",
@@ -299,6 +308,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Tags",
         *("Abgelegt unter", "Abgelegt in", "Gespeichert unter", "Filed under", "Posted in"),
         *("Stichworte", "Keywords"),
+        # a page's field of work ("Bereich: Dorfleben", "Area: Youth music")
+        *("Bereich", "Area"),
     ),
     "services": (
         "Leistungen",

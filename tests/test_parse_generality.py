@@ -1079,3 +1079,36 @@ def test_a_link_menu_under_a_related_heading_is_its_cards():
         "https://www.beispiel-stiftung.de/projekte/lesewerkstatt",
         "https://www.beispiel-stiftung.de/projekte/mathe-mobil",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("Gesamtförderung: 120.000 €", "grant_amount", "120.000 €"),
+        ("Total grant", "grant_amount", ""),
+        ("For whom: Pflegende Angehörige", "target_groups", "Pflegende Angehörige"),
+        ("Bereich: Sport", "focus_areas", "Sport"),
+        ("Area", "focus_areas", ""),
+        ("Kontakt Projektträger", "grantee", ""),
+        ("Organizer", "grantee", ""),
+    ],
+)
+def test_round7_label_variants(line, field, value):
+    # Round 7: a grant's total, whom a project is for, its field of work, the grantee's contact
+    # under its own name, the organizer.
+    hit = LEX.match_label(line)
+    assert hit is not None and (hit.field, hit.value) == (field, value)
+
+
+def test_the_organizer_over_an_address_card_is_the_grantee():
+    # Round 7: "Veranstalterin" over an organization's card (a postcode line under it): the
+    # contact block, and the fact list above it ends there.
+    record = parse(
+        "<p>Zielgruppe:</p><p>Familien mit kleinen Kindern</p>"
+        "<p>Veranstalterin</p><p>Familienbildungsstätte Nordstadt</p><p>Kanalstraße 9</p>"
+        "<p>30161 Hannover</p><p>Tel. 0511 123 45 67</p><p>info@fbs-nordstadt.de</p>"
+    )
+    assert record.target_groups == ["Familien mit kleinen Kindern"]
+    assert record.contact is not None
+    assert record.contact.organization == "Familienbildungsstätte Nordstadt"
+    assert record.contact.city == "Hannover"
