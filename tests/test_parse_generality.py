@@ -1112,3 +1112,18 @@ def test_the_organizer_over_an_address_card_is_the_grantee():
     assert record.contact is not None
     assert record.contact.organization == "Familienbildungsstätte Nordstadt"
     assert record.contact.city == "Hannover"
+
+
+def test_the_foundations_own_contact_heading_opens_no_second_contact_block():
+    # Round 7: after the grantee's card, "Ihr Kontakt bei der Stiftung" heads the
+    # foundation's own staff: never read into the grantee's contact.
+    record = parse(
+        "<p>Laufzeit: 2021 – 2023</p><h4>Projektträgerin</h4>"
+        "<div>Kinderschutzbund Ortsverband Hameln e.V.<br>Osterstraße 5<br>31785 Hameln<br>"
+        "Ute Brandt<br>Tel. 05151 98 76 54</div>"
+        "<h5>Ihr Kontakt bei der Stiftung</h5>"
+        "<div>Klaus Wendt<br>Tel. 0511 55 44 33<br>wendt@beispiel-stiftung.de</div>"
+    )
+    assert record.contact is not None
+    assert record.contact.persons == ["Ute Brandt"]
+    assert record.contact.emails == []

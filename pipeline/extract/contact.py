@@ -377,6 +377,8 @@ def _first_heading(lines: list[Line], taken: list[bool], lex: Lexicon) -> int | 
             and not taken[i]
             and _is_contact_heading(line, lex)
             and not column_header(lines, i)
+            # (the foundation's own staff, "Ihr Ansprechpartner bei der Stiftung": no grantee)
+            and not lex.own_contact.match(line.text)
         ):
             return i
     return None
