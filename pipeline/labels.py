@@ -640,6 +640,7 @@ ROLE_ENDINGS: tuple[str, ...] = (
     "coordination",
     "director",
     "lead",
+    "head",  # "Head of Education"
     "officer",
     "chair",
 )

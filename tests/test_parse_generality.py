@@ -1127,3 +1127,22 @@ def test_the_foundations_own_contact_heading_opens_no_second_contact_block():
     assert record.contact is not None
     assert record.contact.persons == ["Ute Brandt"]
     assert record.contact.emails == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "persons"),
+    [
+        ("Projektkoordination: Eva Roth und Jan Sax", ["Eva Roth", "Jan Sax"]),
+        ("Head of Outreach: Mia Lund", ["Mia Lund"]),
+    ],
+)
+def test_the_contact_persons_after_their_role_before_the_organization(lead, persons):
+    # Round 7: the grantee's card opening with "Role: Name(s)", the organization after it.
+    record = parse(
+        "<p>Laufzeit: 2021 – 2023</p><h3>Träger</h3>"
+        f"<address>{lead}<br>Kulturwerk Nordstadt gGmbH<br>Mühlenweg 2<br>30167 Hannover<br>"
+        "Tel. 0511 76 54 32</address>"
+    )
+    assert record.contact is not None
+    assert record.contact.organization == "Kulturwerk Nordstadt gGmbH"
+    assert record.contact.persons == persons

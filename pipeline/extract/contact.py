@@ -532,12 +532,24 @@ def _set_grantee(data: ContactData, lines: list[str], lex: Lexicon) -> None:
             _add_unique(data.persons, [text])  # "Frau Birgit Schulze": the contact person
         elif data.postal_code is not None and (person := person_with_role(text, lex)):
             _add_unique(data.persons, [person])  # after the address: its contact person
+        elif ": " in text and (persons := _role_lead_persons(text, lex)):
+            _add_unique(data.persons, persons)  # "Co-Leitung: Eva Roth und Jan Sax", anywhere
         elif not (lex.country_line.match(text) or _role_only(text, lex)):
             rest.append(text)
     if rest:
         data.organization = rest[0]
     if len(rest) > 1 and data.unit is None:
         data.unit = rest[1]
+
+
+def _role_lead_persons(text: str, lex: Lexicon) -> list[str]:
+    """The persons a line names after their role and a colon ("Künstlerische Leitung: Eva Roth
+    und Jan Sax"), or none: the role must read as one and every name as a person's."""
+    role, _colon, names = text.partition(": ")
+    if not lex.is_role(role):
+        return []
+    persons = [name for name in _PERSON_SPLIT.split(names) if name]
+    return persons if persons and all(lex.is_person(name) for name in persons) else []
 
 
 def _role_only(text: str, lex: Lexicon) -> bool:
