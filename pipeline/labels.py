@@ -915,6 +915,13 @@ PROSE_FUNDING_VERBS: tuple[str, ...] = (
     *("fördert", "förderte", "finanziert", "unterstützt"),
     *("funds", "funded", "supports", "finances"),
 )
+# The auxiliaries of a funding verb's perfect tense, and its participles ("Die X-Stiftung hat
+# das Projekt mit 5.000 Euro gefördert", "The X Foundation has funded the project").
+PROSE_AUXILIARIES: tuple[str, ...] = ("hat", "hatte", "has", "had")
+PROSE_FUNDING_PARTICIPLES: tuple[str, ...] = (
+    *("gefördert", "finanziert", "unterstützt", "mitfinanziert"),
+    *("funded", "financed", "supported"),
+)
 PROSE_ARTICLES: tuple[str, ...] = ("the", "das", "den", "die", "der", "dem")
 # The words joining two persons' names on one line ("Eva Roth und Ida Kern").
 NAME_CONJUNCTIONS: tuple[str, ...] = ("und", "and", "&")

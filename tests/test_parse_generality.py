@@ -1146,3 +1146,26 @@ def test_the_contact_persons_after_their_role_before_the_organization(lead, pers
     assert record.contact is not None
     assert record.contact.organization == "Kulturwerk Nordstadt gGmbH"
     assert record.contact.persons == persons
+
+
+def test_prose_a_funder_in_the_perfect_tense_and_dates_with_day_numbers():
+    # Round 7: "Die X hat das Projekt vom 3. März 2015 bis 28. Februar 2017 mit ... gefördert":
+    # one sentence (a day's number is no sentence's end), the funder before the auxiliary.
+    record = parse(
+        "<p>Status: beendet</p><p>Die Bürgerstiftung Hameln hat das Projekt vom 3. März 2015 "
+        "bis 28. Februar 2017 mit 4.200 Euro gefördert.</p>"
+    )
+    assert record.funders == ["Bürgerstiftung Hameln"]
+    assert record.period is not None and str(record.period.start) == "2015-03-03"
+    assert str(record.period.end) == "2017-02-28"
+    assert record.grant_amount is not None and record.grant_amount.value == 4200
+
+
+def test_prose_the_funding_verb_before_its_subject_and_spaced_thousands():
+    # Round 7: "Seit 2020 unterstützt die X das Vorhaben mit 15 000 Franken" (verb second).
+    record = parse(
+        "<p>Status: laufend</p><p>Zwischen 2020 und 2022 unterstützt die Gemeinnützige "
+        "Gesellschaft Aarau das Vorhaben mit 15 000 Franken pro Jahr.</p>"
+    )
+    assert record.funders == ["Gemeinnützige Gesellschaft Aarau"]
+    assert record.grant_amount is not None and record.grant_amount.value == 15000

@@ -33,7 +33,9 @@ def _words(words: tuple[str, ...]) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+# (never after a day's or an ordinal's number: "vom 1. Juni 2013 bis 31. Mai 2016" is one
+# sentence; a year's dot ends one: "Es begann 2019. Die X-Stiftung ...")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!(?<!\d)\d\.)(?<!(?<!\d)\d\d\.)\s+(?=[A-ZÄÖÜ])")
 # A quick test before the sentences are looked at: the stems of the project's words, in a
 # pattern with no case folding (lexbor-sized paragraphs are scanned at memchr speed).
 _STEMS = re.compile(
@@ -75,6 +77,11 @@ _FUNDING_HINT = re.compile(r"förder|finanz|unterstütz|getragen|fund|financ|sup
 _FROM = re.compile(r"\b(?:von|vom|from|between)\s+", _I)
 _TO = re.compile(r"\s+(?:bis(?:\s+zum)?|to|until|till|and)\s+", _I)
 _FUNDING_VERBS = "|".join(map(re.escape, labels.PROSE_FUNDING_VERBS))
+# "Die X-Stiftung hat das Vorhaben ... unterstützt": an auxiliary after the funder, the
+# participle at the sentence's end.
+_AUXILIARIES = "|".join(map(re.escape, labels.PROSE_AUXILIARIES))
+_PARTICIPLES = "|".join(map(re.escape, labels.PROSE_FUNDING_PARTICIPLES))
+_PARTICIPLE = re.compile(rf"\b(?:{_PARTICIPLES})\b")
 # "wird von der X und der Y gefördert", "is funded by the X Foundation with ...",
 # "Die X-Stiftung fördert das Vorhaben ...", "gefördert von X"
 _FUNDERS = (
@@ -93,11 +100,22 @@ _FUNDERS = (
         rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+(?:das|dieses|the|this)"
         r"\s+(?:Vorhaben|Projekt|project|programme)\b"
     ),
+    # "Die X-Stiftung hat das Projekt 2019 mit 5.000 Euro gefördert"
+    re.compile(
+        rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_AUXILIARIES})\s+(?:das|dieses|the|this)"
+        rf"\s+(?:Vorhaben|Projekt|project|programme)\b[^.;:!?]{{0,160}}?\s(?:{_PARTICIPLES})\b"
+    ),
+    # "Von 2023 bis 2026 fördert die X-Stiftung das Vorhaben": the verb before its subject
+    re.compile(
+        rf"\b(?:{_FUNDING_VERBS})\s+(?:die|der|the)\s+(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,120}}?)\s+"
+        r"(?:das|dieses|the|this)\s+(?:Vorhaben|Projekt|project|programme)\b"
+    ),
 )
 _AMOUNT = re.compile(
     r"\b(?:mit|with|in\s+Höhe\s+von|totalling|totaling|of)\s+(?P<amount>"
     r"(?:(?:bis\s+zu|insgesamt|rund|knapp|up\s+to|a\s+total\s+of|around|about)\s+)?"
-    r"(?:€|EUR|CHF|£|\$|US\$)?\s?\d[\d.,'’]*(?:\s?(?:Mio\.|Millionen|Million|million|Tsd\.))?"
+    r"(?:€|EUR|CHF|£|\$|US\$)?\s?\d[\d.,'’]*(?:\s\d{3}(?!\d))*"  # (thousands spaced: "20 000")
+    r"(?:\s?(?:Mio\.|Millionen|Million|million|Tsd\.))?"
     r"(?:\s?(?:Euro|EUR|€|CHF|Franken|£|GBP|USD))?)",
     _I,
 )
@@ -190,6 +208,8 @@ class _ByTitle:
     def search(self, sentence: str) -> re.Match[str] | None:
         for match in _VERB_FIRST.finditer(sentence):
             rest = sentence[match.end() :]
+            if match["aux"] and not _PARTICIPLE.search(rest):
+                continue  # "X hat den Garten angelegt": no funding
             object_ = rest.split(" ", 2)
             if _whole(rest, self.name) or (
                 len(object_) > 1 and f"{object_[0].lower()} {object_[1].lower()}" in self.nouns
@@ -218,7 +238,9 @@ _ARTICLES = labels.PROSE_ARTICLES
 
 
 # "<names> finanziert ...": the names before a funding verb, at the sentence's start.
-_VERB_FIRST = re.compile(rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS})\s+")
+_VERB_FIRST = re.compile(
+    rf"^(?P<names>[A-ZÄÖÜ][^.;:!?]{{1,160}}?)\s+(?:{_FUNDING_VERBS}|(?P<aux>{_AUXILIARIES}))\s+"
+)
 _Pattern = re.Pattern[str] | _ByTitle
 
 
