@@ -558,7 +558,12 @@ def _funders_on_label_line(label: _Label) -> list[str]:
     value = label.hit.value
     if not value:
         return []
-    return [value] if label.hit.inline else split_value(value, label.lex)
+    # (in a list item or a cell, "Supported by X, Y" is a fact row: its value a value cell)
+    inline = label.hit.inline and label.lines[label.i].kind not in _ROW_CELLS
+    return [value] if inline else split_value(value, label.lex)
+
+
+_ROW_CELLS = frozenset({"li", "dd", "td"})
 
 
 def _related_label(label: _Label, facts: _Facts) -> list[int] | None:

@@ -1169,3 +1169,13 @@ def test_prose_the_funding_verb_before_its_subject_and_spaced_thousands():
     )
     assert record.funders == ["Gemeinnützige Gesellschaft Aarau"]
     assert record.grant_amount is not None and record.grant_amount.value == 15000
+
+
+def test_an_inline_funders_label_in_a_table_cell_names_a_value_cell():
+    # Round 7: a cell "Gefördert von Stadt Kiel; Land Schleswig-Holstein" (no colon) is a fact
+    # row: its funders split as a value cell's are.
+    record = parse(
+        "<table><tr><td>Gefördert von Stadt Kiel; Land Schleswig-Holstein</td></tr>"
+        "<tr><td>Laufzeit: 2021 – 2023</td></tr></table>"
+    )
+    assert record.funders == ["Stadt Kiel", "Land Schleswig-Holstein"]
