@@ -1179,3 +1179,20 @@ def test_an_inline_funders_label_in_a_table_cell_names_a_value_cell():
         "<tr><td>Laufzeit: 2021 – 2023</td></tr></table>"
     )
     assert record.funders == ["Stadt Kiel", "Land Schleswig-Holstein"]
+
+
+def test_a_cards_teaser_cut_short_is_part_of_the_related_block():
+    # Round 7: a card's teaser cut short ("...") under its link belongs to the card: the next
+    # card (filed elsewhere) is still a related project, the teaser no text of the page.
+    record = parse(
+        "<p>Laufzeit: 2014 – 2017</p><h2>Auch interessant</h2>"
+        '<article><a href="/projekte/lesewerkstatt/"><h5>Lesewerkstatt</h5></a>'
+        "<p>Kinder lesen einmal die Woche mit Ehrenamtlichen in der Stadtbibliothek ...</p>"
+        '</article><article><a href="/archiv/2019/mathe-mobil/"><h5>Mathe mobil</h5></a>'
+        "<p>Ein Bus bringt Rechenspiele in die Dörfer des Landkreises, jede Woche ...</p></article>"
+    )
+    assert record.related == [
+        "https://www.beispiel-stiftung.de/projekte/lesewerkstatt",
+        "https://www.beispiel-stiftung.de/archiv/2019/mathe-mobil",
+    ]
+    assert not any("Rechenspiele" in section.text for section in record.sections)

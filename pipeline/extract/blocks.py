@@ -131,11 +131,19 @@ def _last_linked(lines: list[Line], found: list[int]) -> Line | None:
 
 def _excerpt(lines: list[Line], j: int, found: list[int]) -> bool:
     """A card's excerpt outside its links, when the line after it opens another card the way
-    a card of the block opened: its topic links, or one link beside the earlier cards' own."""
-    if not found or j + 1 >= len(lines) or not lines[found[-1]].links:
+    a card of the block opened: its topic links, or one link beside the earlier cards' own;
+    or, right under a card's link, a teaser cut short ("... für das ganze Dorf: mit…")."""
+    if not found or not lines[found[-1]].links:
+        return False
+    if lines[j].text.endswith(_CUT_SHORT):
+        return True
+    if j + 1 >= len(lines):
         return False
     after = lines[j + 1]
     return bool(after.links) and any(_same_opening(lines[k], after) for k in found)
+
+
+_CUT_SHORT = ("…", "...")
 
 
 def _same_opening(seen: Line, line: Line) -> bool:
