@@ -807,6 +807,12 @@ NON_PROJECT_TITLES: tuple[str, ...] = (
     # the home page of a site's archive ("Archiv": its span of years, counts, lists)
     *("Archiv", "Projektarchiv", "Archive", "Project archive"),
 )
+# A main heading naming a topic's or a tag's listing by the taxonomy's word and a colon
+# ("Thema: Jugendmusik", "Category: Education"): never a project.
+LISTING_TITLE_WORDS: tuple[str, ...] = (
+    *("Thema", "Themen", "Kategorie", "Schlagwort", "Stichwort", "Tag"),
+    *("Topic", "Category", "Tag", "Keyword"),
+)
 # Headings of news and press blocks inside a project page: never related projects, never
 # part of the project's description (the press office's contact, the news teasers below it).
 # Words before an amount that only bound it ("bis zu 1.500 €", "up to €25,000", "insgesamt").
@@ -895,6 +901,7 @@ TEASER_LINKS: tuple[str, ...] = (
     "read more",
     "details",
     "zum projekt",
+    *("mehr erfahren", "mehr lesen", "learn more", "find out more"),
 )
 # "Link zum Land Brandenburg" / "Link to the State of Berlin": a funder's logo link (a regular
 # expression), and the words that mark a logo's alt text ("Logo der Stadt Cottbus").

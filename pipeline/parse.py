@@ -326,6 +326,8 @@ def _not_a_project(title: str | None, teasers: int, facts: bool, lex: Lexicon) -
         return "no project facts"
     if lex.non_project_title.match(title):
         return "the foundation's own page (imprint, team, contact ...)"
+    if lex.listing_title.match(title):
+        return "a topic's listing: its taxonomy's word in the title"
     return None
 
 

@@ -1196,3 +1196,25 @@ def test_a_cards_teaser_cut_short_is_part_of_the_related_block():
         "https://www.beispiel-stiftung.de/archiv/2019/mathe-mobil",
     ]
     assert not any("Rechenspiele" in section.text for section in record.sections)
+
+
+def _kind(body: str, title: str = "Projekt X") -> str:
+    html = f"<html><body><main><h1>{title}</h1>{body}</main></body></html>"
+    return parse_page(html, URL, PROFILE).kind
+
+
+def test_learn_more_links_count_as_teaser_links():
+    # Round 7: cards each with "Learn more" / "Mehr lesen": a listing, not a project.
+    cards = "".join(
+        f'<div><h3>{name}</h3><p>Status: laufend</p><a href="/projekte/{slug}/">{more}</a></div>'
+        for name, slug, more in (("A", "a", "Learn more"), ("B", "b", "Mehr lesen"))
+    )
+    assert _kind(cards, "Unsere Projekte") == "not_project"
+
+
+def test_a_taxonomy_word_and_a_colon_in_the_title_make_a_listing():
+    # Round 7: "Kategorie: Sport" over one project's card (its status badge): a topic's
+    # listing, never that project.
+    card = '<p>Status: abgeschlossen</p><h3>Bolzplatz Nord</h3><a href="/projekte/b/">Details</a>'
+    assert _kind(card, "Kategorie: Sport") == "not_project"
+    assert _kind(card, "Sport für alle") == "project"

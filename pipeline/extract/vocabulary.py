@@ -143,6 +143,7 @@ class Lexicon:
         self.dateline = line_start(rf"^(?:{_phrase(dated)}):?\s+\S*\d", i)
 
         self.non_project_title = line_start(rf"^(?:{_phrase(labels.NON_PROJECT_TITLES)})\s*$", i)
+        self.listing_title = re.compile(rf"^(?:{_phrase(labels.LISTING_TITLE_WORDS)})\s*:\s*\S", i)
         self.news_heading = line_start(rf"^(?:{_phrase(labels.NEWS_HEADINGS)})\b", i)
         # the section alone, or its name, a separator and the item's date
         self.news_section = line_start(
