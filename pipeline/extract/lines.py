@@ -304,16 +304,15 @@ class _Flattener:
             elif tag == "a":
                 self._link(child, attrs)
             else:
-                if buf and not buf[-1][-1:].isspace():
-                    if self._ctx[6]:
+                if self._ctx[6]:
+                    if buf and not buf[-1][-1:].isspace():
                         # An address widget's parts (organization, street, postcode, locality)
                         # as adjacent elements with no space between: lines a reader sees apart.
                         self.flush()
-                    elif self._ctx[0] in _ROW_KINDS and buf[-1][-1:].isalnum():
-                        # A fact row's label and value as adjacent elements with no space
-                        # between ("<li><b>Laufzeit</b><span>2020</span>"): words a reader
-                        # sees apart.
-                        buf.append(" ")
+                elif self._ctx[0] in _ROW_KINDS and buf and buf[-1][-1:].isalnum():
+                    # A fact row's label and value as adjacent elements with no space between
+                    # ("<li><b>Laufzeit</b><span>2020</span>"): words a reader sees apart.
+                    buf.append(" ")
                 self.walk(child)
         self._depth -= 1
 
