@@ -1218,3 +1218,21 @@ def test_a_taxonomy_word_and_a_colon_in_the_title_make_a_listing():
     card = '<p>Status: abgeschlossen</p><h3>Bolzplatz Nord</h3><a href="/projekte/b/">Details</a>'
     assert _kind(card, "Kategorie: Sport") == "not_project"
     assert _kind(card, "Sport für alle") == "project"
+
+
+@pytest.mark.parametrize(
+    ("heading", "lead"),
+    [("Projektträgerin", "Kontaktperson: Jana Beck"), ("Kontakt", "Ansprechpartnerin: Jana Beck")],
+)
+def test_the_contact_person_named_first_then_the_organizations_card(heading, lead):
+    # Round 7: the person's label and name as the card's first line, the organization and its
+    # address after it: the organization is still the first line of the card.
+    record = parse(
+        f"<p>Laufzeit: 2021 – 2023</p><h5>{heading}</h5><p>{lead}<br>"
+        "Quartiersverein Linden e.V.<br>Limmerstraße 40<br>30451 Hannover<br>"
+        "Telefon: 0511 44 55 66</p>"
+    )
+    assert record.contact is not None
+    assert record.contact.organization == "Quartiersverein Linden e.V."
+    assert record.contact.persons == ["Jana Beck"]
+    assert record.contact.street == "Limmerstraße 40"

@@ -829,7 +829,11 @@ def _is_marker(line: Line, state: _Reading, lex: Lexicon) -> bool:
 def _read_contact_label(
     data: ContactData, state: _Reading, name: str, value: str, line: Line, lex: Lexicon
 ) -> None:
-    state.skipping, state.seen_label, state.current = False, True, None
+    # "Ansprechperson: Eva Roth" as the card's first line: the organization's card follows,
+    # read as if the person's line were not there.
+    lead = name == "persons" and bool(value) and _nothing_read(data, state)
+    state.skipping, state.current = False, None
+    state.seen_label = state.seen_label or not lead
     if name == "grantee":
         state.part = "grantee"
         if value:  # "Projektträger: Verein X, Seeweg 1, 8008 Zürich"
@@ -841,7 +845,7 @@ def _read_contact_label(
         else:
             state.current = "unit"
         return
-    if state.part == "grantee":
+    if state.part == "grantee" and not lead:
         state.part = "persons"  # the grantee's lines end at its contact's first label
     if name == "persons" and not value and line.kind == "h":
         state.part = "persons"  # a heading over the person's lines
@@ -851,6 +855,11 @@ def _read_contact_label(
     _take(data, name, value, line, state.address, lex)
     if name != "emails":
         state.other_links.extend(line.links)
+
+
+def _nothing_read(data: ContactData, state: _Reading) -> bool:
+    """Whether no line of the block gave a field yet (its heading or label aside)."""
+    return not (state.address or state.grantee or data.persons or data.phones or data.emails)
 
 
 def _other_form(current: str, text: str, state: _Reading, lex: Lexicon) -> bool:
