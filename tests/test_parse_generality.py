@@ -1236,3 +1236,26 @@ def test_the_contact_person_named_first_then_the_organizations_card(heading, lea
     assert record.contact.organization == "Quartiersverein Linden e.V."
     assert record.contact.persons == ["Jana Beck"]
     assert record.contact.street == "Limmerstraße 40"
+
+
+def test_an_ordinal_before_a_role_is_still_a_role():
+    # Round 7: "2. Vorsitzende" under the person's name is her role, never the unit.
+    assert LEX.is_role("2. Vorsitzende")
+    assert not LEX.is_role("Tel. 0511 123")
+    record = parse(
+        "<p>Laufzeit: 2021 – 2023</p><h5>Trägerverein</h5><p>Förderkreis Gartenstadt e.V.<br>"
+        "Am Anger 7<br>04157 Leipzig<br>Marlene Voigt<br>2. Vorsitzende<br>"
+        "Telefon: 0341 22 33 44</p>"
+    )
+    assert record.contact is not None and record.contact.unit is None
+
+
+def test_a_role_we_do_not_know_as_a_label_before_the_name_gives_the_person():
+    # Round 7: "Volunteer coordinator: Ruth Ames" under a contact heading, no known label:
+    # the person, not a line dropped as an unknown label's.
+    record = parse(
+        "<p>Period: 2021 – 2023</p><h4>Contact</h4><p>Volunteer coordinator: Ruth Ames</p>"
+        "<p>Friends of Hill Park</p><p>12 Park Road</p><p>04157 Leipzig</p>"
+        "<p>Phone: 0341 22 33 44</p>"
+    )
+    assert record.contact is not None and record.contact.persons == ["Ruth Ames"]

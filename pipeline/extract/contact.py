@@ -919,6 +919,8 @@ def _unlabelled_address(data: ContactData, state: _Reading, text: str, lex: Lexi
     ):
         return False
     if _other_label(text):
+        if persons := _role_lead_persons(text, lex):
+            _add_unique(data.persons, persons)  # "Exchange coordinator: Anna Kowalczyk"
         return True  # "Bewerbungsfrist: 15.01.2025": labelled with a word we do not know
     if _running_text(text):
         return True  # "Bitte bewerben Sie sich über das Portal.": a sentence, no address

@@ -17,6 +17,7 @@ from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
 _NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
+_ORDINAL = re.compile(r"^\d{1,2}\.\s+(?=\D)")  # "1. Vorsitzender", "2. Vorsitzende"
 _LEAD_COLON = 26  # how far into a line the colon after a notice's lead word may stand
 _CACHE_LIMIT = 4096  # distinct lines remembered per lexicon (templates repeat their lines)
 
@@ -200,7 +201,9 @@ class Lexicon:
         cache = self._roles  # (its search is slow, and templates repeat their lines)
         found = cache.get(text)
         if found is None:
-            found = _NOT_A_ROLE.search(text) is None and self._role.search(text) is not None
+            # (an ordinal before the role is no number of a contact line: "1. Vorsitzender")
+            bare = _ORDINAL.sub("", text, count=1) if text[:1].isdigit() else text
+            found = _NOT_A_ROLE.search(bare) is None and self._role.search(bare) is not None
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
             cache[text] = found
