@@ -1259,3 +1259,30 @@ def test_a_role_we_do_not_know_as_a_label_before_the_name_gives_the_person():
         "<p>Phone: 0341 22 33 44</p>"
     )
     assert record.contact is not None and record.contact.persons == ["Ruth Ames"]
+
+
+def _record(body: str, title: str = "Projekt X"):
+    html = f"<html><body><main><h1>{title}</h1>{body}</main></body></html>"
+    result = parse_page(html, URL, PROFILE)
+    assert result.record is not None, (result.kind, result.warnings)
+    return result.record
+
+
+def test_a_phrase_heading_over_the_lede_is_a_subtitle_when_the_sections_are_named_short():
+    # Round 7: "Wo Nachbarn sich gegenseitig helfen" right under the title, over the lede,
+    # where the sections of its level are named in a word or two: the subtitle.
+    sections = "<h2>Eckdaten</h2><p>Laufzeit: 2021 – 2023</p><h2>Ablauf</h2><p>Jeden Montag.</p>"
+    record = _record(
+        "<section><h2>Wo Nachbarn sich gegenseitig helfen</h2><div><p>Ein Treffpunkt für "
+        f"alle im Quartier, offen an drei Tagen der Woche.</p></div></section>{sections}",
+        "Nachbarschaftstreff Süd",
+    )
+    assert record.short_title == "Wo Nachbarn sich gegenseitig helfen"
+    # ... and a section when the sections after it say as much
+    record = _record(
+        "<section><h2>Wo Nachbarn sich gegenseitig helfen</h2><div><p>Ein Treffpunkt für "
+        "alle im Quartier, offen an drei Tagen der Woche.</p></div></section>"
+        "<h2>Was im ersten Jahr geschah</h2><p>Laufzeit: 2021 – 2023</p>",
+        "Nachbarschaftstreff Süd",
+    )
+    assert record.short_title is None

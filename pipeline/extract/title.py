@@ -87,7 +87,11 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon, top: int = -
     if line.kind == "h" and line.level == lines[h1].level + 1 and index == top:
         # A subheadline: the next heading level right below the h1, a fact's label after it
         # (a section's heading has its text after it) ...
-        return lex.match_label(after.text) is not None or _ranked_apart(lines, index)
+        return (
+            lex.match_label(after.text) is not None
+            or _ranked_apart(lines, index)
+            or _says_more(lines, index)
+        )
     if line.kind == "h" and line.level > lines[h1].level and index == top:
         return _ranked_apart(lines, index)
     if line.kind != "p":
@@ -112,6 +116,17 @@ def _ranked_apart(lines: list[Line], index: int) -> bool:
     # Sections that outrank it: it heads none of them. Deeper sections under a heading of a
     # word or two ("Ausgangslage", then "Ziele") are that section's; a subtitle says more.
     return after.level < level or lines[index].text.count(" ") >= 2
+
+
+def _says_more(lines: list[Line], index: int) -> bool:
+    """... or, over the lede, a phrase of four words or more where the sections of its level
+    after it are named in a word or a few ("Ein eigener Raum für die Jugend", then
+    "Projektdaten", "Das Buch"): a subtitle says more than a section's name."""
+    line = lines[index]
+    if lines[index + 1].kind != "p" or line.text.count(" ") < 3 or line.text.endswith("?"):
+        return False
+    after = next((h for h in lines[index + 1 :] if h.kind == "h" and h.level <= line.level), None)
+    return after is None or (after.level == line.level and after.text.count(" ") <= 2)
 
 
 def _after_meta(lines: list[Line], start: int, lex: Lexicon) -> int:
