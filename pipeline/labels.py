@@ -195,7 +195,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "Who took part",
         "Participants",
         "Beneficiaries",
-        *("For whom", "Intended for"),
+        *("For whom", "Intended for", "For"),
     ),
     "persons": (
         "Ansprechperson",

@@ -1087,6 +1087,7 @@ def test_a_link_menu_under_a_related_heading_is_its_cards():
         ("Gesamtförderung: 120.000 €", "grant_amount", "120.000 €"),
         ("Total grant", "grant_amount", ""),
         ("For whom: Pflegende Angehörige", "target_groups", "Pflegende Angehörige"),
+        ("For: Seniors", "target_groups", "Seniors"),
         ("Bereich: Sport", "focus_areas", "Sport"),
         ("Area", "focus_areas", ""),
         ("Kontakt Projektträger", "grantee", ""),
