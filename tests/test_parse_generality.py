@@ -1287,3 +1287,14 @@ def test_a_phrase_heading_over_the_lede_is_a_subtitle_when_the_sections_are_name
         "Nachbarschaftstreff Süd",
     )
     assert record.short_title is None
+
+
+def test_a_deeper_phrase_heading_over_the_lede_is_a_subtitle_too():
+    # Round 7: h1, then an h4 phrase over the lede, the page's other h4 a word: the subtitle.
+    record = _record(
+        "<h4>Ein Chor für alle Generationen im Dorf</h4><p>Jeden Donnerstag proben "
+        "Jung und Alt gemeinsam.</p><p>Laufzeit: 2021 – 2023</p><h4>Kontakt</h4>"
+        "<p>Gesangverein Harmonie e.V.</p><p>Dorfstraße 1</p><p>31785 Hameln</p>",
+        "Dorfchor Klein Berkel",
+    )
+    assert record.short_title == "Ein Chor für alle Generationen im Dorf"

@@ -93,7 +93,7 @@ def _subtitle(lines: list[Line], h1: int, index: int, lex: Lexicon, top: int = -
             or _says_more(lines, index)
         )
     if line.kind == "h" and line.level > lines[h1].level and index == top:
-        return _ranked_apart(lines, index)
+        return _ranked_apart(lines, index) or _says_more(lines, index)
     if line.kind != "p":
         return False
     lede = after.kind == "p" and after.text.endswith(".")
