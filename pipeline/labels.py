@@ -144,12 +144,17 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         *("Bewilligte Förderung", "Zuschuss", "Zuschuss der Stiftung", "Zusage", "Förderzusage"),
         *("Jährlicher Beitrag", "Jährliche Förderung", "Förderung pro Jahr", "Förderung jährlich"),
         *("Grant per year", "Annual funding", "Funding per year", "Yearly grant"),
+        # "Betrag: Fr. 12'000.--" (read only when its value is an amount)
+        "Betrag",
         # the whole of a grant ("Total funding: CHF 1.2 million", "Approved grant")
         *("Total funding", "Total grant", "Approved grant", "Approved funding"),
         *("Gesamtförderung", "Fördersumme gesamt", "Bewilligter Zuschuss"),
     ),
     "partners": (
         *("Mitveranstalter", "Mitveranstalterin", "Co-organiser", "Co-organizer", "Co-host"),
+        # the organizations taking part ("Beteiligte Vereine: A, B, C")
+        *("Beteiligte Vereine", "Beteiligte Organisationen", "Beteiligte Einrichtungen"),
+        *("Participating organisations", "Participating organizations"),
         "Partner",
         "Partnerorganisation",
         "Partnerorganisationen",
