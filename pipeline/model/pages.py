@@ -12,7 +12,7 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 7  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 8  # 2: grant facts, contact read by form, badges, tags, related cards
 # 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 # 4: hidden content (inline styles, the page's own <style>), sidebars with facts, person and
 #    grantee cards, eyebrow lines, every related card
@@ -26,6 +26,11 @@ PARSER_VERSION = 7  # 2: grant facts, contact read by form, badges, tags, relate
 #    related posts in an aside after <main>, sums under a funders label as the grant, news
 #    items on the project template told apart, portlet terms ending the contact, <label> lines,
 #    comma-joined addresses and person-first cards, question-mark labels
+# 8: a fact row's label and value as adjacent elements read apart, values nested under a fact
+#    item's label, legal forms' dots and status badges never ending or making facts, related
+#    cards in link menus, after pager arrows and with teasers cut short, the foundation's own
+#    contact heading opening no block, persons before the organization ("Role: Name"), funders
+#    in perfect tense and verb-second prose, phrase subtitles, topic listings by their title
 
 
 @dataclass(frozen=True, slots=True)
