@@ -520,23 +520,36 @@ def _funders_label(label: _Label, facts: _Facts) -> list[int] | None:
     if not label.hit.value and _under_a_name(label):
         return None  # "Eva Roth" over "Projektförderung": her desk, no label
     found: list[tuple[int, str]] = []
+    # A value cell written twice (a logo's alt text and its caption) is read once.
+    read: dict[tuple[bool, str], list[tuple[Amount | None, str]]] = {}
     for j in [label.i, *label.follow]:
+        line = label.lines[j]
+        key = (line.kind == "li", line.text)
         if j == label.i:
-            names = _funders_on_label_line(label)
-        elif _reach(label.lines[j]):
+            values = _funder_values(_funders_on_label_line(label), label.lex)
+        elif _reach(line):
             continue  # a phone or mail link: a person's card under a desk's name, no funder
+        elif key in read:
+            values = read[key]
         else:  # a value cell: "Stadt A, Land B" names two funders
-            line = label.lines[j]
-            names = [line.text] if line.kind == "li" else split_value(line.text, label.lex)
-        names = [part for name in names for part in split_conjoined(name, label.lex)]
-        for name in names:
-            amount = amount_only(name)
+            names = [line.text] if key[0] else split_value(line.text, label.lex)
+            values = read[key] = _funder_values(names, label.lex)
+        for amount, name in values:
             if amount is None:
-                found.append((j, funder_name(name, label.lex) or ""))
+                found.append((j, name))
             elif facts.grant_amount is None:
                 facts.grant_amount = amount  # "Förderung: 2.500 Euro": the grant, not a giver
     facts.funders.extend(found)
     return label.follow
+
+
+def _funder_values(names: list[str], lex: Lexicon) -> list[tuple[Amount | None, str]]:
+    """A funders value's parts, each an amount (a sum under the label) or a funder's name."""
+    out: list[tuple[Amount | None, str]] = []
+    for part in (part for name in names for part in split_conjoined(name, lex)):
+        amount = amount_only(part)
+        out.append((amount, "" if amount is not None else funder_name(part, lex) or ""))
+    return out
 
 
 def _under_a_name(label: _Label) -> bool:

@@ -131,6 +131,14 @@ def test_collapse_removes_invisible_characters(text, collapsed):
     assert collapse(text) == collapsed
 
 
+def test_no_invisible_or_space_character_but_the_space_is_printable():
+    """collapse() returns printable text with its ends stripped: it must hold neither."""
+    from pipeline.normalize.text import _INVISIBLE_CHARS
+
+    assert not any(char.isprintable() for char in _INVISIBLE_CHARS)
+    assert [char for char in WHITESPACE if char.isprintable()] == [" "]
+
+
 # Every character Python counts as whitespace (str.split() splits at each): the tab, line and
 # page breaks, the C0 separators, NEL, no-break, Ogham, en to hair, line and paragraph
 # separators, narrow no-break, medium mathematical and ideographic spaces.

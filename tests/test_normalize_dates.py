@@ -133,3 +133,47 @@ def test_expiry(text, word, when):
     match = lexicon_for(SPI).expiry.search(text)
     assert (match["word"] if match else None) == word
     assert (match["date"] if match else None) == when
+
+
+def _first_form(text, forms):
+    return next((form for form in forms if form.fullmatch(text)), None)
+
+
+DATE_LIKE = [
+    "01.02.2014",
+    "1.2.2014",
+    "2014-02-01",
+    "3. März 2018",
+    "3 May 2018",
+    "März 2018",
+    "March 3, 2018",
+    "March 3rd 2018",
+    "03/2018",
+    "3.2018",
+    "2016",
+    "Mai, 2019",
+    "sept. 2020",
+    "",
+    "a",
+    "12",
+    "²2016",
+    "٢٠١٦",
+    "1 mai 2019",
+    "Jänner 2020",
+    "31.12.",
+    "Q2 2024",
+    "2024-13-01",
+]
+
+
+@pytest.mark.parametrize("text", DATE_LIKE)
+def test_a_date_is_tried_only_against_the_forms_that_can_open_as_it_does(text):
+    """The digit and month-name forms never match one text, and a text is tried against the
+    kind its first character allows: the same form matches as in the forms' whole list."""
+    from pipeline.normalize import dates
+
+    digit, name = dates._DIGIT_FORMS, dates._NAME_FORMS
+    whole = (digit[0], digit[1], digit[2], name[0], digit[3], name[1], digit[4])  # the old order
+    chosen = digit if text[:1].isdigit() else name
+    assert _first_form(text, chosen) is _first_form(text, whole)
+    assert not (_first_form(text, digit) and _first_form(text, name))

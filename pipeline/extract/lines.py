@@ -216,12 +216,15 @@ class _Flattener:
     def _child_ctx(self, tag: str) -> _Ctx:
         """The context inside a block element of ``_CONTEXT_TAGS`` (or a body block inside a
         heading)."""
+        # (most calls: a heading, its kind and level, or a cell, its kind; the rest as around it)
+        level = HEADINGS.get(tag)
+        if level is not None:
+            return ("h", level, *self._ctx[2:])
+        cell = _CELL_KIND.get(tag)
+        if cell is not None:
+            return (cell, *self._ctx[1:])
         kind, level, list_id, top_list, row, header, address, aside = self._ctx
-        if tag in HEADINGS:
-            kind, level = "h", HEADINGS[tag]
-        elif tag in _CELL_KIND:
-            kind = _CELL_KIND[tag]
-        elif tag in ("ul", "ol", "menu"):
+        if tag in ("ul", "ol", "menu"):
             self._ids += 1
             list_id = self._ids
             if top_list == -1:

@@ -73,17 +73,20 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 # Each form is a full match over one bound. Group names: d (day), m (month number), mn (month
-# name), y (year).
-_DATE_FORMS: tuple[re.Pattern[str], ...] = (
+# name), y (year). The forms that open with a digit and those that open with a month's name
+# never match the same text: a text is tried against one kind only.
+_DIGIT_FORMS: tuple[re.Pattern[str], ...] = (
     _pattern(r"(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?" + _YEAR.format(g="y")),  # 01.02.2014
     _pattern(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),  # 2014-02-01
     _pattern(r"(?P<d>\d{1,2})\.?\s+" + _MONTH.format(g="mn") + r"\s+" + _YEAR.format(g="y")),
+    _pattern(r"(?P<m>\d{1,2})\s?[/.]\s?" + _YEAR.format(g="y")),  # 03/2018, 03.2018
+    _pattern(_YEAR.format(g="y")),  # 2016
+)
+_NAME_FORMS: tuple[re.Pattern[str], ...] = (
     _pattern(
         _MONTH.format(g="mn") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR.format(g="y")
-    ),
-    _pattern(r"(?P<m>\d{1,2})\s?[/.]\s?" + _YEAR.format(g="y")),  # 03/2018, 03.2018
+    ),  # March 3, 2018
     _pattern(_MONTH.format(g="mn") + r",?\s+" + _YEAR.format(g="y")),  # März 2018
-    _pattern(_YEAR.format(g="y")),  # 2016
 )
 
 
@@ -119,7 +122,9 @@ def parse_date(text: str) -> Bound | None:
         text = end_of["rest"]
     if text[:1] in "Qq1234" and (quarter := _quarter(text)) is not None:
         return quarter
-    for form in _DATE_FORMS:
+    # (str.isdigit() holds for every digit \d matches: a text that opens otherwise can only be a
+    # month's name form)
+    for form in _DIGIT_FORMS if text[:1].isdigit() else _NAME_FORMS:
         match = form.fullmatch(text)
         if match is None:
             continue
