@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from pipeline.extract.lines import Line, Link
-from pipeline.extract.starts import LineStart, prefixes
+from pipeline.extract.starts import LineStart, case_variants, prefixes
 from pipeline.extract.vocabulary import LabelHit, Lexicon
 from pipeline.labels import CONTACT_FIELDS, NAME_CONJUNCTIONS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
@@ -62,7 +62,7 @@ class FirstChars:
             if found is None:
                 always = True
                 continue
-            by_length.setdefault(found[0], set()).update(_cases(found[1]))
+            by_length.setdefault(found[0], set()).update(case_variants(found[1]))
         #: Whether a match of one of the patterns may begin a text (a closure: the hot path
         #: reads no attribute).
         self.may_start = _first_chars_test(always, by_length)
@@ -91,17 +91,6 @@ def _first_chars_test(always: bool, by_length: dict[int, set[str]]) -> Callable[
         return not head.isascii() or any(head[:n] in heads for n, heads in told)
 
     return several
-
-
-def _cases(lowered: frozenset[str]) -> set[str]:
-    """Every way of writing these lowercase ASCII prefixes in upper and lower case."""
-    out: set[str] = set()
-    for prefix in lowered:
-        ways = [""]
-        for char in prefix:
-            ways = [way + c for way in ways for c in dict.fromkeys((char, char.upper()))]
-        out.update(ways)
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,7 +192,7 @@ def _matcher(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
     if told is None:
         return regex.match
     length, lowered = told
-    starts = frozenset(_cases(lowered))  # (no lower() of each line's head)
+    starts = frozenset(case_variants(lowered))  # (no lower() of each line's head)
     match = regex.match
 
     def filtered(text: str) -> re.Match[str] | None:
@@ -204,7 +204,7 @@ def _matcher(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
     return filtered
 
 
-def _cases(prefixes: frozenset[str]) -> set[str]:
+def case_variants(prefixes: frozenset[str]) -> set[str]:
     """Every way of writing these lowercase ASCII prefixes in upper and lower case."""
     out: set[str] = set()
     for prefix in prefixes:
