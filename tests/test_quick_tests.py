@@ -202,3 +202,35 @@ def test_prose_facts_are_read_as_the_case_insensitive_patterns_say(sentence, per
 
     record = parse(page(f"{STATUS}<p>{sentence}</p>"))
     assert (record.period is not None, len(record.funders)) == (bool(period), funders)
+
+
+# Expiry notes in the forms pages write them, and near misses, for the hinted search.
+_EXPIRY_TEXTS = [
+    "Jugendtreff (abgeschlossen am 30.06.2019)",
+    "Projekt beendet\u00a0am\u00a01. März 2020",
+    "Completed\ton\t1 May 2020",
+    "completed  ON 2020-05-01",
+    "ABGESCHLOSSEN IM Juni 2019",
+    "beendet in 2018",
+    "abgeschlossenam 30.06.2019",
+    "abgeschlossen am",
+    "Kein Hinweis",
+    "",
+]
+
+
+@pytest.mark.parametrize("lex", LEXICONS, ids=["spi", "extra-words"])
+def test_the_expiry_hint_never_turns_a_match_away(lex):
+    hits = 0
+    for text in [*CORPUS, *_EXPIRY_TEXTS]:
+        plain = lex.expiry.regex.search(text)
+        assert _same(lex.expiry.search(text), plain), text
+        hits += plain is not None
+    assert hits >= 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abgeschlosnditmAIOMN \t\u00a0\u2003()0123456789.ıİ")))
+def test_the_expiry_hint_never_turns_a_match_away_on_any_text(text):
+    lex = LEXICONS[0]
+    assert _same(lex.expiry.search(text), lex.expiry.regex.search(text))

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import labels
-from pipeline.extract.starts import line_start
+from pipeline.extract.starts import Hinted, line_start
 from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
 _NOT_A_ROLE = re.compile(r"[\d@]")  # a number or an address: a contact line, never a role
 _ORDINAL = re.compile(r"^\d{1,2}\.\s+(?=\D)")  # "1. Vorsitzender", "2. Vorsitzende"
+# What every expiry note holds: "abgeschlossen am 30.06.2019", "completed on 1 May 2020".
+_EXPIRY_HINT = re.compile(r"\s(?:am|on|im|in)\s", re.IGNORECASE)
 _LEAD_COLON = 26  # how far into a line the colon after a notice's lead word may stand
 _CACHE_LIMIT = 4096  # distinct lines remembered per lexicon (templates repeat their lines)
 
@@ -124,8 +126,11 @@ class Lexicon:
         )
         self.logo_affix = re.compile(rf"^(?:{logo})\s*[:\-–]?\s+|\s+[-–]?\s*(?:{logo})$", i)
         expiry = _phrase((*labels.EXPIRY_WORDS, *extra.expiry_words))
-        self.expiry = re.compile(
-            rf"\(?\s*(?P<word>{expiry})\s+(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$", i
+        self.expiry = Hinted(
+            re.compile(
+                rf"\(?\s*(?P<word>{expiry})\s+(?:am|on|im|in)\s+(?P<date>[^)]+?)\s*\)?\s*$", i
+            ),
+            _EXPIRY_HINT,
         )
         self.title_stopwords = frozenset(
             fold(w) for w in (*labels.TITLE_STOPWORDS, *extra.title_stopwords)
