@@ -1,8 +1,13 @@
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.normalize.emails import (
+    _ADDRESS,
+    _AT,
+    _DOT,
     decrypt_token,
     deobfuscate,
     emails_from_link,
@@ -159,3 +164,37 @@ def test_collapse_treats_every_whitespace_character_as_a_space(space):
         ):
             assert collapse(text) == " ".join(text.split()), repr(text)
     assert collapse(f"{space}") == ""
+
+
+def _deobfuscate_everywhere(text: str) -> str:
+    """deobfuscate as its two patterns say, without its quick tests."""
+    return _AT.sub("@", _DOT.sub(".", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name [at] domain [dot] de",
+        "name AT domain DOT de",
+        "name(@)domain(punkt)de",
+        "name[@]domain [ PUNKT ] de",
+        "name at domain dot at",
+        "name[at]domain(PUN\u212aT)de",  # a Kelvin sign the pattern takes for "k"
+        "info@beispiel.de",
+        "Treffpunkt at the station",
+        "Projektleitung, Tel. 030 123 456",
+        "",
+    ],
+)
+def test_deobfuscate_quick_tests_change_nothing(text):
+    assert deobfuscate(text) == _deobfuscate_everywhere(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("atdoupnkATDOPUNK\u212a@()[]{}. \t\u00a0xe"), max_size=24))
+def test_deobfuscate_quick_tests_change_nothing_on_any_text(text):
+    assert deobfuscate(text) == _deobfuscate_everywhere(text)
+    found = (
+        m.group(0).lower().strip(".") for m in _ADDRESS.finditer(_deobfuscate_everywhere(text))
+    )
+    assert find_emails(text) == list(dict.fromkeys(found))

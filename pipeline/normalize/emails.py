@@ -35,14 +35,26 @@ def deobfuscate(text: str) -> str:
     >>> deobfuscate("name [at] domain [dot] de")
     'name@domain.de'
     """
+    # Each pattern is searched for only where its word is (a search at every position of a
+    # line cost ~2 us): every form of the dot writes "dot" or "punkt", every form of the at
+    # "at", "(@)" or "[@]", in any case (lower() folds the Kelvin sign of "PUNKT" to "k" as the
+    # pattern's IGNORECASE does). Replacing a dot never writes an "at": a "." stands between.
+    low = text.lower()
     # The dots first: "name at domain dot at" has an "at" that is the domain's.
-    return _AT.sub("@", _DOT.sub(".", text))
+    if "dot" in low or "punkt" in low:
+        text = _DOT.sub(".", text)
+    if "at" in low or "(@)" in text or "[@]" in text:
+        text = _AT.sub("@", text)
+    return text
 
 
 def find_emails(text: str) -> list[str]:
     """Every address in a text after de-obfuscation, lowercase, in order, without duplicates."""
     found: list[str] = []
-    for match in _ADDRESS.finditer(deobfuscate(text)):
+    text = deobfuscate(text)
+    if "@" not in text:
+        return found
+    for match in _ADDRESS.finditer(text):
         address = match.group(0).lower().strip(".")
         if address not in found:
             found.append(address)
