@@ -13,6 +13,7 @@ from pipeline.extract.contact import (
     _HEADING_KINDS,
     _HEADING_LINE,
     _OTHER_LABEL,
+    _PHONE_LIKE,
     _RUNNING_TEXT,
     FirstChars,
     _is_contact_heading,
@@ -131,3 +132,12 @@ def test_only_the_heading_kinds_head_the_contact():
         for text in ("Kontakt", "Contact", "Kontakt und Anfahrt", "Ansprechpartner"):
             assert not _is_contact_heading(Line(text, kind), lex)
     assert all(_is_contact_heading(Line("Kontakt", kind), lex) for kind in _HEADING_KINDS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789٣ /.-()\n\tTel+x"), max_size=30))
+def test_a_phone_like_text_is_told_as_the_plain_form_tells_it(text):
+    """_PHONE_LIKE opens with its digit (a faster search): it finds a phone-like run in just
+    the texts the plain form, six times a digit and up to three separators, finds one in."""
+    plain = re.compile(r"(?:\d[^\d\n]{0,3}){6}")
+    assert (_PHONE_LIKE.search(text) is None) == (plain.search(text) is None)
