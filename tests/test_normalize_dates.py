@@ -1,9 +1,18 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.vocabulary import lexicon_for
-from pipeline.normalize.dates import TITLE_YEARS, parse_date, parse_period
+from pipeline.normalize.dates import (
+    _END_OF,
+    _FOLLOWING,
+    _FOLLOWING_WORDS,
+    TITLE_YEARS,
+    parse_date,
+    parse_period,
+)
 from tests.spi import SPI
 
 D = date.fromisoformat
@@ -177,3 +186,46 @@ def test_a_date_is_tried_only_against_the_forms_that_can_open_as_it_does(text):
     chosen = digit if text[:1].isdigit() else name
     assert _first_form(text, chosen) is _first_form(text, whole)
     assert not (_first_form(text, digit) and _first_form(text, name))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "2021",
+                " ",
+                "ff",
+                "FF.",
+                "fortfolgende",
+                "onwards",
+                "onwardſ",
+                "and",
+                "beyond",
+                "BEYOND",
+                "ende",
+                "Ende",
+                "end of",
+                "THE",
+                "the",
+                "ſ",
+                "\u212a",
+                "ı",
+                "İ",
+                "E",
+                "t",
+                "März",
+                "-",
+                "x",
+            ]
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_the_quick_tests_before_the_following_and_end_of_forms_turn_no_match_away(text):
+    """parse_period tries _FOLLOWING only on a text holding one of its words, parse_date tries
+    _END_OF only on a text opening with E or T: no text either form matches is turned away."""
+    if _FOLLOWING.fullmatch(text):
+        assert any(word in text.lower() for word in _FOLLOWING_WORDS)
+    if _END_OF.fullmatch(text):
+        assert text[:1] in "EeTt"

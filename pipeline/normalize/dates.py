@@ -117,7 +117,9 @@ def parse_date(text: str) -> Bound | None:
     ('2018-03-01', '2018-03-31')
     """
     text = text.strip().rstrip(".,;").strip()
-    end_of = _END_OF.fullmatch(text)
+    # ("Ende ...", "end of ...", "the end of ...": no other letter case-insensitive matching
+    # takes for an "e" or a "t")
+    end_of = _END_OF.fullmatch(text) if text[:1] in "EeTt" else None
     if end_of is not None:
         text = end_of["rest"]
     if text[:1] in "Qq1234" and (quarter := _quarter(text)) is not None:
@@ -168,11 +170,19 @@ _OPEN_START = re.compile(
 _OPEN_END = re.compile(_END_WORDS + r"\s+(?P<b>.+)", re.IGNORECASE)
 # "2021 ff.", "2021 fortfolgende": a start and no end.
 _FOLLOWING = re.compile(r"(?P<a>.+?)\s*(?:ff\.?|fortfolgende|onwards|and\s+beyond)", re.IGNORECASE)
+# What a text holds, lowercased, when _FOLLOWING can match it: a quick test (its lazy ".+?"
+# tries every position). "onward" without its "s": IGNORECASE takes the long s for an "s",
+# lower() does not.
+_FOLLOWING_WORDS = ("ff", "fortfolgende", "onward", "beyond")
 
 
 def _open_start(body: str, raw: str) -> PeriodValue | None:
     """ "seit 2015", "ab 01.02.2027", "2021 ff.": a start and no end."""
-    match = _OPEN_START.fullmatch(body) or _FOLLOWING.fullmatch(raw.strip().strip(";,").strip())
+    match = _OPEN_START.fullmatch(body)
+    if match is None:
+        low = raw.lower()
+        if any(word in low for word in _FOLLOWING_WORDS):
+            match = _FOLLOWING.fullmatch(raw.strip().strip(";,").strip())
     start = parse_date(match["a"]) if match else None
     return None if start is None else PeriodValue(start.first, None, start.precision, None, raw)
 
