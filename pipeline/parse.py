@@ -35,7 +35,14 @@ from pipeline.extract.nesting import MAX_BLOCK_NESTING
 from pipeline.extract.prose import read_prose
 from pipeline.extract.title import find_title
 from pipeline.extract.topics import title_topics
-from pipeline.extract.vocabulary import LabelHit, Lexicon, lexicon_for
+from pipeline.extract.vocabulary import (
+    AWAY_CLOSED,
+    AWAY_MARKER,
+    AWAY_RELATED,
+    LabelHit,
+    Lexicon,
+    lexicon_for,
+)
 from pipeline.labels import CONTACT_FIELDS, PERIOD_START_LABELS
 from pipeline.model import ParseResult, Problem
 from pipeline.normalize.amounts import Amount, amount_only, parse_amount
@@ -263,10 +270,11 @@ def _contact(
 ) -> ContactData | None:
     """The contact block's lines (the grantee's row and its contact person's block) read."""
     block_lines: list[Line] = []
+    closed = lex.closed_notice.regex.match
     for start, end in find_contact_blocks(lines, taken, lex):
         for i in range(start, end):
             taken[i] = True
-            if lex.closed_notice.match(lines[i].text):
+            if not lines[i].away & AWAY_CLOSED and closed(lines[i].text):
                 facts.closed_notice = True
         block_lines.extend(lines[start:end])
     if not block_lines:
@@ -369,7 +377,9 @@ def _read_labels(
     # list id -> its items' labels by line (empty: no fact list), judged at its first item
     fact_lists: dict[int, dict[int, LabelHit]] = {}
     # (the hot loop: the lexicon's matchers read once)
-    marker, led_notice, match_label = lex.marker_lines.match, lex.led_notice, lex.match_label
+    # (a line's quick tests read once: Line.away)
+    marker, led_notice, match_label = lex.marker_lines.regex.match, lex.led_notice, lex.match_label
+    related = lex.related_heading.regex.match
     for i, line in enumerate(lines):
         for link in line.links:
             if id(link) in seen:
@@ -385,7 +395,7 @@ def _read_labels(
         if line.kind == "img" and lex.logo_link.match(text):
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif (match := marker(text)) or led_notice(text):
+        elif (match := None if line.away & AWAY_MARKER else marker(text)) or led_notice(text):
             # chrome, a document's record ("Last changed: 14.05.2018"), the closed notice (None:
             # after a lead word), a division's link
             taken[i] = True
@@ -395,7 +405,11 @@ def _read_labels(
                 facts.division = (match["name"] or match["en"]).strip()
         elif (
             hit := match_label(text)
-            or (_related_heading(line, lex) if line.kind == "h" else None)
+            or (
+                _related_heading(related(text))
+                if line.kind == "h" and not line.away & AWAY_RELATED
+                else None
+            )
             or (_fact_item(lines, i, lex, fact_lists) if line.kind == "li" else None)
         ) is not None and i >= body_start:
             _read_label(lines, taken, facts, i, hit, page_url, lex)
@@ -451,9 +465,9 @@ def _states_a_fact(hit: LabelHit, lex: Lexicon) -> bool:
     return False
 
 
-def _related_heading(line: Line, lex: Lexicon) -> LabelHit | None:
-    """A heading that starts with a related label and says more ("More projects like this")."""
-    match = lex.related_heading.match(line.text)
+def _related_heading(match: re.Match[str] | None) -> LabelHit | None:
+    """A heading that starts with a related label and says more ("More projects like this"):
+    the match of ``related_heading`` on it."""
     return (
         None if match is None else LabelHit("related", match["label"].lower(), match["value"], True)
     )

@@ -10,32 +10,41 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.contact import (
+    _AWAY_HEADING,
+    _AWAY_MARK,
+    _AWAY_STOP,
     _HEADING_KINDS,
     _HEADING_LINE,
     _OTHER_LABEL,
     _PHONE_LIKE,
     _RUNNING_TEXT,
-    FirstChars,
     _is_contact_heading,
     _other_label,
-    _quick_tests,
     _running_text,
+    _unjoined,
 )
-from pipeline.extract.lines import Line
-from pipeline.extract.starts import LineStart, line_start
-from pipeline.extract.vocabulary import Lexicon
-from tests.test_quick_tests import CORPUS, LEXICONS
+from pipeline.extract.lines import Line, read_document
+from pipeline.extract.starts import LineHeads, LineStart, head_test, line_start
+from pipeline.extract.vocabulary import (
+    AWAY_CLOSED,
+    AWAY_GRANTEE,
+    AWAY_MARKER,
+    AWAY_RELATED,
+    AWAY_SUBHEADINGS,
+    Lexicon,
+)
+from tests.test_quick_tests import CORPUS, FIXTURES, LEXICONS
 
 IC = re.IGNORECASE
 ALPHABET = "aAdDkKcCsSpPeEvV \t0123456789:.-–?ßäÄöüſKıİ"
 
 
-def _groups(lex: Lexicon) -> dict[str, tuple[FirstChars, tuple[LineStart | re.Pattern[str], ...]]]:
-    """Each quick test of a lexicon with the patterns it stands for."""
-    quick = _quick_tests(lex)
+def _groups(lex: Lexicon) -> dict[str, tuple[int, tuple[LineStart | re.Pattern[str], ...]]]:
+    """Each quick test (Line.away's bits) with the patterns it stands for: a group turns a line
+    away when all its bits are set."""
     return {
         "marker": (
-            quick.marker,
+            _AWAY_MARK,
             (
                 lex.contact_end,
                 lex.closed_notice,
@@ -44,8 +53,12 @@ def _groups(lex: Lexicon) -> dict[str, tuple[FirstChars, tuple[LineStart | re.Pa
                 lex.contact_subheadings,
             ),
         ),
-        "heading": (quick.heading, (lex.contact_headings, _HEADING_LINE)),
-        "stop": (quick.stop, (lex.contact_end, lex.block_stop, lex.division_link)),
+        "heading": (_AWAY_HEADING, (lex.contact_headings, _HEADING_LINE)),
+        "stop": (_AWAY_STOP, (lex.contact_end, lex.block_stop, lex.division_link)),
+        "marker lines": (AWAY_MARKER, (lex.marker_lines,)),
+        "closed notice": (AWAY_CLOSED, (lex.closed_notice,)),
+        "related heading": (AWAY_RELATED, (lex.related_heading,)),
+        "subheadings": (AWAY_SUBHEADINGS, (lex.contact_subheadings,)),
     }
 
 
@@ -55,29 +68,37 @@ def _matches(patterns: tuple[LineStart | re.Pattern[str], ...], text: str) -> bo
     )
 
 
+def _away(lex: Lexicon, bits: int, text: str) -> bool:
+    return lex.line_heads.away(text) & bits == bits
+
+
 @pytest.mark.parametrize("lex", LEXICONS, ids=["spi", "extra-words"])
-def test_a_group_test_never_turns_away_a_real_line_a_pattern_matches(lex):
+def test_a_quick_test_never_turns_away_a_real_line_a_pattern_matches(lex):
     hits = turned_away = 0
-    for name, (quick, patterns) in _groups(lex).items():
+    for name, (bits, patterns) in _groups(lex).items():
         for text in CORPUS:
             if _matches(patterns, text):
                 hits += 1
-                assert quick.may_start(text), (name, text)
-            elif not quick.may_start(text):
+                assert not _away(lex, bits, text), (name, text)
+            elif _away(lex, bits, text):
                 turned_away += 1
     assert hits > 100  # the corpus holds the patterns' words
-    assert turned_away > 3000  # and the tests turn most other lines away
+    assert turned_away > 3000 * 7  # and the tests turn most other lines away
+    for text in CORPUS:  # a grantee's label: as maybe_grantee says
+        assert not (lex.line_heads.away(text) & AWAY_GRANTEE and lex.maybe_grantee(text)), text
 
 
 @settings(max_examples=500, deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(ALPHABET), max_size=14),
-    st.sampled_from(["marker", "heading", "stop"]),
+    st.sampled_from(["marker", "heading", "stop", "marker lines", "closed notice"]),
     st.sampled_from([0, 1]),
 )
-def test_a_group_test_never_turns_away_any_text_a_pattern_matches(text, name, which):
-    quick, patterns = _groups(LEXICONS[which])[name]
-    assert quick.may_start(text) or not _matches(patterns, text)
+def test_a_quick_test_never_turns_away_any_text_a_pattern_matches(text, name, which):
+    lex = LEXICONS[which]
+    bits, patterns = _groups(lex)[name]
+    assert not _away(lex, bits, text) or not _matches(patterns, text)
+    assert not (lex.line_heads.away(text) & AWAY_GRANTEE and lex.maybe_grantee(text))
 
 
 @pytest.mark.parametrize(
@@ -96,12 +117,31 @@ def test_a_group_test_never_turns_away_any_text_a_pattern_matches(text, name, wh
     ],
 )
 def test_a_group_test_reads_each_patterns_first_characters(patterns, matched, turned_away):
-    quick = FirstChars(patterns)
+    heads = LineHeads([p.head if isinstance(p, LineStart) else head_test(p) for p in patterns])
+    group = (1 << len(patterns)) - 1
     for text in matched:
         assert _matches(tuple(patterns), text), text
-        assert quick.may_start(text), text
+        assert heads.away(text) & group != group, text
     for text in turned_away:
-        assert not quick.may_start(text), text
+        assert heads.away(text) & group == group, text
+
+
+def test_a_head_test_longer_than_a_head_is_refused():
+    with pytest.raises(ValueError, match="longer than 3"):
+        LineHeads([(4, frozenset({"abcd"}))])
+
+
+def test_each_line_of_a_page_carries_its_quick_tests_and_a_line_split_from_it_none():
+    """Line.away is what the lexicon's tests say of the line's text; a line the contact reader
+    splits into parts ("Eva Roth und Ida Kern") has other text, so it carries no bits."""
+    lex = LEXICONS[0]
+    page = (FIXTURES / "pages" / "seed-plain-paragraphs.html").read_bytes()
+    lines = read_document(page, lex).lines
+    assert len(lines) > 10
+    assert all(line.away == lex.line_heads.away(line.text) for line in lines)
+    assert any(line.away for line in lines)
+    split = _unjoined([Line("Eva Roth und Ida Kern", "p", away=-1)], lex)
+    assert [(line.text, line.away) for line in split] == [("Eva Roth", 0), ("Ida Kern", 0)]
 
 
 @settings(max_examples=500, deadline=None)

@@ -8,14 +8,23 @@ The site footer never qualifies: it has no heading, no address element, and no p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 from operator import attrgetter
 
 from pipeline.extract.lines import Line, Link
-from pipeline.extract.starts import LineStart, case_variants, prefixes
-from pipeline.extract.vocabulary import LabelHit, Lexicon
+from pipeline.extract.vocabulary import (
+    AWAY_BLOCK_STOP,
+    AWAY_CLOSED,
+    AWAY_CONTACT_END,
+    AWAY_CONTACT_HEADINGS,
+    AWAY_DIVISION_LINK,
+    AWAY_GRANTEE,
+    AWAY_HEADING_LINE,
+    AWAY_SUBHEADINGS,
+    CONTACT_HEADING_LINE,
+    LabelHit,
+    Lexicon,
+)
 from pipeline.labels import CONTACT_FIELDS, NAME_CONJUNCTIONS, SOFT_GRANTEE_LABELS
 from pipeline.normalize.emails import emails_from_link, find_emails
 from pipeline.normalize.phones import split_phones, to_e164
@@ -24,9 +33,12 @@ MAX_BLOCK_LINES = 45
 MAX_VALUE_LINES = 12  # how far back the label of a fact row's value may stand
 GRANTEE_LINES = 12  # how far before the contact heading the grantee's label may stand
 PARTNER_CARD_LINES = 8  # how far under a partner's label its card's contact label may stand
-_HEADING_LINE = re.compile(
-    r"^(?:kontakt|contact)(?:\s*[,&]\s*.+|\s+(?:und|and|&)\s+.+)?\s*:?$", re.IGNORECASE
-)
+_HEADING_LINE = CONTACT_HEADING_LINE
+# Line.away's bits of the patterns each quick test stands for: a line is turned away by a
+# group when every pattern of it turns the line away.
+_AWAY_HEADING = AWAY_CONTACT_HEADINGS | AWAY_HEADING_LINE  # what _is_contact_heading tries
+_AWAY_MARK = AWAY_CONTACT_END | AWAY_CLOSED | _AWAY_HEADING | AWAY_SUBHEADINGS  # _is_marker
+_AWAY_STOP = AWAY_CONTACT_END | AWAY_BLOCK_STOP | AWAY_DIVISION_LINK  # _block_end's ends
 _PERSON_SPLIT = re.compile(r"\s*,\s*|\s+(?:und|and|sowie|&)\s+")
 # "Bewerbungsfrist: 15.01.2025": a line labelled with a word we do not know, never an address.
 _OTHER_LABEL = re.compile(r"^[^:\d]{2,40}:\s")
@@ -47,80 +59,6 @@ _BLOCK_STOP_FIELDS = frozenset(
         *("target_groups", "grant_amount"),
     }
 )
-
-
-class FirstChars:
-    """A quick test for a group of patterns matched at a line's start: whether a line's first
-    characters may begin a match of any of them (see :mod:`pipeline.extract.starts`). One test
-    of a line stands for one test per pattern; it is never smaller than the truth, so a line it
-    turns away matches none of them and the patterns need not be tried."""
-
-    __slots__ = ("may_start",)
-
-    def __init__(self, patterns: Sequence[LineStart | re.Pattern[str]]) -> None:
-        by_length: dict[int, set[str]] = {}
-        always = False  # a pattern of which no first characters are told: every line
-        for pattern in patterns:
-            found = prefixes(pattern.regex if isinstance(pattern, LineStart) else pattern)
-            if found is None:
-                always = True
-                continue
-            by_length.setdefault(found[0], set()).update(case_variants(found[1]))
-        #: Whether a match of one of the patterns may begin a text (a closure: the hot path
-        #: reads no attribute).
-        self.may_start = _first_chars_test(always, by_length)
-
-
-def _first_chars_test(always: bool, by_length: dict[int, set[str]]) -> Callable[[str], bool]:
-    """The test of :class:`FirstChars`: a text's head of each told length in the prefixes of
-    that length, or a head that is not all ASCII (matching case-insensitively across Unicode
-    has rules of its own: the patterns tell)."""
-    if always or not by_length:
-        return lambda text: True
-    if len(by_length) == 1:
-        ((length, found),) = by_length.items()
-        starts = frozenset(found)
-
-        def one(text: str) -> bool:
-            head = text[:length]
-            return head in starts or not head.isascii()
-
-        return one
-    told = tuple((n, frozenset(heads)) for n, heads in sorted(by_length.items()))
-    longest = told[-1][0]
-
-    def several(text: str) -> bool:
-        head = text[:longest]
-        return not head.isascii() or any(head[:n] in heads for n, heads in told)
-
-    return several
-
-
-@dataclass(frozen=True, slots=True)
-class _QuickTests:
-    """The first-characters tests of one lexicon's pattern groups."""
-
-    marker: FirstChars  # what :func:`_is_marker` tries
-    heading: FirstChars  # what :func:`_is_contact_heading` tries
-    stop: FirstChars  # the ends of a block :func:`_block_end` tries on each line
-
-
-@lru_cache(maxsize=64)
-def _quick_tests(lex: Lexicon) -> _QuickTests:
-    """The quick tests of a lexicon (made once: a lexicon is compiled once per wording)."""
-    return _QuickTests(
-        marker=FirstChars(
-            (
-                lex.contact_end,
-                lex.closed_notice,
-                lex.contact_headings,
-                _HEADING_LINE,
-                lex.contact_subheadings,
-            )
-        ),
-        heading=FirstChars((lex.contact_headings, _HEADING_LINE)),
-        stop=FirstChars((lex.contact_end, lex.block_stop, lex.division_link)),
-    )
 
 
 @dataclass(slots=True)
@@ -212,12 +150,11 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
     # does: rows are numbered in document order, so a line of an earlier row is outside it.
     row = lines[start].row if heading is None else heading.row
     index = start
-    may_stop = _quick_tests(lex).stop.may_start  # (most lines: no end, stop or division link)
     while index < len(lines) and index - start < MAX_BLOCK_LINES:
         line = lines[index]
         if line.aside != aside or line.row < row:
             break
-        stop = may_stop(line.text)
+        stop = line.away & _AWAY_STOP != _AWAY_STOP  # (most lines: no end, stop or division)
         if stop and lex.contact_end.match(line.text):
             return index + 1
         if (
@@ -342,10 +279,9 @@ def find_contact_blocks(
     # The grantee's label opens the block when it stands before the contact heading (near it,
     # or farther up with its address under it: a fact row), or when there is no heading.
     near = 0 if heading is None else max(0, heading - GRANTEE_LINES)
-    maybe = lex.maybe_grantee
     for i in range(len(lines) if heading is None else heading):
         if (
-            maybe(lines[i].text)  # (a quick test first: most lines are no label)
+            not lines[i].away & AWAY_GRANTEE  # (a quick test first: most lines are no label)
             and not taken[i]
             and _is_grantee_label(lines, i, lex)
             and not column_header(lines, i)
@@ -361,11 +297,10 @@ def find_contact_blocks(
 
 def _first_heading(lines: list[Line], taken: list[bool], lex: Lexicon) -> int | None:
     """The first contact heading not yet taken that heads no table column."""
-    may_head = _quick_tests(lex).heading.may_start  # (most lines: no contact heading)
     for i, line in enumerate(lines):
         if (
             line.kind in _HEADING_KINDS
-            and may_head(line.text)
+            and line.away & _AWAY_HEADING != _AWAY_HEADING  # (most lines: no contact heading)
             and not taken[i]
             and _is_contact_heading(line, lex)
             and not column_header(lines, i)
@@ -603,10 +538,10 @@ def _unjoined(lines: list[Line], lex: Lexicon) -> list[Line]:
         person = len(parts) == 2 and lex.is_person(parts[0]) and lex.is_role(parts[1])
         pair = _PERSON_PAIR.split(text) if not parts else ()
         if address or person:
-            out.extend(replace(line, text=part) for part in parts)
+            out.extend(replace(line, text=part, away=0) for part in parts)
             changed = True
         elif len(pair) == 2 and all(lex.is_person(p) for p in pair):
-            out.extend(replace(line, text=part) for part in pair)  # "Eva Roth und Ida Kern"
+            out.extend(replace(line, text=part, away=0) for part in pair)  # "Eva Roth und Ida Kern"
             changed = True
         else:
             out.append(line)
@@ -644,10 +579,9 @@ def read_contact(lines: list[Line], lex: Lexicon) -> ContactData:
 def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
     data = ContactData()
     state = _Reading()
-    may_mark = _quick_tests(lex).marker.may_start
     for index, line in enumerate(lines):
         text = line.text
-        if may_mark(text) and _is_marker(line, state, lex):
+        if line.away & _AWAY_MARK != _AWAY_MARK and _is_marker(line, state, lex):
             _close_run(data, state, lex)
             continue
         hit = lex.match_label(text)

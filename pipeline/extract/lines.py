@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline.extract.hidden import hidden_classes, hides
 from pipeline.extract.nesting import cap_nesting
+from pipeline.extract.starts import PREFIX_LENGTH
 from pipeline.extract.vocabulary import Lexicon
 from pipeline.normalize.mail_scripts import emails_from_fallback, emails_from_script
 from pipeline.normalize.text import collapse
@@ -177,6 +178,10 @@ class Line:
     address: bool = False  # inside <address>
     aside: bool = False  # inside <aside>
     links: list[Link] = field(default_factory=list)
+    # The vocabulary's quick tests that turn the line away by its first characters (bits of
+    # Lexicon.line_heads; 0: none, every pattern is tried). A line made with other text than
+    # the one read from the page keeps 0.
+    away: int = 0
 
 
 # The context of the lines being read: a Line's fields after its text, in their order (kind,
@@ -198,6 +203,8 @@ class _Flattener:
         self._anchor: Link | None = None
         self._depth = 0  # elements entered below the root
         self._mail_line = -1  # the line count when a script last wrote an address
+        self._away = chrome.lex.line_heads.away
+        self._heads = chrome.lex.line_heads.memo
 
     def flush(self) -> None:
         buf = self._buf
@@ -207,7 +214,10 @@ class _Flattener:
                 return
             text = collapse("".join(buf))
             if text:
-                self.lines.append(Line(text, *self._ctx, self._links))
+                away = self._heads.get(text[:PREFIX_LENGTH])  # (most heads: seen before)
+                if away is None:
+                    away = self._away(text)
+                self.lines.append(Line(text, *self._ctx, self._links, away))
                 self._links = []
             self._buf.clear()
         elif self._links:
@@ -357,7 +367,7 @@ class _Flattener:
         hit = self._chrome.lex.match_label(text) if text else None
         if hit is not None and not hit.value:
             self.flush()
-            self.lines.append(Line(text, *self._ctx, []))
+            self.lines.append(Line(text, *self._ctx, [], self._away(text)))
 
     def _leaf(self, raw: str, new_ctx: bool, tag: str) -> None:
         if self._anchor_text is not None:
@@ -366,7 +376,11 @@ class _Flattener:
         text = collapse(raw)
         if text:
             # A block inside a link (a card's heading) carries the link.
-            self.lines.append(Line(text, *ctx, [] if self._anchor is None else [self._anchor]))
+            links = [] if self._anchor is None else [self._anchor]
+            away = self._heads.get(text[:PREFIX_LENGTH])  # (most heads: seen before)
+            if away is None:
+                away = self._away(text)
+            self.lines.append(Line(text, *ctx, links, away))
 
     def _image(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         alt = collapse(attrs.get("alt") or "")
@@ -376,7 +390,7 @@ class _Flattener:
             return
         self.flush()
         links = [self._anchor] if self._anchor is not None else []
-        self.lines.append(Line(alt, "img", *self._ctx[1:], links))
+        self.lines.append(Line(alt, "img", *self._ctx[1:], links, self._away(alt)))
 
     def _link(self, node: LexborNode, attrs: dict[str, str | None]) -> None:
         link = Link(
@@ -703,7 +717,8 @@ def read_document(html: str | bytes, lex: Lexicon) -> Document:
         # after the content, as its aside.
         if _grantee_card(aside, root.chrome) or _related_box(aside, root.chrome):
             flattener.walk_aside(aside)
-    hrefs = tuple(link.href for line in flattener.lines for link in line.links if link.href)
+    # (a list first: a generator expression resumes its frame for every item)
+    hrefs = tuple([link.href for line in flattener.lines for link in line.links if link.href])
     return Document(
         flattener.lines,
         head.title,

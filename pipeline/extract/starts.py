@@ -168,31 +168,82 @@ class Matcher(Protocol):
     def match(self, text: str, /) -> re.Match[str] | None: ...
 
 
+#: A quick test of a text's head: (its length, every head a match may begin with, in every
+#: letter case); None where no such test is told (every text goes to the regex).
+HeadTest = tuple[int, frozenset[str]] | None
+
+
 class LineStart:
     """A compiled pattern used with ``match`` at a text's start, that skips the regex for a
     text whose first characters no match can begin with (see the module's docstring).
-    ``pattern`` and ``flags`` are the regex's."""
+    ``pattern`` and ``flags`` are the regex's; ``head`` is the quick test."""
 
-    __slots__ = ("flags", "match", "pattern", "regex")
+    __slots__ = ("flags", "head", "match", "pattern", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.pattern = regex.pattern
         self.flags = regex.flags
-        self.match = _matcher(regex)
+        self.head = head_test(regex)
+        self.match = _matcher(regex, self.head)
 
     def __repr__(self) -> str:
         return f"LineStart({self.regex!r})"
 
 
-def _matcher(regex: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
-    """``regex.match`` behind the test of a text's first characters (a closure: the hot path
-    reads no attribute)."""
+def head_test(regex: re.Pattern[str]) -> HeadTest:
+    """The quick test of a pattern's matches at a text's start (see :func:`prefixes`)."""
     told = prefixes(regex)
     if told is None:
-        return regex.match
+        return None
     length, lowered = told
-    starts = frozenset(case_variants(lowered))  # (no lower() of each line's head)
+    return length, frozenset(case_variants(lowered))  # (no lower() of each line's head)
+
+
+class LineHeads:
+    """Which of some quick tests turn a line away, as bits (bit ``n`` set: test ``n`` says no
+    match can begin the line), from one dict lookup of the line's first characters: the
+    passes over a page's lines then ask each line one ``&`` instead of calling each test.
+
+    A head that is not all ASCII is turned away by none (Unicode's case rules: the patterns
+    tell), nor is any line by a test that is not told; so a bit is set only where the test
+    itself would turn the line away, and a line without bits (0) goes to every regex.
+    """
+
+    __slots__ = ("_tests", "memo")
+
+    def __init__(self, tests: list[HeadTest]) -> None:
+        if any(test is not None and test[0] > PREFIX_LENGTH for test in tests):
+            raise ValueError(f"a head test longer than {PREFIX_LENGTH} characters")
+        self._tests = tuple(tests)
+        #: head -> bits, for the heads seen (a line's first characters: at most ~50,000 ASCII
+        #: ones of three characters that lines of text begin with)
+        self.memo: dict[str, int] = {}
+
+    def away(self, text: str) -> int:
+        """The bits of the tests that turn ``text`` away."""
+        head = text[:PREFIX_LENGTH]
+        found = self.memo.get(head)
+        if found is None:
+            found = 0
+            if head.isascii():
+                for bit, test in enumerate(self._tests):
+                    if test is not None and head[: test[0]] not in test[1]:
+                        found |= 1 << bit
+            if len(self.memo) < MAX_HEADS:
+                self.memo[head] = found
+        return found
+
+
+MAX_HEADS = 65536  # heads remembered per set of tests
+
+
+def _matcher(regex: re.Pattern[str], told: HeadTest) -> Callable[[str], re.Match[str] | None]:
+    """``regex.match`` behind the test of a text's first characters (a closure: the hot path
+    reads no attribute)."""
+    if told is None:
+        return regex.match
+    length, starts = told
     match = regex.match
 
     def filtered(text: str) -> re.Match[str] | None:

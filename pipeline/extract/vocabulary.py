@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import labels
-from pipeline.extract.starts import Hinted, line_start
+from pipeline.extract.starts import (
+    PREFIX_LENGTH,
+    HeadTest,
+    Hinted,
+    LineHeads,
+    case_variants,
+    head_test,
+    line_start,
+)
 from pipeline.normalize.text import collapse, fold
 from pipeline.profiles.model import SiteProfile, Vocabulary
 
@@ -33,6 +41,23 @@ class LabelHit:
 
 
 _UNSEEN = LabelHit("", "", "", False)  # what the label cache gives for a line it has not seen
+
+# "Kontakt:", "Contact & Directions": a contact heading written as a paragraph or a cell.
+CONTACT_HEADING_LINE = re.compile(
+    r"^(?:kontakt|contact)(?:\s*[,&]\s*.+|\s+(?:und|and|&)\s+.+)?\s*:?$", re.IGNORECASE
+)
+
+# The bits of Line.away (:class:`LineHeads`): the patterns whose quick test turned a line away.
+AWAY_MARKER = 1 << 0  # marker_lines
+AWAY_CLOSED = 1 << 1  # closed_notice
+AWAY_RELATED = 1 << 2  # related_heading
+AWAY_GRANTEE = 1 << 3  # a grantee's label (maybe_grantee)
+AWAY_CONTACT_HEADINGS = 1 << 4  # contact_headings
+AWAY_HEADING_LINE = 1 << 5  # CONTACT_HEADING_LINE
+AWAY_SUBHEADINGS = 1 << 6  # contact_subheadings
+AWAY_CONTACT_END = 1 << 7  # contact_end
+AWAY_BLOCK_STOP = 1 << 8  # block_stop
+AWAY_DIVISION_LINK = 1 << 9  # division_link
 
 
 def _alternatives(words: tuple[str, ...], escape: bool = True) -> str:
@@ -155,6 +180,26 @@ class Lexicon:
         self.news_section = line_start(
             rf"^(?:{_phrase(labels.NEWS_SECTIONS)})(?:\s*[·|•–—,:]\s*[^\W_]*\.?\s*\d.{{0,24}})?$", i
         )
+        self.line_heads = LineHeads(
+            [
+                self.marker_lines.head,
+                self.closed_notice.head,
+                self.related_heading.head,
+                self._grantee_head(),
+                self.contact_headings.head,
+                head_test(CONTACT_HEADING_LINE),
+                self.contact_subheadings.head,
+                self.contact_end.head,
+                self.block_stop.head,
+                self.division_link.head,
+            ]
+        )
+
+    def _grantee_head(self) -> HeadTest:
+        """:meth:`maybe_grantee` as a head test (none where labels are longer than a head)."""
+        if self._head > PREFIX_LENGTH:
+            return None
+        return self._head, frozenset(case_variants(self._grantee_heads))
 
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
