@@ -349,10 +349,12 @@ class Lexicon:
         )
 
     def clear_caches(self) -> None:
-        """Forget the lines and class names seen so far (benchmarks start each pass cold)."""
+        """Forget the lines, heads and class names seen so far (benchmarks start each pass
+        cold)."""
         self._labels.clear()
         self._chrome.clear()
         self._roles.clear()
+        self.line_heads.memo.clear()
 
     def match_label(self, text: str) -> LabelHit | None:
         """The label a line starts with, and its value.
