@@ -117,7 +117,12 @@ def test_a_quick_test_never_turns_away_any_text_a_pattern_matches(text, name, wh
     ],
 )
 def test_a_group_test_reads_each_patterns_first_characters(patterns, matched, turned_away):
-    heads = LineHeads([p.head if isinstance(p, LineStart) else head_test(p) for p in patterns])
+    heads = LineHeads(
+        {
+            1 << n: p.head if isinstance(p, LineStart) else head_test(p)
+            for n, p in enumerate(patterns)
+        }
+    )
     group = (1 << len(patterns)) - 1
     for text in matched:
         assert _matches(tuple(patterns), text), text
@@ -128,7 +133,7 @@ def test_a_group_test_reads_each_patterns_first_characters(patterns, matched, tu
 
 def test_a_head_test_longer_than_a_head_is_refused():
     with pytest.raises(ValueError, match="longer than 3"):
-        LineHeads([(4, frozenset({"abcd"}))])
+        LineHeads({1: (4, frozenset({"abcd"}))})
 
 
 def test_each_line_of_a_page_carries_its_quick_tests_and_a_line_split_from_it_none():

@@ -201,7 +201,7 @@ def head_test(regex: re.Pattern[str]) -> HeadTest:
 
 
 class LineHeads:
-    """Which of some quick tests turn a line away, as bits (bit ``n`` set: test ``n`` says no
+    """Which of some quick tests turn a line away, as bits (a test's bit set: it says no
     match can begin the line), from one dict lookup of the line's first characters: the
     passes over a page's lines then ask each line one ``&`` instead of calling each test.
 
@@ -212,10 +212,11 @@ class LineHeads:
 
     __slots__ = ("_tests", "memo")
 
-    def __init__(self, tests: list[HeadTest]) -> None:
-        if any(test is not None and test[0] > PREFIX_LENGTH for test in tests):
+    def __init__(self, tests: dict[int, HeadTest]) -> None:
+        """``tests``: each test by the bit it sets."""
+        if any(test is not None and test[0] > PREFIX_LENGTH for test in tests.values()):
             raise ValueError(f"a head test longer than {PREFIX_LENGTH} characters")
-        self._tests = tuple(tests)
+        self._tests = tuple((bit, test) for bit, test in tests.items() if test is not None)
         #: head -> bits, for the heads seen (a line's first characters: at most ~50,000 ASCII
         #: ones of three characters that lines of text begin with)
         self.memo: dict[str, int] = {}
@@ -227,9 +228,9 @@ class LineHeads:
         if found is None:
             found = 0
             if head.isascii():
-                for bit, test in enumerate(self._tests):
-                    if test is not None and head[: test[0]] not in test[1]:
-                        found |= 1 << bit
+                for bit, (length, starts) in self._tests:
+                    if head[:length] not in starts:
+                        found |= bit
             if len(self.memo) < MAX_HEADS:
                 self.memo[head] = found
         return found

@@ -48,16 +48,16 @@ CONTACT_HEADING_LINE = re.compile(
 )
 
 # The bits of Line.away (:class:`LineHeads`): the patterns whose quick test turned a line away.
-AWAY_MARKER = 1 << 0  # marker_lines
-AWAY_CLOSED = 1 << 1  # closed_notice
-AWAY_RELATED = 1 << 2  # related_heading
+AWAY_MARKER = 1 << 0
+AWAY_CLOSED = 1 << 1
+AWAY_RELATED = 1 << 2
 AWAY_GRANTEE = 1 << 3  # a grantee's label (maybe_grantee)
-AWAY_CONTACT_HEADINGS = 1 << 4  # contact_headings
+AWAY_CONTACT_HEADINGS = 1 << 4
 AWAY_HEADING_LINE = 1 << 5  # CONTACT_HEADING_LINE
-AWAY_SUBHEADINGS = 1 << 6  # contact_subheadings
-AWAY_CONTACT_END = 1 << 7  # contact_end
-AWAY_BLOCK_STOP = 1 << 8  # block_stop
-AWAY_DIVISION_LINK = 1 << 9  # division_link
+AWAY_SUBHEADINGS = 1 << 6
+AWAY_CONTACT_END = 1 << 7
+AWAY_BLOCK_STOP = 1 << 8
+AWAY_DIVISION_LINK = 1 << 9
 
 
 def _alternatives(words: tuple[str, ...], escape: bool = True) -> str:
@@ -181,18 +181,18 @@ class Lexicon:
             rf"^(?:{_phrase(labels.NEWS_SECTIONS)})(?:\s*[·|•–—,:]\s*[^\W_]*\.?\s*\d.{{0,24}})?$", i
         )
         self.line_heads = LineHeads(
-            [
-                self.marker_lines.head,
-                self.closed_notice.head,
-                self.related_heading.head,
-                self._grantee_head(),
-                self.contact_headings.head,
-                head_test(CONTACT_HEADING_LINE),
-                self.contact_subheadings.head,
-                self.contact_end.head,
-                self.block_stop.head,
-                self.division_link.head,
-            ]
+            {
+                AWAY_MARKER: self.marker_lines.head,
+                AWAY_CLOSED: self.closed_notice.head,
+                AWAY_RELATED: self.related_heading.head,
+                AWAY_GRANTEE: self._grantee_head(),
+                AWAY_CONTACT_HEADINGS: self.contact_headings.head,
+                AWAY_HEADING_LINE: head_test(CONTACT_HEADING_LINE),
+                AWAY_SUBHEADINGS: self.contact_subheadings.head,
+                AWAY_CONTACT_END: self.contact_end.head,
+                AWAY_BLOCK_STOP: self.block_stop.head,
+                AWAY_DIVISION_LINK: self.division_link.head,
+            }
         )
 
     def _grantee_head(self) -> HeadTest:
