@@ -193,3 +193,21 @@ def test_label_prefilter_turns_away_no_label(text):
     unfiltered = Lexicon(Vocabulary(), "DE")
     unfiltered._heads = _Everything()  # type: ignore[assignment]
     assert unfiltered.match_label(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "label", "value"),
+    [
+        # letters case-insensitive matching pairs with an ASCII one: the label as listed
+        ("Laufzeıt: 2020", "period", "laufzeit", "2020"),  # a dotless i (a Turkish keyboard)
+        ("Ansprechpartnerın: Ayşe Demir", "persons", "ansprechpartnerin", "Ayşe Demir"),
+        ("Projektſtatus: laufend", "status", "projektstatus", "laufend"),  # a long s
+        ("\u212aontakt", "persons", "kontakt", ""),  # the Kelvin sign
+    ],
+)
+def test_a_label_written_with_a_letter_that_folds_to_ascii_is_the_listed_one(
+    text, field, label, value
+):
+    hit = LEX.match_label(text)
+    assert hit is not None
+    assert (hit.field, hit.label, hit.value) == (field, label, value)
