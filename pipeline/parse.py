@@ -37,6 +37,8 @@ from pipeline.extract.title import find_title
 from pipeline.extract.topics import title_topics
 from pipeline.extract.vocabulary import (
     AWAY_CLOSED,
+    AWAY_LABEL,
+    AWAY_LED_NOTICE,
     AWAY_MARKER,
     AWAY_RELATED,
     LabelHit,
@@ -391,11 +393,13 @@ def _read_labels(
                 facts.funders.append((i, funder_name(link.title, lex) or ""))
         if taken[i]:
             continue
-        text = line.text
+        text, away = line.text, line.away
         if line.kind == "img" and lex.logo_link.match(text):
             facts.funders.append((i, funder_name(text, lex) or ""))
             taken[i] = True
-        elif (match := None if line.away & AWAY_MARKER else marker(text)) or led_notice(text):
+        elif (match := None if away & AWAY_MARKER else marker(text)) or (
+            away & AWAY_LED_NOTICE != AWAY_LED_NOTICE and led_notice(text)
+        ):
             # chrome, a document's record ("Last changed: 14.05.2018"), the closed notice (None:
             # after a lead word), a division's link
             taken[i] = True
@@ -404,10 +408,10 @@ def _read_labels(
             elif match["division"]:
                 facts.division = (match["name"] or match["en"]).strip()
         elif (
-            hit := match_label(text)
+            hit := (None if away & AWAY_LABEL else match_label(text))
             or (
                 _related_heading(related(text))
-                if line.kind == "h" and not line.away & AWAY_RELATED
+                if line.kind == "h" and not away & AWAY_RELATED
                 else None
             )
             or (_fact_item(lines, i, lex, fact_lists) if line.kind == "li" else None)

@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 from pipeline import labels
 from pipeline.extract.lines import Line
 from pipeline.extract.topics import term_link
-from pipeline.extract.vocabulary import Lexicon
+from pipeline.extract.vocabulary import (
+    AWAY_CONTACT_HEADINGS,
+    AWAY_DATELINE,
+    AWAY_LABEL,
+    AWAY_LED_NOTICE,
+    AWAY_MARKER,
+    Lexicon,
+)
 from pipeline.normalize.dates import DATE_LINE
 from pipeline.normalize.text import collapse, fold
 from pipeline.urls import absolute
@@ -21,7 +28,7 @@ _LABEL_CELLS = frozenset({"th", "dt"})
 
 
 def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
-    text = line.text
+    text, away = line.text, line.away  # (each pattern behind its quick test: Line.away)
     return (
         line.kind == "h"
         or line.aside != label.aside
@@ -29,13 +36,21 @@ def _stops(line: Line, label: Line, lex: Lexicon) -> bool:
         or (line.kind in _LABEL_CELLS and label.kind in _LABEL_CELLS)
         # a term's value is its description: a line after the list is none of it
         or (label.kind == "dt" and line.kind not in ("dd", "li"))
-        or lex.match_label(text) is not None
-        or lex.marker_lines.match(text) is not None
-        or bool(lex.contact_headings.match(text) and len(text) < 60)
+        or (not away & AWAY_LABEL and lex.match_label(text) is not None)
+        or (not away & AWAY_MARKER and lex.marker_lines.match(text) is not None)
+        or (
+            not away & AWAY_CONTACT_HEADINGS
+            and len(text) < 60
+            and lex.contact_headings.match(text) is not None
+        )
         or (len(line.links) > 1 and _page_tools(line, lex))
-        or lex.led_notice(text)
+        or (away & AWAY_LED_NOTICE != AWAY_LED_NOTICE and lex.led_notice(text))
         # a document's own record ("Letzte Änderung: 12.03.2019 | Erstellt von: ...")
-        or (line.kind != label.kind and lex.dateline.match(text) is not None)
+        or (
+            line.kind != label.kind
+            and not away & AWAY_DATELINE
+            and lex.dateline.match(text) is not None
+        )
     )
 
 

@@ -20,6 +20,8 @@ from pipeline.extract.vocabulary import (
     AWAY_DIVISION_LINK,
     AWAY_GRANTEE,
     AWAY_HEADING_LINE,
+    AWAY_LABEL,
+    AWAY_LOCATION,
     AWAY_SUBHEADINGS,
     CONTACT_HEADING_LINE,
     LabelHit,
@@ -168,13 +170,13 @@ def _block_end(lines: list[Line], start: int, heading: Line | None, lex: Lexicon
             and not _contact_part(line, lex)
         ):
             break
-        hit = lex.match_label(line.text)
+        hit = None if line.away & AWAY_LABEL else lex.match_label(line.text)
         if hit and (
             hit.field in _BLOCK_STOP_FIELDS
             or (hit.field == "partners" and not _card_under(lines, index, lex, person=True))
         ):
             break  # another fact's row (a partner's label over its card is the grantee's)
-        if index > start and _call_to_action(line.text):
+        if index > start and line.text.endswith("?") and _call_to_action(line.text):
             break
         if stop and index > start and lex.block_stop.match(line.text):
             # a post's navigation, share or print links after the block; "Ihre Ansprechperson
@@ -584,14 +586,14 @@ def _read_lines(lines: list[Line], lex: Lexicon) -> ContactData:
         if line.away & _AWAY_MARK != _AWAY_MARK and _is_marker(line, state, lex):
             _close_run(data, state, lex)
             continue
-        hit = lex.match_label(text)
+        hit = None if line.away & AWAY_LABEL else lex.match_label(text)
         if index == 0 and hit is not None and hit.field == "partners" and not hit.value:
             hit = LabelHit("grantee", hit.label, "", False)  # a partner's card opens the block
         if hit is not None and hit.field in CONTACT_FIELDS:
             _close_run(data, state, lex)
             _read_contact_label(data, state, hit.field, hit.value, line, lex)
             continue
-        if lex.location_line.match(text):
+        if not line.away & AWAY_LOCATION and lex.location_line.match(text):
             _close_run(data, state, lex)
             _add_unique(data.locations, [text])
             state.current = None

@@ -58,6 +58,14 @@ AWAY_SUBHEADINGS = 1 << 6
 AWAY_CONTACT_END = 1 << 7
 AWAY_BLOCK_STOP = 1 << 8
 AWAY_DIVISION_LINK = 1 << 9
+# match_label: no label (nor label prefix) begins the line's text -- a Line's text, which has
+# no white space at its ends (match_label strips a text before it looks at its head).
+AWAY_LABEL = 1 << 10
+AWAY_GLUED = 1 << 11  # glued_notice
+AWAY_DATELINE = 1 << 12
+AWAY_LOCATION = 1 << 13  # location_line
+# led_notice is false for a line with both: neither of its patterns can match.
+AWAY_LED_NOTICE = AWAY_CLOSED | AWAY_GLUED
 
 
 def _alternatives(words: tuple[str, ...], escape: bool = True) -> str:
@@ -192,6 +200,10 @@ class Lexicon:
                 AWAY_CONTACT_END: self.contact_end.head,
                 AWAY_BLOCK_STOP: self.block_stop.head,
                 AWAY_DIVISION_LINK: self.division_link.head,
+                AWAY_LABEL: self._label_head(),
+                AWAY_GLUED: self.glued_notice.head,
+                AWAY_DATELINE: self.dateline.head,
+                AWAY_LOCATION: self.location_line.head,
             }
         )
 
@@ -200,6 +212,14 @@ class Lexicon:
         if self._head > PREFIX_LENGTH:
             return None
         return self._head, frozenset(case_variants(self._grantee_heads))
+
+    def _label_head(self) -> HeadTest:
+        """:meth:`match_label` as a head test: the heads it looks labels and label prefixes up
+        by (none where labels are longer than a head)."""
+        if self._head > PREFIX_LENGTH:
+            return None
+        heads = frozenset({*self._by_head, *self._prefix_heads})
+        return self._head, frozenset(case_variants(heads))
 
     def _build_contact_forms(self) -> None:
         """What a contact line is by its form: a role, a person's name, an organization ..."""
