@@ -40,6 +40,7 @@ from pipeline.extract.vocabulary import (
     AWAY_LABEL,
     AWAY_LED_NOTICE,
     AWAY_MARKER,
+    AWAY_NEWS_HEADING,
     AWAY_RELATED,
     LabelHit,
     Lexicon,
@@ -166,7 +167,11 @@ def _extract(
         line = lines[i]
         if line.kind != "h" and lex.is_status_word(line.text):
             badges.append(line.text)
-        elif (match := lex.marker_lines.match(line.text)) is not None and match["closed"]:
+        elif (
+            not line.away & AWAY_MARKER
+            and (match := lex.marker_lines.match(line.text)) is not None
+            and match["closed"]
+        ):
             facts.closed_notice = True  # a status message over the title: "Project ended."
     _badge_status(badges, facts, lex)
 
@@ -181,7 +186,7 @@ def _extract(
     _read_bare_lists(lines, taken, facts, title.end)
     if not facts.focus_areas:
         facts.focus_areas = breadcrumb_category(doc.crumbs, link_base, page_url)
-    body = sections(lines, taken, title.end, lex.news_heading)
+    body = sections(lines, taken, title.end, lex.news_heading, AWAY_NEWS_HEADING)
 
     # An expiry date in the title block ("(abgeschlossen am 30.06.2019)"): the first one.
     expiry = next((m for t in title.texts if (m := lex.expiry.search(t))), None)
@@ -383,7 +388,7 @@ def _read_labels(
     marker, led_notice, match_label = lex.marker_lines.regex.match, lex.led_notice, lex.match_label
     related = lex.related_heading.regex.match
     for i, line in enumerate(lines):
-        for link in line.links:
+        for link in line.links if line.links else ():  # (most lines: no link)
             if id(link) in seen:
                 continue
             seen.add(id(link))

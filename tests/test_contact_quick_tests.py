@@ -34,6 +34,7 @@ from pipeline.extract.vocabulary import (
     AWAY_LED_NOTICE,
     AWAY_LOCATION,
     AWAY_MARKER,
+    AWAY_NEWS_HEADING,
     AWAY_RELATED,
     AWAY_SUBHEADINGS,
     Lexicon,
@@ -68,6 +69,7 @@ def _groups(lex: Lexicon) -> dict[str, tuple[int, tuple[LineStart | re.Pattern[s
         "glued notice": (AWAY_GLUED, (lex.glued_notice,)),
         "dateline": (AWAY_DATELINE, (lex.dateline,)),
         "location": (AWAY_LOCATION, (lex.location_line,)),
+        "news heading": (AWAY_NEWS_HEADING, (lex.news_heading,)),
     }
 
 
@@ -120,7 +122,10 @@ def test_a_quick_test_never_turns_away_a_real_line_a_pattern_matches(lex):
 @given(
     st.text(alphabet=st.sampled_from(ALPHABET), max_size=14),
     st.sampled_from(
-        ["marker", "heading", "stop", "marker lines", "closed notice", "glued notice", "dateline"]
+        [
+            *("marker", "heading", "stop", "marker lines", "closed notice", "glued notice"),
+            *("dateline", "location", "news heading"),
+        ]
     ),
     st.sampled_from([0, 1]),
 )

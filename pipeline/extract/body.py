@@ -55,10 +55,15 @@ def list_groups(lines: list[Line], taken: list[bool], body_start: int) -> list[L
 
 
 def sections(
-    lines: list[Line], taken: list[bool], body_start: int, news: Matcher | None = None
+    lines: list[Line],
+    taken: list[bool],
+    body_start: int,
+    news: Matcher | None = None,
+    news_away: int = 0,
 ) -> list[dict[str, object]]:
     """Group the remaining body lines under their headings; a news block ("Aktuell", its
-    teasers and their own headings) is no part of the project's description."""
+    teasers and their own headings) is no part of the project's description. ``news_away``:
+    the bit of Line.away that says ``news`` cannot match a line (0: always try it)."""
     found: list[dict[str, object]] = []
     heading: str | None = None
     texts: list[str] = []
@@ -76,7 +81,11 @@ def sections(
             if news_level and line.level > news_level:
                 continue
             close()
-            news_level = line.level if news is not None and news.match(line.text) else 0
+            news_level = (
+                line.level
+                if news is not None and not line.away & news_away and news.match(line.text)
+                else 0
+            )
             heading, texts = line.text, []
         elif not news_level:
             texts.append(line.text)

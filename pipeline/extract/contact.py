@@ -111,10 +111,12 @@ _HEADING_KINDS = frozenset({"h", "p", "dt", "th"})  # the lines that may head th
 
 
 def _is_contact_heading(line: Line, lex: Lexicon) -> bool:
+    # (each pattern behind its quick test: Line.away)
     if line.kind == "h":
-        return bool(lex.contact_headings.match(line.text))
+        return not line.away & AWAY_CONTACT_HEADINGS and bool(lex.contact_headings.match(line.text))
     return (
         line.kind in ("p", "dt", "th")
+        and not line.away & AWAY_HEADING_LINE
         and len(line.text) < 60
         and bool(_HEADING_LINE.match(line.text))
     )
@@ -739,8 +741,10 @@ def _close_run(data: ContactData, state: _Reading, lex: Lexicon) -> None:
 
 def _is_marker(line: Line, state: _Reading, lex: Lexicon) -> bool:
     """The block's own headings and end lines: they change where the reader is, no field."""
-    text = line.text
-    if lex.contact_end.match(text) or lex.closed_notice.match(text):
+    text, away = line.text, line.away  # (each pattern behind its quick test: Line.away)
+    if (not away & AWAY_CONTACT_END and lex.contact_end.match(text)) or (
+        not away & AWAY_CLOSED and lex.closed_notice.match(text)
+    ):
         state.current = None
         return True
     if _is_contact_heading(line, lex):
@@ -748,7 +752,7 @@ def _is_marker(line: Line, state: _Reading, lex: Lexicon) -> bool:
         if state.grantee:
             state.part = "persons"
         return True
-    if lex.contact_subheadings.match(text):
+    if not away & AWAY_SUBHEADINGS and lex.contact_subheadings.match(text):
         state.skipping, state.current = True, None
         return True
     return False

@@ -64,6 +64,7 @@ AWAY_LABEL = 1 << 10
 AWAY_GLUED = 1 << 11  # glued_notice
 AWAY_DATELINE = 1 << 12
 AWAY_LOCATION = 1 << 13  # location_line
+AWAY_NEWS_HEADING = 1 << 14
 # led_notice is false for a line with both: neither of its patterns can match.
 AWAY_LED_NOTICE = AWAY_CLOSED | AWAY_GLUED
 
@@ -204,6 +205,7 @@ class Lexicon:
                 AWAY_GLUED: self.glued_notice.head,
                 AWAY_DATELINE: self.dateline.head,
                 AWAY_LOCATION: self.location_line.head,
+                AWAY_NEWS_HEADING: self.news_heading.head,
             }
         )
 
