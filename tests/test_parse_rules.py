@@ -11,7 +11,7 @@ from pipeline.extract.lines import read_document
 from pipeline.extract.vocabulary import Lexicon, lexicon_for
 from pipeline.labels import FIELD_LABELS
 from pipeline.parse import parse_page
-from pipeline.profiles import Vocabulary
+from pipeline.profiles import SiteProfile, Vocabulary
 from schemas import build_record
 from tests.spi import SPI
 
@@ -211,3 +211,23 @@ def test_a_label_written_with_a_letter_that_folds_to_ascii_is_the_listed_one(
     hit = LEX.match_label(text)
     assert hit is not None
     assert (hit.field, hit.label, hit.value) == (field, label, value)
+
+
+def test_a_profile_gets_its_own_wording_compiled_and_profiles_with_the_same_share_it():
+    def profile(n: int, words: list[str]) -> SiteProfile:
+        return SiteProfile(
+            id=f"p{n}",
+            name="P",
+            origin=f"https://p{n}.example",
+            project_paths=["^/p/"],
+            vocabulary=Vocabulary(period=words),
+        )
+
+    plain = [profile(n, []) for n in range(300)]  # (more than the profiles remembered)
+    assert all(lexicon_for(p) is lexicon_for(plain[0]) for p in plain)
+    assert all(lexicon_for(p) is lexicon_for(p) for p in plain[:3])
+    own = profile(1, ["Umsetzungszeit"])
+    assert lexicon_for(own) is not lexicon_for(plain[1])
+    hit = lexicon_for(own).match_label("Umsetzungszeit: 2020 bis 2022")
+    assert hit is not None and hit.field == "period"
+    assert lexicon_for(plain[1]).match_label("Umsetzungszeit: 2020 bis 2022") is None

@@ -52,7 +52,7 @@ def title_topics(lines: list[Line], end: int) -> TitleTopics:
     meta: set[str] = set()
     h1 = next((k for k in range(end) if lines[k].kind == "h" and lines[k].level == 1), 0)
     for index, line in enumerate(lines[:end]):
-        if index < h1 and line.kind == "li":
+        if not line.links or (index < h1 and line.kind == "li"):
             continue
         terms = [link.text for link in line.links if link.text and term_link(link.href)]
         if terms:

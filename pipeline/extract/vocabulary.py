@@ -500,4 +500,16 @@ def _lexicon(extra: Vocabulary, country: str) -> Lexicon:
 
 def lexicon_for(profile: SiteProfile) -> Lexicon:
     """The compiled vocabulary of a profile (shared by profiles with the same wording)."""
-    return _lexicon(profile.vocabulary, profile.country)
+    # (by the profile object first: the wording's hash, every word of it, costs ~3 us a page)
+    known = _BY_PROFILE.get(id(profile))
+    if known is not None and known[0] is profile:
+        return known[1]
+    lex = _lexicon(profile.vocabulary, profile.country)
+    if len(_BY_PROFILE) >= _MAX_PROFILES:
+        _BY_PROFILE.clear()
+    _BY_PROFILE[id(profile)] = (profile, lex)  # (the profile held: its id is never reused)
+    return lex
+
+
+_MAX_PROFILES = 256
+_BY_PROFILE: dict[int, tuple[SiteProfile, Lexicon]] = {}
