@@ -240,3 +240,43 @@ def test_a_phone_like_text_is_told_as_the_plain_form_tells_it(text):
     the texts the plain form, six times a digit and up to three separators, finds one in."""
     plain = re.compile(r"(?:\d[^\d\n]{0,3}){6}")
     assert (_PHONE_LIKE.search(text) is None) == (plain.search(text) is None)
+
+
+def _direct_away(tests: dict[int, tuple[int, frozenset[str]]], text: str) -> int:
+    """Line.away by its definition: the bit of every test whose heads the text's does not
+    begin with (none for a head that is not ASCII)."""
+    head = text[:3]
+    if not head.isascii():
+        return 0
+    return sum(bit for bit, (length, starts) in tests.items() if head[:length] not in starts)
+
+
+_REAL_TESTS = {
+    1 << n: test
+    for n, test in enumerate(
+        [
+            LEXICONS[0].marker_lines.head,
+            LEXICONS[0].contact_headings.head,
+            LEXICONS[0]._label_head(),
+            (1, frozenset({"K", "k", "1"})),
+            (2, frozenset({"Ab", "ab", "AB", "aB"})),
+        ]
+    )
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET + "TtLlMmbBrR"), max_size=6))
+def test_the_bits_of_a_head_are_those_of_the_tests_it_fails(text):
+    heads = LineHeads(_REAL_TESTS)  # type: ignore[arg-type]
+    assert heads.away(text) == _direct_away(_REAL_TESTS, text)  # type: ignore[arg-type]
+    assert heads.away(text) == _direct_away(_REAL_TESTS, text)  # (from the memo)
+
+
+def test_the_bits_of_real_lines_are_those_of_the_tests_they_fail():
+    heads = LineHeads(_REAL_TESTS)  # type: ignore[arg-type]
+    assert all(
+        heads.away(text) == _direct_away(_REAL_TESTS, text)  # type: ignore[arg-type]
+        for text in CORPUS
+    )
+    assert len({heads.away(text) for text in CORPUS}) >= 8  # (the tests differ on them)

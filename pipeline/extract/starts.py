@@ -210,13 +210,24 @@ class LineHeads:
     itself would turn the line away, and a line without bits (0) goes to every regex.
     """
 
-    __slots__ = ("_tests", "memo")
+    __slots__ = ("_passing", "_told", "memo")
 
     def __init__(self, tests: dict[int, HeadTest]) -> None:
         """``tests``: each test by the bit it sets."""
         if any(test is not None and test[0] > PREFIX_LENGTH for test in tests.values()):
             raise ValueError(f"a head test longer than {PREFIX_LENGTH} characters")
-        self._tests = tuple((bit, test) for bit, test in tests.items() if test is not None)
+        told = {bit: test for bit, test in tests.items() if test is not None}
+        self._told = 0
+        for bit in told:
+            self._told |= bit
+        # By the length of the heads tested: each head any test lets pass -> the bits of the
+        # tests that let it pass (a line's bits are then the told ones but those).
+        passing: dict[int, dict[str, int]] = {}
+        for bit, (length, starts) in told.items():
+            heads = passing.setdefault(length, {})
+            for head in starts:
+                heads[head] = heads.get(head, 0) | bit
+        self._passing = tuple(sorted(passing.items()))
         #: head -> bits, for the heads seen (a line's first characters: at most ~50,000 ASCII
         #: ones of three characters that lines of text begin with)
         self.memo: dict[str, int] = {}
@@ -228,9 +239,10 @@ class LineHeads:
         if found is None:
             found = 0
             if head.isascii():
-                for bit, (length, starts) in self._tests:
-                    if head[:length] not in starts:
-                        found |= bit
+                let_pass = 0
+                for length, heads in self._passing:
+                    let_pass |= heads.get(head[:length], 0)
+                found = self._told & ~let_pass
             if len(self.memo) < MAX_HEADS:
                 self.memo[head] = found
         return found
