@@ -411,8 +411,10 @@ class Lexicon:
         label = match["label"].lower()
         field = self._by_label.get(label)
         if field is None:
-            label = self._listed_label(label)
-            field = self._by_label[label]
+            listed = self._listed_label(label)
+            if listed is None:
+                return None
+            label, field = listed, self._by_label[listed]
         value = match["value"].strip()
         if match["colon"] or not value:
             return LabelHit(field, label, value, inline=False)
@@ -420,13 +422,11 @@ class Lexicon:
             return LabelHit(field, label, value, inline=True)
         return self._named_grant(field, label, value)
 
-    def _listed_label(self, matched: str) -> str:
+    def _listed_label(self, matched: str) -> str | None:
         """The label as listed that a label written with a letter case-insensitive matching
         pairs with an ASCII one matched: "Laufzeıt" (a dotless i), "Projektſtatus" (a long s)."""
         flags = re.IGNORECASE | re.DOTALL
-        return next(
-            label for label in self._by_label if re.fullmatch(re.escape(label), matched, flags)
-        )
+        return next((w for w in self._by_label if re.fullmatch(re.escape(w), matched, flags)), None)
 
     def item_label(self, text: str) -> LabelHit | None:
         """The label a fact list's item starts with, its value after it without a colon ("Grant

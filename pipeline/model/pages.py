@@ -12,7 +12,7 @@ from schemas import ProjectRecord
 Kind = Literal["project", "not_project", "invalid"]
 
 # Bump when the parser's output for the same HTML changes: stored pages are then re-parsed.
-PARSER_VERSION = 8  # 2: grant facts, contact read by form, badges, tags, related cards
+PARSER_VERSION = 9  # 2: grant facts, contact read by form, badges, tags, related cards
 # 3: the main heading without <h1>, table label rows, cloaked e-mails, value cells split
 # 4: hidden content (inline styles, the page's own <style>), sidebars with facts, person and
 #    grantee cards, eyebrow lines, every related card
@@ -31,6 +31,8 @@ PARSER_VERSION = 8  # 2: grant facts, contact read by form, badges, tags, relate
 #    cards in link menus, after pager arrows and with teasers cut short, the foundation's own
 #    contact heading opening no block, persons before the organization ("Role: Name"), funders
 #    in perfect tense and verb-second prose, phrase subtitles, topic listings by their title
+# 9: a label written with a letter that case-insensitive matching pairs with an ASCII one
+#    ("Laufzeıt", a dotless i) read as the label listed, where the page's parse failed
 
 
 @dataclass(frozen=True, slots=True)
