@@ -41,6 +41,16 @@ Pages = list[tuple[bytes, str]]
 PROFILES: list[SiteProfile] = [SPI]
 
 
+def spi_pages(classed_menu: bool = False) -> Pages:
+    """The benchmark's pages: every SPI fixture project in its three markups, padded (with a
+    class on every menu element when ``classed_menu``), and its URL."""
+    return [
+        (padded(render_project(p, style), classed_menu=classed_menu), ORIGIN + p.path)
+        for p in PROJECTS
+        for style in "abc"
+    ]
+
+
 def rates(
     runs: dict[str, tuple[Callable[[bytes, str], object], Pages]], seconds: float
 ) -> dict[str, tuple[float, float]]:
@@ -68,9 +78,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--sites", choices=("spi", "all"), default="spi")
     args = parser.parse_args()
-    pages = [
-        (padded(render_project(p, style)), ORIGIN + p.path) for p in PROJECTS for style in "abc"
-    ]
+    pages = spi_pages()
     sizes = [len(body) for body, _ in pages]
     for body, url in pages:  # every padded page still parses to a record
         assert parse_page(body, url, SPI).kind == "project", url
@@ -78,11 +86,7 @@ def main() -> None:
         f"pages: {len(pages)}, size median {statistics.median(sizes) / 1024:.1f} KiB "
         f"(min {min(sizes) / 1024:.1f}, max {max(sizes) / 1024:.1f})"
     )
-    classed = [
-        (padded(render_project(p, style), classed_menu=True), ORIGIN + p.path)
-        for p in PROJECTS
-        for style in "abc"
-    ]
+    classed = spi_pages(classed_menu=True)
     found = rates(
         {
             "lexbor": (lambda body, url: LexborHTMLParser(body), pages),

@@ -28,14 +28,10 @@ from io import BytesIO
 from pathlib import Path
 from types import ModuleType
 
-from fixtures.sitegen.facts import PROJECTS
-from fixtures.sitegen.model import ORIGIN
-from fixtures.sitegen.padding import padded
-from fixtures.sitegen.render import render_project
+from benchmarks.parse_speed import Pages, spi_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("pipeline", "schemas")
-Pages = list[tuple[bytes, str]]
 
 
 def renamed_copy(source: Path, target: Path, suffix: str) -> None:
@@ -113,9 +109,7 @@ def main() -> None:
     parser.add_argument("rev", help="the revision to compare with (a commit, tag or branch)")
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
-    pages = [
-        (padded(render_project(p, style)), ORIGIN + p.path) for p in PROJECTS for style in "abc"
-    ]
+    pages = spi_pages()
     with tempfile.TemporaryDirectory(prefix="parse-speed-") as tmp:
         target = Path(tmp)
         revision_copy(args.rev, target, "rev")
